@@ -1,0 +1,220 @@
+/*
+ * octet — a CPU-first inference runtime.
+ *
+ * One header, one library. Every function returns an octet_status; a failed
+ * call leaves a message readable with octet_last_error() (thread-local) and,
+ * for calls on a session, with octet_session_last_error().
+ *
+ * Ownership: every object made by *_create / *_load is freed by the matching
+ * *_destroy, which accepts NULL. A session keeps a reference-free pointer to
+ * its model: destroy sessions before the model they were made from.
+ */
+#ifndef OCTET_H
+#define OCTET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OCTET_VERSION_MAJOR 0
+#define OCTET_VERSION_MINOR 1
+#define OCTET_VERSION_PATCH 0
+
+#define OCTET_MAX_RANK 8
+
+#if defined(_WIN32)
+#define OCTET_API
+#else
+#define OCTET_API __attribute__((visibility("default")))
+#endif
+
+/* Status codes: one list, one message each (octet_status_str). */
+#define OCTET_STATUS_LIST(X)                                                  \
+  X(OCTET_OK, 0, "ok")                                                        \
+  X(OCTET_ERR_INVALID_ARGUMENT, 1, "invalid argument")                        \
+  X(OCTET_ERR_IO, 2, "input/output error")                                    \
+  X(OCTET_ERR_PARSE, 3, "malformed model")                                    \
+  X(OCTET_ERR_UNSUPPORTED, 4, "unsupported")                                  \
+  X(OCTET_ERR_SHAPE, 5, "shape mismatch")                                     \
+  X(OCTET_ERR_DTYPE, 6, "data type mismatch")                                 \
+  X(OCTET_ERR_NO_MEMORY, 7, "out of memory")                                  \
+  X(OCTET_ERR_OVERFLOW, 8, "size overflow")                                   \
+  X(OCTET_ERR_NOT_FOUND, 9, "not found")                                      \
+  X(OCTET_ERR_INTERNAL, 10, "internal error")
+
+typedef enum octet_status {
+#define OCTET_X_ENUM(name, value, msg) name = value,
+  OCTET_STATUS_LIST(OCTET_X_ENUM)
+#undef OCTET_X_ENUM
+} octet_status;
+
+/* Element types; the values are ONNX TensorProto.DataType codes. */
+typedef enum octet_dtype {
+  OCTET_DTYPE_UNDEFINED = 0,
+  OCTET_DTYPE_FLOAT32 = 1,
+  OCTET_DTYPE_UINT8 = 2,
+  OCTET_DTYPE_INT8 = 3,
+  OCTET_DTYPE_UINT16 = 4,
+  OCTET_DTYPE_INT16 = 5,
+  OCTET_DTYPE_INT32 = 6,
+  OCTET_DTYPE_INT64 = 7,
+  OCTET_DTYPE_BOOL = 9,
+  OCTET_DTYPE_FLOAT16 = 10,
+  OCTET_DTYPE_FLOAT64 = 11,
+  OCTET_DTYPE_UINT32 = 12,
+  OCTET_DTYPE_UINT64 = 13,
+} octet_dtype;
+
+typedef enum octet_precision {
+  OCTET_PRECISION_FP32 = 0,
+  OCTET_PRECISION_FP16 = 1,
+  OCTET_PRECISION_W8A8 = 2,
+} octet_precision;
+
+typedef struct octet_model octet_model;
+typedef struct octet_session octet_session;
+
+/* Description of a model input or output. dims[i] is -1 where the dimension
+ * is symbolic; dim_names[i] then holds its name (or NULL when unnamed).
+ * Strings belong to the model and live as long as it does. */
+typedef struct octet_tensor_info {
+  const char *name;
+  octet_dtype dtype;
+  int rank;
+  int64_t dims[OCTET_MAX_RANK];
+  const char *dim_names[OCTET_MAX_RANK];
+} octet_tensor_info;
+
+/* A tensor passed to or returned from octet_session_run: dense, C order. */
+typedef struct octet_tensor {
+  const char *name; /* input: NULL means "by position" */
+  octet_dtype dtype;
+  int rank;
+  int64_t dims[OCTET_MAX_RANK];
+  void *data;
+  size_t nbytes;
+} octet_tensor;
+
+OCTET_API const char *octet_status_str(octet_status status);
+/* The message of the last failed call on this thread ("" when none). */
+OCTET_API const char *octet_last_error(void);
+OCTET_API const char *octet_version(void);
+OCTET_API const char *octet_dtype_name(octet_dtype dtype);
+/* Size of one element in bytes, 0 for UNDEFINED or unknown codes. */
+OCTET_API size_t octet_dtype_size(octet_dtype dtype);
+OCTET_API const char *octet_precision_name(octet_precision precision);
+OCTET_API octet_status octet_precision_parse(const char *name,
+                                             octet_precision *out);
+
+/* ---- models -------------------------------------------------------------- */
+
+/* Loads an ONNX model. External data files are looked up next to `path`. */
+OCTET_API octet_status octet_model_load(const char *path, octet_model **out);
+/* Loads from memory; `base_dir` (may be NULL) is where external data lives.
+ * The buffer is not kept after the call returns. */
+OCTET_API octet_status octet_model_load_memory(const void *data, size_t size,
+                                               const char *base_dir,
+                                               octet_model **out);
+OCTET_API void octet_model_destroy(octet_model *model);
+
+OCTET_API octet_status octet_model_input_count(const octet_model *model,
+                                               size_t *count);
+OCTET_API octet_status octet_model_input_info(const octet_model *model,
+                                              size_t index,
+                                              octet_tensor_info *info);
+OCTET_API octet_status octet_model_output_count(const octet_model *model,
+                                                size_t *count);
+OCTET_API octet_status octet_model_output_info(const octet_model *model,
+                                               size_t index,
+                                               octet_tensor_info *info);
+
+typedef struct octet_model_stats {
+  int64_t opset;             /* default-domain opset */
+  size_t node_count;
+  size_t param_count;        /* elements in initializers */
+  size_t param_bytes;        /* bytes of initializers as stored */
+} octet_model_stats;
+
+OCTET_API octet_status octet_model_stats_get(const octet_model *model,
+                                             octet_model_stats *stats);
+/* Op histogram: the i-th distinct op type and its node count. */
+OCTET_API octet_status octet_model_op_type(const octet_model *model,
+                                           size_t index, const char **op_type,
+                                           size_t *count);
+
+/* ---- sessions ------------------------------------------------------------ */
+
+typedef struct octet_session_options {
+  size_t struct_size;        /* set by octet_session_options_init */
+  octet_precision precision;
+  const char *backends;      /* ordered preference "x86,onednn,ref"; NULL = default */
+  int threads;               /* <= 0: all cores */
+  int64_t batch;             /* value for the symbolic batch dim at planning; <=0: 1 */
+} octet_session_options;
+
+OCTET_API void octet_session_options_init(octet_session_options *opts);
+
+OCTET_API octet_status octet_session_create(const octet_model *model,
+                                            const octet_session_options *opts,
+                                            octet_session **out);
+OCTET_API void octet_session_destroy(octet_session *session);
+OCTET_API const char *octet_session_last_error(const octet_session *session);
+
+/* Runs the model. Inputs are matched by name, or by position when a name is
+ * NULL; every model input must be given, with the model's dtype and a shape
+ * that agrees with its fixed dimensions. A shape other than the one planned
+ * re-plans once; later runs at that shape allocate nothing.
+ * `outputs` must have room for every model output (octet_model_output_count);
+ * they are filled with views into session memory that stay valid until the
+ * next run or the session's destruction. */
+OCTET_API octet_status octet_session_run(octet_session *session,
+                                         const octet_tensor *inputs,
+                                         size_t n_inputs,
+                                         octet_tensor *outputs,
+                                         size_t n_outputs);
+
+/* Bytes of the activation arena for the current plan. */
+OCTET_API octet_status octet_session_arena_bytes(const octet_session *session,
+                                                 size_t *bytes);
+/* Bytes of weights the session keeps (after precision lowering). */
+OCTET_API octet_status octet_session_weight_bytes(const octet_session *session,
+                                                  size_t *bytes);
+
+/* Plans for the given input shapes without running (to read arena size or
+ * the node assignment). Shapes as in octet_session_run; data may be NULL. */
+OCTET_API octet_status octet_session_plan(octet_session *session,
+                                          const octet_tensor *inputs,
+                                          size_t n_inputs);
+
+/* One entry of the current schedule. Strings live as long as the plan. */
+typedef struct octet_node_info {
+  const char *name;
+  const char *op_type;
+  const char *backend;
+  const char *kernel;
+} octet_node_info;
+
+OCTET_API octet_status octet_session_node_count(const octet_session *session,
+                                                size_t *count);
+OCTET_API octet_status octet_session_node_info(const octet_session *session,
+                                               size_t index,
+                                               octet_node_info *info);
+
+/* Per-node hook, called after each scheduled node finishes during run. */
+typedef struct octet_node_event {
+  const octet_node_info *node;
+  size_t index;
+  double seconds;
+} octet_node_event;
+typedef void (*octet_node_callback)(const octet_node_event *event, void *user);
+OCTET_API octet_status octet_session_set_callback(octet_session *session,
+                                                  octet_node_callback callback,
+                                                  void *user);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* OCTET_H */

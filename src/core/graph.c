@@ -1,0 +1,236 @@
+/* Graph construction, attribute look-up and topological ordering. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ir.h"
+
+static char *dupstr(const char *s) {
+  if (!s) s = "";
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+static void attr_free(octet_attr *a) {
+  free(a->name);
+  free(a->s);
+  free(a->floats);
+  free(a->ints);
+  free(a->t.data);
+}
+
+void octet_graph_free(octet_graph *g) {
+  if (!g) return;
+  for (int i = 0; i < g->n_values; i++) {
+    octet_value *v = &g->values[i];
+    free(v->name);
+    free(v->data);
+    for (int d = 0; d < OCTET_MAX_RANK; d++) free(v->dim_names[d]);
+  }
+  for (int i = 0; i < g->n_nodes; i++) {
+    octet_node *n = &g->nodes[i];
+    free(n->name);
+    free(n->op_type);
+    free(n->domain);
+    free(n->inputs);
+    free(n->outputs);
+    for (int a = 0; a < n->n_attrs; a++) attr_free(&n->attrs[a]);
+    free(n->attrs);
+  }
+  free(g->values);
+  free(g->nodes);
+  free(g->inputs);
+  free(g->outputs);
+  memset(g, 0, sizeof *g);
+}
+
+int octet_graph_find_value(const octet_graph *g, const char *name) {
+  for (int i = g->n_values - 1; i >= 0; i--)
+    if (strcmp(g->values[i].name, name) == 0) return i;
+  return -1;
+}
+
+int octet_graph_add_value(octet_graph *g, const char *name) {
+  if (g->n_values == g->cap_values) {
+    int cap = g->cap_values ? g->cap_values * 2 : 64;
+    octet_value *nv = realloc(g->values, (size_t)cap * sizeof *nv);
+    if (!nv) {
+      octet_fail(OCTET_ERR_NO_MEMORY, "out of memory adding value '%s'", name);
+      return -1;
+    }
+    g->values = nv;
+    g->cap_values = cap;
+  }
+  octet_value *v = &g->values[g->n_values];
+  memset(v, 0, sizeof *v);
+  v->name = dupstr(name);
+  if (!v->name) {
+    octet_fail(OCTET_ERR_NO_MEMORY, "out of memory adding value");
+    return -1;
+  }
+  v->rank = -1;
+  v->producer = -1;
+  return g->n_values++;
+}
+
+int octet_graph_add_node(octet_graph *g, const char *name, const char *op_type,
+                         const int *inputs, int n_inputs, const int *outputs,
+                         int n_outputs) {
+  if (g->n_nodes == g->cap_nodes) {
+    int cap = g->cap_nodes ? g->cap_nodes * 2 : 64;
+    octet_node *nn = realloc(g->nodes, (size_t)cap * sizeof *nn);
+    if (!nn) {
+      octet_fail(OCTET_ERR_NO_MEMORY, "out of memory adding node");
+      return -1;
+    }
+    g->nodes = nn;
+    g->cap_nodes = cap;
+  }
+  octet_node *n = &g->nodes[g->n_nodes];
+  memset(n, 0, sizeof *n);
+  n->name = dupstr(name);
+  n->op_type = dupstr(op_type);
+  n->domain = dupstr("");
+  n->opset = g->opset;
+  n->inputs = malloc(sizeof(int) * (size_t)(n_inputs ? n_inputs : 1));
+  n->outputs = malloc(sizeof(int) * (size_t)(n_outputs ? n_outputs : 1));
+  if (!n->name || !n->op_type || !n->domain || !n->inputs || !n->outputs) {
+    free(n->name); free(n->op_type); free(n->domain);
+    free(n->inputs); free(n->outputs);
+    octet_fail(OCTET_ERR_NO_MEMORY, "out of memory adding node");
+    return -1;
+  }
+  if (n_inputs) memcpy(n->inputs, inputs, sizeof(int) * (size_t)n_inputs);
+  if (n_outputs) memcpy(n->outputs, outputs, sizeof(int) * (size_t)n_outputs);
+  n->n_inputs = n_inputs;
+  n->n_outputs = n_outputs;
+  n->def = octet_op_find(op_type);
+  return g->n_nodes++;
+}
+
+octet_attr *octet_node_add_attr(octet_node *n, const char *name,
+                                octet_attr_type type) {
+  octet_attr *na = realloc(n->attrs, sizeof *na * (size_t)(n->n_attrs + 1));
+  if (!na) return NULL;
+  n->attrs = na;
+  octet_attr *a = &na[n->n_attrs];
+  memset(a, 0, sizeof *a);
+  a->name = dupstr(name);
+  if (!a->name) return NULL;
+  a->type = type;
+  n->n_attrs++;
+  return a;
+}
+
+const octet_attr *octet_node_attr(const octet_node *n, const char *name) {
+  for (int i = 0; i < n->n_attrs; i++)
+    if (strcmp(n->attrs[i].name, name) == 0) return &n->attrs[i];
+  return NULL;
+}
+
+int64_t attr_int(const octet_node *n, const char *name, int64_t dflt) {
+  const octet_attr *a = octet_node_attr(n, name);
+  return (a && a->type == OCTET_ATTR_INT) ? a->i : dflt;
+}
+
+float attr_float(const octet_node *n, const char *name, float dflt) {
+  const octet_attr *a = octet_node_attr(n, name);
+  if (a && a->type == OCTET_ATTR_FLOAT) return a->f;
+  if (a && a->type == OCTET_ATTR_INT) return (float)a->i;
+  return dflt;
+}
+
+const char *attr_string(const octet_node *n, const char *name,
+                        const char *dflt) {
+  const octet_attr *a = octet_node_attr(n, name);
+  return (a && a->type == OCTET_ATTR_STRING) ? a->s : dflt;
+}
+
+bool attr_ints(const octet_node *n, const char *name, const int64_t **vals,
+               size_t *count) {
+  const octet_attr *a = octet_node_attr(n, name);
+  if (!a || a->type != OCTET_ATTR_INTS) return false;
+  *vals = a->ints;
+  *count = a->count;
+  return true;
+}
+
+/* Kahn's algorithm over value producers; stable for already-sorted graphs. */
+octet_status octet_graph_toposort(octet_graph *g) {
+  int nn = g->n_nodes;
+  if (nn == 0) return OCTET_OK;
+  octet_status st = OCTET_OK;
+  int *producer = malloc(sizeof(int) * (size_t)(g->n_values ? g->n_values : 1));
+  int *indeg = calloc((size_t)nn, sizeof(int));
+  int *order = malloc(sizeof(int) * (size_t)nn);
+  char *done = calloc((size_t)nn, 1);
+  octet_node *sorted = malloc(sizeof *sorted * (size_t)nn);
+  if (!producer || !indeg || !order || !done || !sorted) {
+    st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory sorting graph");
+    goto out;
+  }
+  for (int v = 0; v < g->n_values; v++) producer[v] = -1;
+  for (int i = 0; i < nn; i++)
+    for (int o = 0; o < g->nodes[i].n_outputs; o++) {
+      int v = g->nodes[i].outputs[o];
+      if (producer[v] >= 0) {
+        st = octet_fail(OCTET_ERR_PARSE,
+                        "value '%s' is produced by two nodes ('%s' and '%s')",
+                        g->values[v].name, g->nodes[producer[v]].name,
+                        g->nodes[i].name);
+        goto out;
+      }
+      producer[v] = i;
+    }
+  for (int i = 0; i < nn; i++)
+    for (int k = 0; k < g->nodes[i].n_inputs; k++) {
+      int v = g->nodes[i].inputs[k];
+      if (v < 0) continue;
+      if (producer[v] >= 0) {
+        indeg[i]++;
+      } else if (g->values[v].kind == OCTET_VALUE_INTERMEDIATE) {
+        st = octet_fail(OCTET_ERR_PARSE,
+                        "node '%s' (%s) reads '%s', which no node, input or "
+                        "initializer defines",
+                        g->nodes[i].name, g->nodes[i].op_type,
+                        g->values[v].name);
+        goto out;
+      }
+    }
+  /* Repeatedly take the first ready node: O(n^2) worst case, n is small. */
+  int count = 0;
+  while (count < nn) {
+    int pick = -1;
+    for (int i = 0; i < nn; i++)
+      if (!done[i] && indeg[i] == 0) {
+        pick = i;
+        break;
+      }
+    if (pick < 0) {
+      st = octet_fail(OCTET_ERR_PARSE, "graph has a cycle");
+      goto out;
+    }
+    done[pick] = 1;
+    order[count++] = pick;
+    for (int o = 0; o < g->nodes[pick].n_outputs; o++) {
+      int v = g->nodes[pick].outputs[o];
+      for (int i = 0; i < nn; i++)
+        if (!done[i])
+          for (int k = 0; k < g->nodes[i].n_inputs; k++)
+            if (g->nodes[i].inputs[k] == v) indeg[i]--;
+    }
+  }
+  for (int i = 0; i < nn; i++) sorted[i] = g->nodes[order[i]];
+  memcpy(g->nodes, sorted, sizeof *sorted * (size_t)nn);
+  for (int i = 0; i < nn; i++)
+    for (int o = 0; o < g->nodes[i].n_outputs; o++)
+      g->values[g->nodes[i].outputs[o]].producer = i;
+out:
+  free(producer);
+  free(indeg);
+  free(order);
+  free(done);
+  free(sorted);
+  return st;
+}

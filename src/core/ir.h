@@ -1,0 +1,199 @@
+/* Graph IR shared by the loader, the planner, the executor and the backends. */
+#ifndef OCTET_IR_H
+#define OCTET_IR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "octet.h"
+
+/* ---- errors -------------------------------------------------------------- */
+
+/* Sets the thread-local last error; returns `status` so callers can write
+ * `return octet_fail(OCTET_ERR_SHAPE, "Add: ...", ...);`. */
+octet_status octet_fail(octet_status status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void octet_clear_error(void);
+
+/* ---- tensors ------------------------------------------------------------- */
+
+/* A dense C-order view. `data` may be NULL during shape inference (value not
+ * known at plan time). An absent optional input has dtype UNDEFINED. */
+typedef struct octet_tview {
+  octet_dtype dtype;
+  int rank;
+  int64_t dims[OCTET_MAX_RANK];
+  void *data;
+} octet_tview;
+
+static inline bool tv_present(const octet_tview *t) {
+  return t->dtype != OCTET_DTYPE_UNDEFINED;
+}
+/* Element count (1 for rank 0). Dims are validated non-negative and the
+ * product bounded when a view is made, so this cannot overflow. */
+int64_t tv_numel(const octet_tview *t);
+size_t tv_nbytes(const octet_tview *t);
+/* Checked product of dims times element size; false on overflow/negative. */
+bool shape_nbytes(const int64_t *dims, int rank, octet_dtype dtype,
+                  size_t *out);
+
+/* Largest tensor octet accepts, in bytes (guards absurd sizes from files). */
+#define OCTET_MAX_TENSOR_BYTES ((size_t)1 << 40)
+
+/* ---- fp16 ---------------------------------------------------------------- */
+
+float octet_fp16_to_fp32(uint16_t h);
+uint16_t octet_fp32_to_fp16(float f); /* round to nearest even */
+
+/* ---- attributes ---------------------------------------------------------- */
+
+typedef enum octet_attr_type {
+  OCTET_ATTR_UNDEFINED = 0,
+  OCTET_ATTR_FLOAT = 1,
+  OCTET_ATTR_INT = 2,
+  OCTET_ATTR_STRING = 3,
+  OCTET_ATTR_TENSOR = 4,
+  OCTET_ATTR_GRAPH = 5,
+  OCTET_ATTR_FLOATS = 6,
+  OCTET_ATTR_INTS = 7,
+  OCTET_ATTR_STRINGS = 8,
+} octet_attr_type;
+
+typedef struct octet_attr {
+  char *name;
+  octet_attr_type type;
+  float f;
+  int64_t i;
+  char *s;             /* STRING, NUL-terminated */
+  size_t s_len;
+  float *floats;
+  int64_t *ints;
+  size_t count;        /* of floats or ints */
+  octet_tview t;       /* TENSOR: owned data */
+} octet_attr;
+
+/* ---- graph --------------------------------------------------------------- */
+
+typedef enum octet_value_kind {
+  OCTET_VALUE_INTERMEDIATE = 0,
+  OCTET_VALUE_INPUT = 1,
+  OCTET_VALUE_CONSTANT = 2, /* initializer or Constant folded at load */
+} octet_value_kind;
+
+typedef struct octet_value {
+  char *name;
+  octet_value_kind kind;
+  octet_dtype dtype;        /* UNDEFINED until inferred */
+  int rank;                 /* -1 unknown */
+  int64_t dims[OCTET_MAX_RANK]; /* -1 symbolic */
+  char *dim_names[OCTET_MAX_RANK];
+  void *data;               /* CONSTANT: owned, tv_nbytes bytes */
+  size_t nbytes;
+  int producer;             /* node index, -1 if none */
+} octet_value;
+
+struct octet_op_def;
+
+typedef struct octet_node {
+  char *name;
+  char *op_type;
+  char *domain;
+  int64_t opset;            /* opset version of the node's domain */
+  int n_inputs, n_outputs;
+  int *inputs;              /* value ids; -1 = absent optional input */
+  int *outputs;
+  int n_attrs;
+  octet_attr *attrs;
+  const struct octet_op_def *def;
+} octet_node;
+
+typedef struct octet_graph {
+  octet_value *values;
+  int n_values, cap_values;
+  octet_node *nodes;
+  int n_nodes, cap_nodes;
+  int *inputs;  int n_inputs;   /* graph inputs (value ids), no initializers */
+  int *outputs; int n_outputs;
+  int64_t opset;
+} octet_graph;
+
+void octet_graph_free(octet_graph *g);
+/* Returns the value id or -1 (and sets the error) on failure. */
+int octet_graph_add_value(octet_graph *g, const char *name);
+int octet_graph_find_value(const octet_graph *g, const char *name);
+/* Appends a node; the name strings are copied. Returns index or -1. */
+int octet_graph_add_node(octet_graph *g, const char *name, const char *op_type,
+                         const int *inputs, int n_inputs, const int *outputs,
+                         int n_outputs);
+/* Adds an attribute to node `n` (copied). */
+octet_attr *octet_node_add_attr(octet_node *n, const char *name,
+                                octet_attr_type type);
+/* Orders g->nodes topologically (fails on cycles or undefined inputs). */
+octet_status octet_graph_toposort(octet_graph *g);
+
+/* Attribute look-ups. */
+const octet_attr *octet_node_attr(const octet_node *n, const char *name);
+int64_t attr_int(const octet_node *n, const char *name, int64_t dflt);
+float attr_float(const octet_node *n, const char *name, float dflt);
+const char *attr_string(const octet_node *n, const char *name,
+                        const char *dflt);
+/* INTS attribute; returns false when absent. */
+bool attr_ints(const octet_node *n, const char *name, const int64_t **vals,
+               size_t *count);
+
+/* ---- ops ----------------------------------------------------------------- */
+
+typedef struct octet_kctx {
+  int threads;
+  void *scratch;            /* backend-owned, sized at plan time */
+  size_t scratch_bytes;
+} octet_kctx;
+
+/* Shape and dtype inference: fill out[i].dtype/rank/dims from the inputs.
+ * Inputs whose value is known at plan time carry data; others have NULL
+ * data. Return OCTET_OK or an error set with octet_fail naming the node. */
+typedef octet_status (*octet_infer_fn)(const octet_node *node,
+                                       const octet_tview *in, int n_in,
+                                       octet_tview *out, int n_out);
+
+/* Runs the op: all inputs have data, outputs are allocated to the inferred
+ * shapes. Must not allocate on the hot path (use ctx->scratch). */
+typedef octet_status (*octet_kernel_fn)(const octet_node *node,
+                                        const octet_tview *in, int n_in,
+                                        octet_tview *out, int n_out,
+                                        const octet_kctx *ctx);
+
+typedef struct octet_op_def {
+  const char *op_type;
+  int min_inputs, max_inputs;   /* max -1: variadic */
+  int min_outputs, max_outputs;
+  octet_infer_fn infer;
+  octet_kernel_fn ref;          /* the portable reference kernel */
+  /* Output depends only on input shapes (Shape, Size): fold whenever the
+   * shapes are known. */
+  bool shape_only;
+} octet_op_def;
+
+const octet_op_def *octet_op_find(const char *op_type);
+/* Number of registered ops, and the i-th (for listing). */
+int octet_op_count(void);
+const octet_op_def *octet_op_at(int i);
+
+/* ---- shape helpers (src/core/shape.c) ------------------------------------ */
+
+/* Normalizes a possibly negative axis against rank; false if out of range. */
+bool norm_axis(int64_t axis, int rank, int *out);
+/* Multidirectional broadcast of two shapes into out; false if incompatible. */
+bool broadcast_shapes(const int64_t *a, int ra, const int64_t *b, int rb,
+                      int64_t *out, int *rout);
+/* Strides (in elements) of `in` as seen from the broadcast output shape:
+ * 0 along broadcast dims. `in` is right-aligned against `out`. */
+void broadcast_strides(const int64_t *in, int rin, const int64_t *out,
+                       int rout, int64_t *strides);
+/* Reads an integer tensor (int32/int64) as int64 values; false if not int. */
+bool tv_read_i64(const octet_tview *t, int64_t idx, int64_t *out);
+/* Reads any numeric element as double (for folding / comparisons). */
+double tv_get_f64(const octet_tview *t, int64_t idx);
+
+#endif /* OCTET_IR_H */

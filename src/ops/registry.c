@@ -1,0 +1,34 @@
+/* The op table, generated from ops.def. */
+#include <string.h>
+
+#include "core/ir.h"
+
+#define OP(name, a, b, c, d, s)                                               \
+  octet_status octet_infer_##name(const octet_node *, const octet_tview *,    \
+                                  int, octet_tview *, int);                   \
+  octet_status octet_ref_##name(const octet_node *, const octet_tview *, int, \
+                                octet_tview *, int, const octet_kctx *);
+#include "ops.def"
+#undef OP
+
+static const octet_op_def op_table[] = {
+#define OP(name, a, b, c, d, s)                                               \
+  {#name, a, b, c, d, octet_infer_##name, octet_ref_##name, s},
+#include "ops.def"
+#undef OP
+};
+
+enum { OP_COUNT = sizeof op_table / sizeof op_table[0] };
+
+const octet_op_def *octet_op_find(const char *op_type) {
+  if (!op_type) return NULL;
+  for (int i = 0; i < OP_COUNT; i++)
+    if (strcmp(op_table[i].op_type, op_type) == 0) return &op_table[i];
+  return NULL;
+}
+
+int octet_op_count(void) { return OP_COUNT; }
+
+const octet_op_def *octet_op_at(int i) {
+  return (i >= 0 && i < OP_COUNT) ? &op_table[i] : NULL;
+}
