@@ -1,0 +1,47 @@
+/* The backend interface: a struct of function pointers plus a context.
+ *
+ * The executor asks backends in the user's order of preference whether they
+ * take a node (`supports`, which may decline by capability or by cost); the
+ * ref backend is always last and takes everything. A backend that takes a
+ * node prepares it once per plan (`prepare`: pack weights, pick a kernel) and
+ * runs it many times (`run`). Optional slots may be NULL; what NULL means is
+ * said beside each. */
+#ifndef OCTET_BACKEND_H
+#define OCTET_BACKEND_H
+
+#include "core/ir.h"
+
+#define OCTET_BACKEND_API_VERSION 1
+
+/* What a backend decided for one node of a plan. */
+typedef struct octet_node_kernel {
+  octet_kernel_fn run;      /* called for every run of the node */
+  const char *kernel_name;  /* e.g. "ref" or "qs8 8x16c4 avx512vnni" */
+  void *state;              /* backend-owned (packed weights); may be NULL */
+  void (*free_state)(void *state); /* NULL: nothing to free */
+} octet_node_kernel;
+
+typedef struct octet_backend {
+  int api_version;
+  const char *name;
+  /* NULL: the backend is always available. Returns false (with a message
+   * from octet_fail) when the library or CPU it needs is absent. */
+  bool (*available)(void);
+  /* May the backend run `node` with these inputs (shapes and constants known
+   * at plan time) at this precision? Declining is not an error. */
+  bool (*supports)(const octet_node *node, const octet_tview *in, int n_in,
+                   const octet_tview *out, int n_out, octet_precision precision);
+  /* Fills `k` for the node. */
+  octet_status (*prepare)(const octet_node *node, const octet_tview *in,
+                          int n_in, const octet_tview *out, int n_out,
+                          octet_precision precision, octet_node_kernel *k);
+} octet_backend;
+
+extern const octet_backend octet_backend_ref;
+
+/* Looks a backend up by name among those compiled in; NULL if unknown. */
+const octet_backend *octet_backend_find(const char *name);
+/* Comma-separated list of the compiled-in backends. */
+const char *octet_backend_names(void);
+
+#endif

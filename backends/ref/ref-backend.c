@@ -1,0 +1,30 @@
+/* The reference backend: every op in portable C (the kernels in this folder),
+ * the oracle of all tests. */
+#include "backend.h"
+
+static bool ref_supports(const octet_node *node, const octet_tview *in,
+                         int n_in, const octet_tview *out, int n_out,
+                         octet_precision precision) {
+  (void)in; (void)n_in; (void)out; (void)n_out; (void)precision;
+  return node->def && node->def->ref;
+}
+
+static octet_status ref_prepare(const octet_node *node, const octet_tview *in,
+                                int n_in, const octet_tview *out, int n_out,
+                                octet_precision precision,
+                                octet_node_kernel *k) {
+  (void)in; (void)n_in; (void)out; (void)n_out; (void)precision;
+  k->run = node->def->ref;
+  k->kernel_name = "ref";
+  k->state = NULL;
+  k->free_state = NULL;
+  return OCTET_OK;
+}
+
+const octet_backend octet_backend_ref = {
+    .api_version = OCTET_BACKEND_API_VERSION,
+    .name = "ref",
+    .available = NULL,
+    .supports = ref_supports,
+    .prepare = ref_prepare,
+};

@@ -1,0 +1,333 @@
+/* The session handle: options, backends, planning on demand, run. */
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "exec/session.h"
+
+static octet_status sess_fail(const octet_session *s, octet_status st) {
+  if (s) snprintf((char *)s->err, sizeof s->err, "%s", octet_last_error());
+  return st;
+}
+
+void octet_session_options_init(octet_session_options *opts) {
+  if (!opts) return;
+  memset(opts, 0, sizeof *opts);
+  opts->struct_size = sizeof *opts;
+  opts->precision = OCTET_PRECISION_FP32;
+  opts->threads = 0;
+  opts->batch = 1;
+}
+
+static octet_status parse_backends(octet_session *s, const char *list) {
+  s->n_backends = 0;
+  if (list && *list) {
+    const char *p = list;
+    while (*p) {
+      const char *e = strchr(p, ',');
+      size_t n = e ? (size_t)(e - p) : strlen(p);
+      char name[32];
+      if (n == 0 || n >= sizeof name)
+        return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "bad backend list '%s'", list);
+      memcpy(name, p, n);
+      name[n] = '\0';
+      const octet_backend *b = octet_backend_find(name);
+      if (!b)
+        return octet_fail(OCTET_ERR_NOT_FOUND,
+                          "unknown backend '%s' (this build has: %s)", name,
+                          octet_backend_names());
+      if (b->available && !b->available())
+        return octet_fail(OCTET_ERR_UNSUPPORTED, "backend '%s' is not available: %s",
+                          name, octet_last_error());
+      bool dup = false;
+      for (int i = 0; i < s->n_backends; i++) dup |= s->backends[i] == b;
+      if (!dup) {
+        if (s->n_backends >= OCTET_MAX_BACKENDS - 1)
+          return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "too many backends");
+        s->backends[s->n_backends++] = b;
+      }
+      p += n;
+      if (*p == ',') p++;
+    }
+  }
+  bool have_ref = false;
+  for (int i = 0; i < s->n_backends; i++) have_ref |= s->backends[i] == &octet_backend_ref;
+  if (!have_ref) s->backends[s->n_backends++] = &octet_backend_ref;
+  return OCTET_OK;
+}
+
+/* Input shapes for planning when none are given: symbolic dims take the
+ * batch for the first one and 1 elsewhere... except a name seen before. */
+static void default_dims(const octet_session *s, int64_t (*dims)[OCTET_MAX_RANK]) {
+  const octet_graph *g = &s->model->g;
+  for (int i = 0; i < g->n_inputs; i++) {
+    const octet_value *v = &g->values[g->inputs[i]];
+    for (int d = 0; d < v->rank; d++)
+      dims[i][d] = v->dims[d] >= 0 ? v->dims[d] : (d == 0 ? s->batch : 1);
+  }
+}
+
+octet_status octet_session_create(const octet_model *model,
+                                  const octet_session_options *opts,
+                                  octet_session **out) {
+  if (!out) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session_create: out is NULL");
+  *out = NULL;
+  if (!model) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session_create: model is NULL");
+  octet_session_options def;
+  octet_session_options_init(&def);
+  if (!opts) opts = &def;
+  if (opts->struct_size != sizeof *opts)
+    return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
+                      "session options not initialised with octet_session_options_init");
+  if (opts->precision != OCTET_PRECISION_FP32 && opts->precision != OCTET_PRECISION_FP16 &&
+      opts->precision != OCTET_PRECISION_W8A8)
+    return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "unknown precision %d", (int)opts->precision);
+  if (opts->precision != OCTET_PRECISION_FP32)
+    return octet_fail(OCTET_ERR_UNSUPPORTED,
+                      "precision %s is not available in this build yet (fp32 only)",
+                      octet_precision_name(opts->precision));
+  octet_session *s = calloc(1, sizeof *s);
+  if (!s) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  s->model = model;
+  s->precision = opts->precision;
+  s->threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
+  if (s->threads > 1024) s->threads = 1024;
+  s->batch = opts->batch > 0 ? opts->batch : 1;
+  octet_status st = parse_backends(s, opts->backends);
+  if (st == OCTET_OK) {
+    int64_t dims[64][OCTET_MAX_RANK];
+    default_dims(s, dims);
+    st = octet_plan_build(s, dims);
+  }
+  if (st != OCTET_OK) {
+    octet_session_destroy(s);
+    return st;
+  }
+  *out = s;
+  return OCTET_OK;
+}
+
+void octet_session_destroy(octet_session *session) {
+  if (!session) return;
+  octet_plan_release(session);
+  free(session);
+}
+
+const char *octet_session_last_error(const octet_session *session) {
+  return session ? session->err : "session is NULL";
+}
+
+/* Matches caller tensors to graph inputs; fills `bound` (graph order) and
+ * the shapes. */
+static octet_status bind_inputs(octet_session *s, const octet_tensor *inputs,
+                                size_t n_inputs, const octet_tensor **bound,
+                                int64_t (*dims)[OCTET_MAX_RANK], bool need_data) {
+  const octet_graph *g = &s->model->g;
+  if (n_inputs != (size_t)g->n_inputs)
+    return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "model has %d inputs, %zu given",
+                      g->n_inputs, n_inputs);
+  if (n_inputs && !inputs)
+    return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "inputs is NULL");
+  for (int i = 0; i < g->n_inputs; i++) bound[i] = NULL;
+  for (size_t k = 0; k < n_inputs; k++) {
+    const octet_tensor *t = &inputs[k];
+    int idx = -1;
+    if (t->name) {
+      for (int i = 0; i < g->n_inputs; i++)
+        if (strcmp(g->values[g->inputs[i]].name, t->name) == 0) idx = i;
+      if (idx < 0)
+        return octet_fail(OCTET_ERR_NOT_FOUND, "model has no input named '%s'", t->name);
+    } else {
+      idx = (int)k;
+    }
+    if (bound[idx])
+      return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "input '%s' given twice",
+                        g->values[g->inputs[idx]].name);
+    bound[idx] = t;
+  }
+  for (int i = 0; i < g->n_inputs; i++) {
+    const octet_value *v = &g->values[g->inputs[i]];
+    const octet_tensor *t = bound[i];
+    if (!t) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "input '%s' is missing", v->name);
+    if (t->dtype != v->dtype)
+      return octet_fail(OCTET_ERR_DTYPE, "input '%s': dtype %s, model expects %s", v->name,
+                        octet_dtype_name(t->dtype), octet_dtype_name(v->dtype));
+    if (t->rank != v->rank)
+      return octet_fail(OCTET_ERR_SHAPE, "input '%s': rank %d, model expects %d", v->name,
+                        t->rank, v->rank);
+    for (int d = 0; d < v->rank; d++) {
+      if (t->dims[d] < 0 || (v->dims[d] >= 0 && t->dims[d] != v->dims[d]))
+        return octet_fail(OCTET_ERR_SHAPE, "input '%s': dim %d is %lld, model expects %lld",
+                          v->name, d, (long long)t->dims[d], (long long)v->dims[d]);
+      dims[i][d] = t->dims[d];
+    }
+    /* Equal symbolic names must get equal sizes. */
+    for (int j = 0; j <= i; j++) {
+      const octet_value *u = &g->values[g->inputs[j]];
+      for (int d = 0; d < v->rank; d++)
+        for (int e = 0; e < u->rank; e++)
+          if (v->dim_names[d] && u->dim_names[e] &&
+              strcmp(v->dim_names[d], u->dim_names[e]) == 0 && dims[i][d] != dims[j][e])
+            return octet_fail(OCTET_ERR_SHAPE,
+                              "dimension '%s' is %lld in input '%s' but %lld in '%s'",
+                              v->dim_names[d], (long long)dims[i][d], v->name,
+                              (long long)dims[j][e], u->name);
+    }
+    size_t nb;
+    if (!shape_nbytes(dims[i], v->rank, v->dtype, &nb))
+      return octet_fail(OCTET_ERR_OVERFLOW, "input '%s': size too large", v->name);
+    if (need_data) {
+      if (t->nbytes != nb)
+        return octet_fail(OCTET_ERR_SHAPE, "input '%s': %zu bytes given, shape needs %zu",
+                          v->name, t->nbytes, nb);
+      if (nb && !t->data)
+        return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "input '%s': data is NULL", v->name);
+    }
+  }
+  return OCTET_OK;
+}
+
+static bool same_plan(const octet_session *s, int64_t (*dims)[OCTET_MAX_RANK]) {
+  const octet_graph *g = &s->model->g;
+  if (!s->plan.valid) return false;
+  for (int i = 0; i < g->n_inputs; i++)
+    for (int d = 0; d < g->values[g->inputs[i]].rank; d++)
+      if (s->plan.in_dims[i][d] != dims[i][d]) return false;
+  return true;
+}
+
+octet_status octet_session_plan(octet_session *s, const octet_tensor *inputs,
+                                size_t n_inputs) {
+  if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
+  const octet_tensor *bound[64];
+  int64_t dims[64][OCTET_MAX_RANK];
+  octet_status st = bind_inputs(s, inputs, n_inputs, bound, dims, false);
+  if (st == OCTET_OK && !same_plan(s, dims)) st = octet_plan_build(s, dims);
+  return st == OCTET_OK ? OCTET_OK : sess_fail(s, st);
+}
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
+                               size_t n_inputs, octet_tensor *outputs,
+                               size_t n_outputs) {
+  if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
+  const octet_graph *g = &s->model->g;
+  if (n_outputs < (size_t)g->n_outputs || (g->n_outputs && !outputs))
+    return sess_fail(s, octet_fail(OCTET_ERR_INVALID_ARGUMENT,
+                                   "room for %zu outputs given, model has %d",
+                                   n_outputs, g->n_outputs));
+  const octet_tensor *bound[64];
+  int64_t dims[64][OCTET_MAX_RANK];
+  octet_status st = bind_inputs(s, inputs, n_inputs, bound, dims, true);
+  if (st == OCTET_OK && !same_plan(s, dims)) st = octet_plan_build(s, dims);
+  if (st != OCTET_OK) return sess_fail(s, st);
+  octet_plan *p = &s->plan;
+  for (int i = 0; i < g->n_inputs; i++) p->pv[g->inputs[i]].tv.data = bound[i]->data;
+  octet_kctx ctx = {.threads = s->threads};
+  octet_tview in[64], out[64];
+  for (int k = 0; k < p->n_steps; k++) {
+    const plan_step *step = &p->steps[k];
+    const octet_node *n = &g->nodes[step->node];
+    for (int i = 0; i < n->n_inputs; i++) {
+      if (n->inputs[i] < 0) {
+        memset(&in[i], 0, sizeof in[i]);
+      } else {
+        in[i] = p->pv[n->inputs[i]].tv;
+      }
+    }
+    for (int o = 0; o < n->n_outputs; o++) out[o] = p->pv[n->outputs[o]].tv;
+    double t0 = s->callback ? now_seconds() : 0.0;
+    st = step->kernel.run(n, in, n->n_inputs, out, n->n_outputs, &ctx);
+    if (st != OCTET_OK) {
+      char msg[900];
+      snprintf(msg, sizeof msg, "%s", octet_last_error());
+      octet_fail(st, "node '%s' (%s) on %s: %s", n->name, n->op_type,
+                 step->backend->name, msg);
+      return sess_fail(s, st);
+    }
+    if (s->callback) {
+      octet_node_event ev = {.node = &step->info, .index = (size_t)k,
+                             .seconds = now_seconds() - t0};
+      s->callback(&ev, s->callback_user);
+    }
+  }
+  for (int k = 0; k < p->n_copy_outputs; k++) {
+    const plan_value *q = &p->pv[g->outputs[p->copy_outputs[k]]];
+    if (q->nbytes) memcpy((char *)p->arena + p->out_offsets[k], q->tv.data, q->nbytes);
+  }
+  int ck = 0;
+  for (int i = 0; i < g->n_outputs; i++) {
+    const plan_value *q = &p->pv[g->outputs[i]];
+    octet_tensor *t = &outputs[i];
+    memset(t, 0, sizeof *t);
+    t->name = g->values[g->outputs[i]].name;
+    t->dtype = q->tv.dtype;
+    t->rank = q->tv.rank;
+    memcpy(t->dims, q->tv.dims, sizeof t->dims);
+    t->nbytes = q->nbytes;
+    if (q->state == PV_ARENA) {
+      t->data = q->tv.data;
+    } else {
+      t->data = (char *)p->arena + p->out_offsets[ck++];
+    }
+  }
+  return OCTET_OK;
+}
+
+octet_status octet_session_arena_bytes(const octet_session *s, size_t *bytes) {
+  if (!s || !bytes) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
+  *bytes = s->plan.arena_bytes;
+  return OCTET_OK;
+}
+
+octet_status octet_session_weight_bytes(const octet_session *s, size_t *bytes) {
+  if (!s || !bytes) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
+  const octet_graph *g = &s->model->g;
+  const octet_plan *p = &s->plan;
+  size_t total = 0;
+  char *seen = calloc((size_t)g->n_values + 1, 1);
+  if (!seen) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  for (int k = 0; k < p->n_steps; k++) {
+    const octet_node *n = &g->nodes[p->steps[k].node];
+    for (int i = 0; i < n->n_inputs; i++) {
+      int v = n->inputs[i];
+      if (v >= 0 && p->pv[v].state == PV_CONST && !seen[v]) {
+        seen[v] = 1;
+        total += p->pv[v].nbytes;
+      }
+    }
+  }
+  free(seen);
+  *bytes = total;
+  return OCTET_OK;
+}
+
+octet_status octet_session_node_count(const octet_session *s, size_t *count) {
+  if (!s || !count) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
+  *count = (size_t)s->plan.n_steps;
+  return OCTET_OK;
+}
+
+octet_status octet_session_node_info(const octet_session *s, size_t index,
+                                     octet_node_info *info) {
+  if (!s || !info) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
+  if (index >= (size_t)s->plan.n_steps)
+    return octet_fail(OCTET_ERR_NOT_FOUND, "node index %zu out of range", index);
+  *info = s->plan.steps[index].info;
+  return OCTET_OK;
+}
+
+octet_status octet_session_set_callback(octet_session *s, octet_node_callback cb,
+                                        void *user) {
+  if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
+  s->callback = cb;
+  s->callback_user = user;
+  return OCTET_OK;
+}

@@ -1,0 +1,73 @@
+/* The model and session objects behind the public handles. */
+#ifndef OCTET_SESSION_H
+#define OCTET_SESSION_H
+
+#include "backend.h"
+#include "core/ir.h"
+
+struct octet_model {
+  octet_graph g;
+  octet_model_stats stats;
+  size_t n_op_types;
+  const char **op_types;     /* point into node op_type strings */
+  size_t *op_counts;
+};
+
+#define OCTET_MAX_BACKENDS 8
+
+typedef enum plan_state {
+  PV_UNUSED = 0,
+  PV_CONST,    /* data known at plan time (graph constant or folded) */
+  PV_INPUT,    /* caller's buffer, bound at run */
+  PV_ARENA,    /* computed at run, lives in the arena */
+} plan_state;
+
+typedef struct plan_value {
+  octet_tview tv;
+  plan_state state;
+  size_t nbytes;
+  size_t offset;     /* PV_ARENA */
+  int first, last;   /* schedule steps that write / last read it */
+  void *owned;       /* folded data owned by the plan */
+} plan_value;
+
+typedef struct plan_step {
+  int node;                  /* index into the graph's nodes */
+  const octet_backend *backend;
+  octet_node_kernel kernel;
+  octet_node_info info;
+} plan_step;
+
+typedef struct octet_plan {
+  bool valid;
+  int64_t in_dims[64][OCTET_MAX_RANK]; /* planned shapes of graph inputs */
+  plan_value *pv;            /* one per graph value */
+  plan_step *steps;
+  int n_steps;
+  size_t arena_bytes;
+  void *arena;
+  int *copy_outputs;         /* graph outputs to copy at the end (const/input) */
+  int n_copy_outputs;
+  size_t out_offsets[64];    /* arena offsets of copied outputs */
+} octet_plan;
+
+struct octet_session {
+  const octet_model *model;
+  octet_precision precision;
+  int threads;
+  int64_t batch;
+  const octet_backend *backends[OCTET_MAX_BACKENDS];
+  int n_backends;
+  octet_plan plan;
+  octet_node_callback callback;
+  void *callback_user;
+  char err[1024];
+};
+
+/* Builds a plan for the given input shapes (graph input order). */
+octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK]);
+void octet_plan_free(octet_plan *p);
+/* Frees the plan and the constants it folded. */
+void octet_plan_release(octet_session *s);
+
+#endif

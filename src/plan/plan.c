@@ -1,0 +1,272 @@
+/* Planning for concrete input shapes: shape inference, constant folding
+ * (including the Shape/Gather/Concat/Reshape chains exporters emit, which
+ * become constants once the input shapes are known), backend assignment and
+ * the memory plan (one arena, offsets from value lifetimes). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/session.h"
+
+#define ARENA_ALIGN 64
+
+static size_t align_up(size_t n) {
+  return (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+}
+
+void octet_plan_free(octet_plan *p) {
+  if (p->pv) {
+    /* n_values is not stored here: owned buffers are tracked until NULL. */
+  }
+  for (int i = 0; i < p->n_steps; i++)
+    if (p->steps[i].kernel.free_state)
+      p->steps[i].kernel.free_state(p->steps[i].kernel.state);
+  free(p->steps);
+  free(p->arena);
+  free(p->copy_outputs);
+  memset(p, 0, sizeof *p);
+}
+
+static void plan_free_values(octet_plan *p, int n_values) {
+  if (!p->pv) return;
+  for (int i = 0; i < n_values; i++) free(p->pv[i].owned);
+  free(p->pv);
+  p->pv = NULL;
+}
+
+static void gather_inputs(const octet_graph *g, const plan_value *pv,
+                          const octet_node *n, octet_tview *in) {
+  for (int i = 0; i < n->n_inputs; i++) {
+    int v = n->inputs[i];
+    if (v < 0) {
+      memset(&in[i], 0, sizeof in[i]);
+      in[i].dtype = OCTET_DTYPE_UNDEFINED;
+    } else {
+      in[i] = pv[v].tv;
+      if (pv[v].state != PV_CONST) in[i].data = NULL;
+    }
+  }
+  (void)g;
+}
+
+/* Runs a node at plan time whose inputs are all known; outputs become
+ * constants owned by the plan. */
+static octet_status fold_node(octet_session *s, const octet_node *n,
+                              octet_tview *in, octet_tview *out) {
+  octet_plan *p = &s->plan;
+  for (int o = 0; o < n->n_outputs; o++) {
+    plan_value *v = &p->pv[n->outputs[o]];
+    size_t nb = v->nbytes;
+    v->owned = malloc(nb ? nb : 1);
+    if (!v->owned)
+      return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory folding '%s'", n->name);
+    memset(v->owned, 0, nb ? nb : 1);
+    out[o].data = v->owned;
+  }
+  octet_kctx ctx = {.threads = s->threads};
+  octet_status st = n->def->ref(n, in, n->n_inputs, out, n->n_outputs, &ctx);
+  if (st != OCTET_OK) return st;
+  for (int o = 0; o < n->n_outputs; o++) {
+    plan_value *v = &p->pv[n->outputs[o]];
+    v->tv.data = v->owned;
+    v->state = PV_CONST;
+  }
+  return OCTET_OK;
+}
+
+static octet_status assign_backend(octet_session *s, const octet_node *n,
+                                   const octet_tview *in, const octet_tview *out,
+                                   plan_step *step) {
+  for (int b = 0; b < s->n_backends; b++) {
+    const octet_backend *be = s->backends[b];
+    if (!be->supports(n, in, n->n_inputs, out, n->n_outputs, s->precision))
+      continue;
+    octet_status st = be->prepare(n, in, n->n_inputs, out, n->n_outputs,
+                                  s->precision, &step->kernel);
+    if (st != OCTET_OK) return st;
+    step->backend = be;
+    return OCTET_OK;
+  }
+  return octet_fail(OCTET_ERR_UNSUPPORTED, "no backend takes node '%s' (%s)",
+                    n->name, n->op_type);
+}
+
+/* Greedy placement: biggest first, each at the lowest offset that does not
+ * overlap a placed value alive at the same time. */
+static octet_status place_values(octet_plan *p, int n_values) {
+  int *order = malloc(sizeof(int) * (size_t)(n_values ? n_values : 1));
+  int *placed = malloc(sizeof(int) * (size_t)(n_values ? n_values : 1));
+  if (!order || !placed) {
+    free(order);
+    free(placed);
+    return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory planning memory");
+  }
+  int n = 0;
+  for (int i = 0; i < n_values; i++)
+    if (p->pv[i].state == PV_ARENA) order[n++] = i;
+  /* insertion sort by size, descending (n is a few hundred) */
+  for (int i = 1; i < n; i++) {
+    int x = order[i], j = i - 1;
+    while (j >= 0 && p->pv[order[j]].nbytes < p->pv[x].nbytes) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = x;
+  }
+  size_t total = 0;
+  int n_placed = 0;
+  for (int i = 0; i < n; i++) {
+    plan_value *v = &p->pv[order[i]];
+    size_t need = align_up(v->nbytes ? v->nbytes : 1);
+    size_t off = 0;
+    bool moved = true;
+    while (moved) {
+      moved = false;
+      for (int k = 0; k < n_placed; k++) {
+        const plan_value *u = &p->pv[placed[k]];
+        if (u->last < v->first || v->last < u->first) continue;
+        size_t uend = u->offset + align_up(u->nbytes ? u->nbytes : 1);
+        if (off < uend && u->offset < off + need) {
+          off = uend;
+          moved = true;
+        }
+      }
+    }
+    v->offset = off;
+    if (off + need > total) total = off + need;
+    placed[n_placed++] = order[i];
+  }
+  free(order);
+  free(placed);
+  p->arena_bytes = total;
+  return OCTET_OK;
+}
+
+static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK]) {
+  const octet_graph *g = &s->model->g;
+  octet_plan *p = &s->plan;
+  p->pv = calloc((size_t)g->n_values + 1, sizeof *p->pv);
+  p->steps = calloc((size_t)g->n_nodes + 1, sizeof *p->steps);
+  p->copy_outputs = calloc((size_t)g->n_outputs + 1, sizeof(int));
+  if (!p->pv || !p->steps || !p->copy_outputs)
+    return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory planning");
+  for (int i = 0; i < g->n_values; i++) {
+    const octet_value *v = &g->values[i];
+    plan_value *q = &p->pv[i];
+    q->first = q->last = -1;
+    if (v->kind == OCTET_VALUE_CONSTANT) {
+      q->state = PV_CONST;
+      q->tv.dtype = v->dtype;
+      q->tv.rank = v->rank;
+      memcpy(q->tv.dims, v->dims, sizeof q->tv.dims);
+      q->tv.data = v->data;
+      q->nbytes = v->nbytes;
+    }
+  }
+  for (int i = 0; i < g->n_inputs; i++) {
+    const octet_value *v = &g->values[g->inputs[i]];
+    plan_value *q = &p->pv[g->inputs[i]];
+    q->state = PV_INPUT;
+    q->tv.dtype = v->dtype;
+    q->tv.rank = v->rank;
+    memcpy(q->tv.dims, in_dims[i], sizeof q->tv.dims);
+    memcpy(p->in_dims[i], in_dims[i], sizeof p->in_dims[i]);
+    if (!shape_nbytes(q->tv.dims, q->tv.rank, q->tv.dtype, &q->nbytes))
+      return octet_fail(OCTET_ERR_OVERFLOW, "input '%s': size too large", v->name);
+  }
+  octet_tview in[64], out[64];
+  for (int ni = 0; ni < g->n_nodes; ni++) {
+    const octet_node *n = &g->nodes[ni];
+    gather_inputs(g, p->pv, n, in);
+    memset(out, 0, sizeof(octet_tview) * (size_t)n->n_outputs);
+    octet_status st = n->def->infer(n, in, n->n_inputs, out, n->n_outputs);
+    if (st != OCTET_OK) return st;
+    bool known = true;
+    for (int i = 0; i < n->n_inputs; i++)
+      if (n->inputs[i] >= 0 && p->pv[n->inputs[i]].state != PV_CONST) known = false;
+    for (int o = 0; o < n->n_outputs; o++) {
+      plan_value *q = &p->pv[n->outputs[o]];
+      out[o].data = NULL;
+      q->tv = out[o];
+      q->first = q->last = -1;
+      if (!tv_present(&out[o])) { /* an optional output the op does not fill */
+        q->state = PV_UNUSED;
+        continue;
+      }
+      if (!shape_nbytes(out[o].dims, out[o].rank, out[o].dtype, &q->nbytes))
+        return octet_fail(OCTET_ERR_OVERFLOW, "node '%s' (%s): output %d too large",
+                          n->name, n->op_type, o);
+    }
+    if (known || n->def->shape_only) {
+      if (n->def->shape_only) /* only dims are read */
+        for (int i = 0; i < n->n_inputs; i++)
+          if (n->inputs[i] >= 0) in[i] = p->pv[n->inputs[i]].tv;
+      st = fold_node(s, n, in, out);
+      if (st != OCTET_OK) return st;
+      continue;
+    }
+    plan_step *step = &p->steps[p->n_steps];
+    step->node = ni;
+    st = assign_backend(s, n, in, out, step);
+    if (st != OCTET_OK) return st;
+    step->info.name = n->name;
+    step->info.op_type = n->op_type;
+    step->info.backend = step->backend->name;
+    step->info.kernel = step->kernel.kernel_name;
+    for (int o = 0; o < n->n_outputs; o++) {
+      plan_value *q = &p->pv[n->outputs[o]];
+      if (q->state == PV_UNUSED && !tv_present(&q->tv)) continue;
+      q->state = PV_ARENA;
+      q->first = q->last = p->n_steps;
+    }
+    for (int i = 0; i < n->n_inputs; i++) {
+      int v = n->inputs[i];
+      if (v >= 0 && p->pv[v].state == PV_ARENA && p->pv[v].last < p->n_steps)
+        p->pv[v].last = p->n_steps;
+    }
+    p->n_steps++;
+  }
+  /* Graph outputs live to the end; constant or input outputs are copied. */
+  for (int i = 0; i < g->n_outputs; i++) {
+    plan_value *q = &p->pv[g->outputs[i]];
+    if (q->state == PV_ARENA) {
+      q->last = p->n_steps + 1;
+    } else {
+      p->copy_outputs[p->n_copy_outputs++] = i;
+    }
+  }
+  octet_status st = place_values(p, g->n_values);
+  if (st != OCTET_OK) return st;
+  size_t total = p->arena_bytes;
+  for (int k = 0; k < p->n_copy_outputs; k++) {
+    const plan_value *q = &p->pv[g->outputs[p->copy_outputs[k]]];
+    p->out_offsets[k] = total;
+    total += align_up(q->nbytes ? q->nbytes : 1);
+  }
+  p->arena_bytes = total;
+  p->arena = aligned_alloc(ARENA_ALIGN, total ? total : ARENA_ALIGN);
+  if (!p->arena)
+    return octet_fail(OCTET_ERR_NO_MEMORY, "cannot allocate a %zu-byte arena", total);
+  for (int i = 0; i < g->n_values; i++)
+    if (p->pv[i].state == PV_ARENA)
+      p->pv[i].tv.data = (char *)p->arena + p->pv[i].offset;
+  return OCTET_OK;
+}
+
+octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK]) {
+  int n_values = s->model->g.n_values;
+  plan_free_values(&s->plan, n_values);
+  octet_plan_free(&s->plan);
+  octet_status st = build(s, in_dims);
+  if (st != OCTET_OK) {
+    plan_free_values(&s->plan, n_values);
+    octet_plan_free(&s->plan);
+    return st;
+  }
+  s->plan.valid = true;
+  return OCTET_OK;
+}
+
+void octet_plan_release(octet_session *s) {
+  plan_free_values(&s->plan, s->model->g.n_values);
+  octet_plan_free(&s->plan);
+}

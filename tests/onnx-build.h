@@ -1,0 +1,37 @@
+/* Builds small ONNX models in C (through the generated protobuf-c structs)
+ * for tests that need a valid model to start from. */
+#ifndef OCTET_ONNX_BUILD_H
+#define OCTET_ONNX_BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ob_model ob_model;
+typedef struct ob_node ob_node;
+
+ob_model *ob_new(int64_t opset);
+void ob_free(ob_model *m);
+/* dims[i] < 0 declares a symbolic dim named "batch" (i == 0) or "d<i>". */
+void ob_input(ob_model *m, const char *name, int dtype, int rank,
+              const int64_t *dims);
+void ob_output(ob_model *m, const char *name, int dtype);
+void ob_init_raw(ob_model *m, const char *name, int dtype, int rank,
+                 const int64_t *dims, const void *data, size_t nbytes);
+void ob_init_f32(ob_model *m, const char *name, int rank, const int64_t *dims,
+                 const float *data); /* stored in float_data */
+void ob_init_i64(ob_model *m, const char *name, int rank, const int64_t *dims,
+                 const int64_t *data); /* stored in int64_data */
+/* External data: offset and length may be NULL. */
+void ob_init_external(ob_model *m, const char *name, int dtype, int rank,
+                      const int64_t *dims, const char *location,
+                      const char *offset, const char *length);
+ob_node *ob_node_add(ob_model *m, const char *op, const char *name,
+                     int n_in, const char *const *ins, int n_out,
+                     const char *const *outs);
+void ob_attr_int(ob_node *n, const char *name, int64_t v);
+void ob_attr_float(ob_node *n, const char *name, float v);
+void ob_attr_ints(ob_node *n, const char *name, int count, const int64_t *v);
+/* Serializes; the caller frees the buffer with free(). */
+uint8_t *ob_pack(ob_model *m, size_t *len);
+
+#endif

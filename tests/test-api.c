@@ -1,0 +1,308 @@
+/* The public API on a small model built in C: shapes that depend on the
+ * batch, re-planning, errors, callbacks, concurrent sessions, and no
+ * allocation on the hot path. */
+#include <check.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "octet.h"
+#include "onnx-build.h"
+
+/* Allocation counter: the test links with --wrap for these symbols, so every
+ * call made by octet's static library is counted. */
+static volatile long n_allocs;
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t a, size_t b);
+void *__real_realloc(void *p, size_t n);
+void *__real_aligned_alloc(size_t a, size_t n);
+void *__wrap_malloc(size_t n) { __atomic_add_fetch(&n_allocs, 1, __ATOMIC_RELAXED); return __real_malloc(n); }
+void *__wrap_calloc(size_t a, size_t b) { __atomic_add_fetch(&n_allocs, 1, __ATOMIC_RELAXED); return __real_calloc(a, b); }
+void *__wrap_realloc(void *p, size_t n) { __atomic_add_fetch(&n_allocs, 1, __ATOMIC_RELAXED); return __real_realloc(p, n); }
+void *__wrap_aligned_alloc(size_t a, size_t n) { __atomic_add_fetch(&n_allocs, 1, __ATOMIC_RELAXED); return __real_aligned_alloc(a, n); }
+
+static const float W[12] = {1, 0, -1, 2, 1, 0, 0, 3, 1, -2, 0.5f, 1};
+static const float B[3] = {0.5f, -1, 0};
+
+/* y = Relu(x @ W + B); z = Reshape(y, [Shape(y)[0], -1]) */
+static uint8_t *tiny_model(size_t *len) {
+  ob_model *m = ob_new(17);
+  int64_t xd[2] = {-1, 4}, wd[2] = {4, 3}, bd[1] = {3}, one[1] = {1};
+  int64_t minus1[1] = {-1}, zero = 0;
+  ob_input(m, "x", 1, 2, xd);
+  ob_init_f32(m, "W", 2, wd, W);
+  ob_init_raw(m, "B", 1, 1, bd, B, sizeof B);
+  ob_init_i64(m, "minus1", 1, one, minus1);
+  ob_init_i64(m, "zero", 0, NULL, &zero);
+  ob_init_i64(m, "axes0", 1, one, &zero);
+  ob_node_add(m, "MatMul", "mm", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"xw"});
+  ob_node_add(m, "Add", "add", 2, (const char *[]){"xw", "B"}, 1, (const char *[]){"pre"});
+  ob_node_add(m, "Relu", "relu", 1, (const char *[]){"pre"}, 1, (const char *[]){"y"});
+  ob_node_add(m, "Shape", "shape", 1, (const char *[]){"y"}, 1, (const char *[]){"s"});
+  ob_node_add(m, "Gather", "g", 2, (const char *[]){"s", "zero"}, 1, (const char *[]){"b"});
+  ob_node_add(m, "Unsqueeze", "u", 2, (const char *[]){"b", "axes0"}, 1, (const char *[]){"bu"});
+  ob_attr_int(ob_node_add(m, "Concat", "cat", 2, (const char *[]){"bu", "minus1"}, 1,
+                          (const char *[]){"shp"}), "axis", 0);
+  ob_attr_int(ob_node_add(m, "Reshape", "rs", 2, (const char *[]){"y", "shp"}, 1,
+                          (const char *[]){"z"}), "allowzero", 0);
+  ob_output(m, "z", 1);
+  ob_output(m, "y", 1);
+  uint8_t *buf = ob_pack(m, len);
+  ob_free(m);
+  return buf;
+}
+
+static octet_model *load_tiny(void) {
+  size_t len;
+  uint8_t *buf = tiny_model(&len);
+  octet_model *m = NULL;
+  ck_assert_int_eq(octet_model_load_memory(buf, len, NULL, &m), OCTET_OK);
+  free(buf);
+  return m;
+}
+
+static void expected(const float *x, int64_t batch, float *y) {
+  for (int64_t b = 0; b < batch; b++)
+    for (int j = 0; j < 3; j++) {
+      float acc = B[j];
+      for (int k = 0; k < 4; k++) acc += x[b * 4 + k] * W[k * 3 + j];
+      y[b * 3 + j] = acc > 0 ? acc : 0;
+    }
+}
+
+static void fill(float *x, int64_t n, int seed) {
+  for (int64_t i = 0; i < n; i++) x[i] = (float)((i * 7 + seed * 13) % 11) - 5.0f;
+}
+
+static octet_tensor input_x(float *x, int64_t batch) {
+  octet_tensor t = {.name = "x", .dtype = OCTET_DTYPE_FLOAT32, .rank = 2,
+                    .dims = {batch, 4}, .data = x,
+                    .nbytes = (size_t)batch * 4 * sizeof(float)};
+  return t;
+}
+
+static void check_run(octet_session *s, int64_t batch, int seed) {
+  float x[64 * 4], want[64 * 3];
+  fill(x, batch * 4, seed);
+  expected(x, batch, want);
+  octet_tensor in = input_x(x, batch), out[2];
+  ck_assert_int_eq(octet_session_run(s, &in, 1, out, 2), OCTET_OK);
+  ck_assert_str_eq(out[0].name, "z");
+  ck_assert_int_eq(out[0].rank, 2);
+  ck_assert_int_eq(out[0].dims[0], batch);
+  ck_assert_int_eq(out[0].dims[1], 3);
+  ck_assert_uint_eq(out[0].nbytes, (size_t)batch * 3 * sizeof(float));
+  for (int64_t i = 0; i < batch * 3; i++) {
+    ck_assert_float_eq_tol(((float *)out[0].data)[i], want[i], 1e-5f);
+    ck_assert_float_eq_tol(((float *)out[1].data)[i], want[i], 1e-5f);
+  }
+}
+
+START_TEST(test_info) {
+  octet_model *m = load_tiny();
+  size_t n;
+  ck_assert_int_eq(octet_model_input_count(m, &n), OCTET_OK);
+  ck_assert_uint_eq(n, 1);
+  octet_tensor_info info;
+  ck_assert_int_eq(octet_model_input_info(m, 0, &info), OCTET_OK);
+  ck_assert_str_eq(info.name, "x");
+  ck_assert_int_eq(info.dtype, OCTET_DTYPE_FLOAT32);
+  ck_assert_int_eq(info.rank, 2);
+  ck_assert_int_eq(info.dims[0], -1);
+  ck_assert_str_eq(info.dim_names[0], "batch");
+  ck_assert_int_eq(info.dims[1], 4);
+  ck_assert_int_eq(octet_model_input_info(m, 1, &info), OCTET_ERR_INVALID_ARGUMENT);
+  ck_assert_str_ne(octet_last_error(), "");
+  ck_assert_int_eq(octet_model_output_count(m, &n), OCTET_OK);
+  ck_assert_uint_eq(n, 2);
+  octet_model_stats st;
+  ck_assert_int_eq(octet_model_stats_get(m, &st), OCTET_OK);
+  ck_assert_int_eq(st.opset, 17);
+  ck_assert_uint_eq(st.param_count, 12 + 3 + 1 + 1 + 1);
+  ck_assert_uint_eq(st.node_count, 8);
+  const char *op;
+  size_t count, total = 0;
+  for (size_t i = 0; octet_model_op_type(m, i, &op, &count) == OCTET_OK; i++) total += count;
+  ck_assert_uint_eq(total, 8);
+  octet_model_destroy(m);
+  octet_model_destroy(NULL);
+  octet_session_destroy(NULL);
+}
+END_TEST
+
+START_TEST(test_run_replan) {
+  octet_model *m = load_tiny();
+  octet_session_options o;
+  octet_session_options_init(&o);
+  o.threads = 2;
+  octet_session *s = NULL;
+  ck_assert_int_eq(octet_session_create(m, &o, &s), OCTET_OK);
+  check_run(s, 2, 1);
+  check_run(s, 7, 2); /* re-plans */
+  check_run(s, 2, 3); /* and back */
+  check_run(s, 1, 4);
+  /* The Shape/Gather/Unsqueeze/Concat chain is folded at plan time: only
+   * MatMul, Add, Relu and Reshape are scheduled. */
+  size_t n;
+  ck_assert_int_eq(octet_session_node_count(s, &n), OCTET_OK);
+  ck_assert_uint_eq(n, 4);
+  octet_node_info ni;
+  ck_assert_int_eq(octet_session_node_info(s, 0, &ni), OCTET_OK);
+  ck_assert_str_eq(ni.op_type, "MatMul");
+  ck_assert_str_eq(ni.backend, "ref");
+  size_t arena;
+  ck_assert_int_eq(octet_session_arena_bytes(s, &arena), OCTET_OK);
+  ck_assert_uint_gt(arena, 0);
+  octet_session_destroy(s);
+  octet_model_destroy(m);
+}
+END_TEST
+
+START_TEST(test_no_alloc_in_run) {
+  octet_model *m = load_tiny();
+  octet_session_options o;
+  octet_session_options_init(&o);
+  o.threads = 1;
+  octet_session *s = NULL;
+  ck_assert_int_eq(octet_session_create(m, &o, &s), OCTET_OK);
+  float x[5 * 4];
+  fill(x, 20, 9);
+  octet_tensor in = input_x(x, 5), out[2];
+  ck_assert_int_eq(octet_session_run(s, &in, 1, out, 2), OCTET_OK);
+  /* No Check assertion inside the measured loop: libcheck is linked
+   * statically and allocates when it records a checkpoint. */
+  int bad = 0;
+  long before = n_allocs;
+  for (int i = 0; i < 10; i++) bad += octet_session_run(s, &in, 1, out, 2) != OCTET_OK;
+  long during = n_allocs - before;
+  ck_assert_int_eq(bad, 0);
+  ck_assert_int_eq(during, 0);
+  /* and the counter does see the library's allocations: */
+  before = n_allocs;
+  in.dims[0] = 6;
+  in.nbytes = 6 * 4 * sizeof(float);
+  float x6[24] = {0};
+  in.data = x6;
+  ck_assert_int_eq(octet_session_run(s, &in, 1, out, 2), OCTET_OK); /* re-plans */
+  ck_assert_int_gt(n_allocs - before, 0);
+  octet_session_destroy(s);
+  octet_model_destroy(m);
+}
+END_TEST
+
+START_TEST(test_run_errors) {
+  octet_model *m = load_tiny();
+  octet_session *s = NULL;
+  ck_assert_int_eq(octet_session_create(m, NULL, &s), OCTET_OK);
+  float x[8] = {0};
+  octet_tensor out[2];
+  octet_tensor in = input_x(x, 2);
+  in.dtype = OCTET_DTYPE_INT32;
+  ck_assert_int_eq(octet_session_run(s, &in, 1, out, 2), OCTET_ERR_DTYPE);
+  ck_assert_ptr_nonnull(strstr(octet_session_last_error(s), "dtype"));
+  in = input_x(x, 2);
+  in.dims[1] = 5;
+  in.nbytes = 40;
+  ck_assert_int_eq(octet_session_run(s, &in, 1, out, 2), OCTET_ERR_SHAPE);
+  in = input_x(x, 2);
+  in.rank = 3;
+  ck_assert_int_eq(octet_session_run(s, &in, 1, out, 2), OCTET_ERR_SHAPE);
+  in = input_x(x, 2);
+  in.nbytes = 4;
+  ck_assert_int_eq(octet_session_run(s, &in, 1, out, 2), OCTET_ERR_SHAPE);
+  in = input_x(x, 2);
+  in.name = "nope";
+  ck_assert_int_eq(octet_session_run(s, &in, 1, out, 2), OCTET_ERR_NOT_FOUND);
+  ck_assert_ptr_nonnull(strstr(octet_session_last_error(s), "nope"));
+  ck_assert_int_eq(octet_session_run(s, NULL, 0, out, 2), OCTET_ERR_INVALID_ARGUMENT);
+  in = input_x(x, 2);
+  ck_assert_int_eq(octet_session_run(s, &in, 1, out, 1), OCTET_ERR_INVALID_ARGUMENT);
+  in.data = NULL;
+  ck_assert_int_eq(octet_session_run(s, &in, 1, out, 2), OCTET_ERR_INVALID_ARGUMENT);
+  in = input_x(x, 2);
+  in.dims[0] = -3;
+  ck_assert_int_eq(octet_session_run(s, &in, 1, out, 2), OCTET_ERR_SHAPE);
+  ck_assert_int_eq(octet_session_run(NULL, &in, 1, out, 2), OCTET_ERR_INVALID_ARGUMENT);
+  /* still usable after errors */
+  check_run(s, 2, 5);
+  octet_session_destroy(s);
+  octet_session_options o;
+  octet_session_options_init(&o);
+  o.backends = "nonexistent";
+  ck_assert_int_eq(octet_session_create(m, &o, &s), OCTET_ERR_NOT_FOUND);
+  ck_assert_ptr_null(s);
+  ck_assert_ptr_nonnull(strstr(octet_last_error(), "nonexistent"));
+  octet_session_options bad = {0};
+  ck_assert_int_eq(octet_session_create(m, &bad, &s), OCTET_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(octet_session_create(NULL, NULL, &s), OCTET_ERR_INVALID_ARGUMENT);
+  octet_model_destroy(m);
+  ck_assert_str_eq(octet_status_str(OCTET_ERR_SHAPE), "shape mismatch");
+  octet_precision p;
+  ck_assert_int_eq(octet_precision_parse("w8a8", &p), OCTET_OK);
+  ck_assert_int_eq(p, OCTET_PRECISION_W8A8);
+  ck_assert_int_eq(octet_precision_parse("int4", &p), OCTET_ERR_INVALID_ARGUMENT);
+}
+END_TEST
+
+typedef struct { const char *names[16]; int n; } seen_nodes;
+
+static void on_node(const octet_node_event *ev, void *user) {
+  seen_nodes *sn = user;
+  if (sn->n < 16) sn->names[sn->n++] = ev->node->name;
+  ck_assert(ev->seconds >= 0);
+}
+
+START_TEST(test_callback) {
+  octet_model *m = load_tiny();
+  octet_session *s = NULL;
+  ck_assert_int_eq(octet_session_create(m, NULL, &s), OCTET_OK);
+  seen_nodes sn = {0};
+  ck_assert_int_eq(octet_session_set_callback(s, on_node, &sn), OCTET_OK);
+  check_run(s, 3, 1);
+  ck_assert_int_eq(sn.n, 4);
+  ck_assert_str_eq(sn.names[0], "mm");
+  ck_assert_str_eq(sn.names[3], "rs");
+  octet_session_destroy(s);
+  octet_model_destroy(m);
+}
+END_TEST
+
+static void *thread_main(void *arg) {
+  octet_session *s = arg;
+  for (int i = 0; i < 50; i++) check_run(s, 1 + (i % 9), i);
+  return NULL;
+}
+
+START_TEST(test_two_sessions_two_threads) {
+  octet_model *m = load_tiny();
+  octet_session *a = NULL, *b = NULL;
+  ck_assert_int_eq(octet_session_create(m, NULL, &a), OCTET_OK);
+  ck_assert_int_eq(octet_session_create(m, NULL, &b), OCTET_OK);
+  pthread_t ta, tb;
+  pthread_create(&ta, NULL, thread_main, a);
+  pthread_create(&tb, NULL, thread_main, b);
+  pthread_join(ta, NULL);
+  pthread_join(tb, NULL);
+  octet_session_destroy(a);
+  octet_session_destroy(b);
+  octet_model_destroy(m);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("api");
+  TCase *tc = tcase_create("api");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, test_info);
+  tcase_add_test(tc, test_run_replan);
+  tcase_add_test(tc, test_no_alloc_in_run);
+  tcase_add_test(tc, test_run_errors);
+  tcase_add_test(tc, test_callback);
+  tcase_add_test(tc, test_two_sessions_two_threads);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed != 0;
+}

@@ -1,0 +1,319 @@
+/* Bad input never crashes: truncated and corrupted files, random bytes,
+ * inconsistent tensors, absurd dims, unknown ops, unsafe external paths.
+ * Every failure must come back as a status with a message. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "octet.h"
+#include "onnx-build.h"
+
+static uint8_t *valid_model(size_t *len) {
+  ob_model *m = ob_new(17);
+  int64_t xd[2] = {-1, 4}, wd[2] = {4, 3}, bd[1] = {3}, sd[1] = {2};
+  float w[12], b[3] = {1, 2, 3};
+  int64_t shape[2] = {-1, 3};
+  for (int i = 0; i < 12; i++) w[i] = (float)i * 0.25f - 1.0f;
+  ob_input(m, "x", 1, 2, xd);
+  ob_init_f32(m, "W", 2, wd, w);
+  ob_init_raw(m, "B", 1, 1, bd, b, sizeof b);
+  ob_init_i64(m, "shape", 1, sd, shape);
+  ob_node_add(m, "MatMul", "mm", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"xw"});
+  ob_node_add(m, "Add", "add", 2, (const char *[]){"xw", "B"}, 1, (const char *[]){"h"});
+  ob_node_add(m, "Softmax", "sm", 1, (const char *[]){"h"}, 1, (const char *[]){"p"});
+  ob_node_add(m, "Reshape", "rs", 2, (const char *[]){"p", "shape"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  uint8_t *buf = ob_pack(m, len);
+  ob_free(m);
+  return buf;
+}
+
+/* Loads; if that works, plans and runs with a well-formed input. Returns the
+ * load status. Nothing here may crash or leak (ASan checks in CI). */
+static octet_status try_model(const uint8_t *buf, size_t len) {
+  octet_model *m = NULL;
+  octet_status st = octet_model_load_memory(buf, len, NULL, &m);
+  if (st != OCTET_OK) {
+    ck_assert_ptr_null(m);
+    ck_assert_msg(octet_last_error()[0] != '\0', "failure without a message");
+    return st;
+  }
+  octet_session *s = NULL;
+  if (octet_session_create(m, NULL, &s) == OCTET_OK) {
+    size_t n_in = 0, n_out = 0;
+    octet_model_input_count(m, &n_in);
+    octet_model_output_count(m, &n_out);
+    if (n_in == 1 && n_out >= 1 && n_out <= 4) {
+      octet_tensor_info info;
+      octet_model_input_info(m, 0, &info);
+      float x[3 * 4] = {0.5f, -1, 2, 0, 1, 1, 1, 1, -2, 3, 0, 0.25f};
+      octet_tensor in = {.name = NULL, .dtype = info.dtype, .rank = info.rank};
+      size_t numel = 1;
+      for (int d = 0; d < info.rank; d++) {
+        in.dims[d] = info.dims[d] < 0 ? 3 : info.dims[d];
+        numel *= (size_t)in.dims[d];
+      }
+      if (info.dtype == OCTET_DTYPE_FLOAT32 && numel <= 12) {
+        in.data = x;
+        in.nbytes = numel * sizeof(float);
+        octet_tensor out[4];
+        octet_status rs = octet_session_run(s, &in, 1, out, 4);
+        if (rs != OCTET_OK) ck_assert(octet_session_last_error(s)[0] != '\0');
+      }
+    }
+    octet_session_destroy(s);
+  } else {
+    ck_assert(octet_last_error()[0] != '\0');
+  }
+  octet_model_destroy(m);
+  return OCTET_OK;
+}
+
+START_TEST(test_valid_model_runs) {
+  size_t len;
+  uint8_t *buf = valid_model(&len);
+  octet_model *m = NULL;
+  ck_assert_int_eq(octet_model_load_memory(buf, len, NULL, &m), OCTET_OK);
+  octet_session *s = NULL;
+  ck_assert_int_eq(octet_session_create(m, NULL, &s), OCTET_OK);
+  float x[8] = {1, 0, 0, 0, 0, 0, 0, 0};
+  octet_tensor in = {.name = "x", .dtype = OCTET_DTYPE_FLOAT32, .rank = 2,
+                     .dims = {2, 4}, .data = x, .nbytes = sizeof x};
+  octet_tensor out[1];
+  ck_assert_int_eq(octet_session_run(s, &in, 1, out, 1), OCTET_OK);
+  float sum = 0;
+  for (int i = 0; i < 3; i++) sum += ((float *)out[0].data)[i];
+  ck_assert_float_eq_tol(sum, 1.0f, 1e-5f);
+  octet_session_destroy(s);
+  octet_model_destroy(m);
+  free(buf);
+}
+END_TEST
+
+START_TEST(test_truncated) {
+  size_t len;
+  uint8_t *buf = valid_model(&len);
+  int failures = 0;
+  for (size_t n = 0; n < len; n++) {
+    uint8_t *cut = malloc(n ? n : 1); /* exact size: ASan sees over-reads */
+    memcpy(cut, buf, n);
+    if (try_model(cut, n) != OCTET_OK) failures++;
+    free(cut);
+  }
+  ck_assert_int_gt(failures, (int)len / 2);
+  free(buf);
+}
+END_TEST
+
+START_TEST(test_random_bytes) {
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  for (int t = 0; t < 500; t++) {
+    size_t n = 1 + (size_t)(t * 37 % 700);
+    uint8_t *b = malloc(n);
+    for (size_t i = 0; i < n; i++) {
+      x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+      b[i] = (uint8_t)x;
+    }
+    try_model(b, n);
+    free(b);
+  }
+}
+END_TEST
+
+START_TEST(test_byte_flips) {
+  size_t len;
+  uint8_t *buf = valid_model(&len);
+  static const uint8_t masks[] = {0x01, 0x80, 0xff, 0x40};
+  int errors = 0;
+  for (size_t off = 0; off < len; off++) {
+    for (size_t k = 0; k < sizeof masks; k++) {
+      uint8_t *b = malloc(len);
+      memcpy(b, buf, len);
+      b[off] ^= masks[k];
+      if (try_model(b, len) != OCTET_OK) errors++;
+      free(b);
+    }
+  }
+  ck_assert_int_gt(errors, 0);
+  free(buf);
+}
+END_TEST
+
+static void expect_error(ob_model *m, octet_status want, const char *fragment) {
+  size_t len;
+  uint8_t *buf = ob_pack(m, &len);
+  ob_free(m);
+  octet_model *model = NULL;
+  octet_status st = octet_model_load_memory(buf, len, ".", &model);
+  free(buf);
+  if (st == OCTET_OK) { /* some errors only show when planning */
+    octet_session *s = NULL;
+    st = octet_session_create(model, NULL, &s);
+    octet_session_destroy(s);
+  }
+  octet_model_destroy(model);
+  ck_assert_msg(st == want, "status %d (%s), wanted %d; message: %s", st,
+                octet_status_str(st), want, octet_last_error());
+  ck_assert_msg(strstr(octet_last_error(), fragment) != NULL,
+                "message '%s' lacks '%s'", octet_last_error(), fragment);
+  printf("  ok: %-18s -> %s\n", octet_status_str(st), octet_last_error());
+}
+
+static ob_model *base_with_x(void) {
+  ob_model *m = ob_new(17);
+  int64_t xd[2] = {-1, 4};
+  ob_input(m, "x", 1, 2, xd);
+  return m;
+}
+
+START_TEST(test_inconsistent_tensors) {
+  /* raw_data shorter than the dims say */
+  ob_model *m = base_with_x();
+  int64_t wd[2] = {4, 3};
+  float w[11] = {0};
+  ob_init_raw(m, "W", 1, 2, wd, w, sizeof w);
+  ob_node_add(m, "MatMul", "mm", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_PARSE, "raw_data has 44 bytes, shape needs 48");
+  /* typed data count disagrees */
+  m = base_with_x();
+  float w12[12] = {0};
+  int64_t wd2[2] = {4, 4};
+  ob_init_f32(m, "W", 2, wd, w12);
+  ((void)wd2);
+  ob_node_add(m, "MatMul", "mm", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  /* valid: 12 values for 4x3 */
+  size_t len;
+  uint8_t *buf = ob_pack(m, &len);
+  ob_free(m);
+  octet_model *model = NULL;
+  ck_assert_int_eq(octet_model_load_memory(buf, len, NULL, &model), OCTET_OK);
+  octet_model_destroy(model);
+  free(buf);
+  /* negative dim */
+  m = base_with_x();
+  int64_t neg[2] = {4, -3};
+  ob_init_raw(m, "W", 1, 2, neg, w, 0);
+  ob_node_add(m, "MatMul", "mm", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_PARSE, "negative dim");
+  /* enormous dims: the size product overflows */
+  m = base_with_x();
+  int64_t huge[3] = {1ll << 40, 1ll << 40, 1ll << 40};
+  ob_init_raw(m, "W", 1, 3, huge, w, 4);
+  ob_node_add(m, "MatMul", "mm", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_OVERFLOW, "too large");
+  /* unsupported dtype (string = 8) */
+  m = base_with_x();
+  ob_init_raw(m, "W", 8, 1, (int64_t[]){1}, "a", 1);
+  ob_node_add(m, "Identity", "id", 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_DTYPE, "unsupported dtype 8");
+}
+END_TEST
+
+START_TEST(test_graph_errors) {
+  ob_model *m = base_with_x();
+  ob_node_add(m, "FancyAttention", "attn0", 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_UNSUPPORTED, "unsupported op 'FancyAttention' (node 'attn0'");
+  m = base_with_x();
+  ob_node_add(m, "Relu", "r", 1, (const char *[]){"missing"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_PARSE, "missing");
+  m = base_with_x();
+  ob_node_add(m, "Relu", "r", 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "nowhere", 1);
+  expect_error(m, OCTET_ERR_PARSE, "nowhere");
+  m = base_with_x();
+  ob_node_add(m, "Relu", "a", 1, (const char *[]){"b_out"}, 1, (const char *[]){"a_out"});
+  ob_node_add(m, "Relu", "b", 1, (const char *[]){"a_out"}, 1, (const char *[]){"b_out"});
+  ob_output(m, "a_out", 1);
+  expect_error(m, OCTET_ERR_PARSE, "cycle");
+  m = base_with_x();
+  ob_node_add(m, "Add", "add", 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_PARSE, "1 inputs, expected 2..2");
+  /* shape errors found when planning */
+  m = base_with_x();
+  int64_t wd[2] = {5, 3};
+  float w[15] = {0};
+  ob_init_f32(m, "W", 2, wd, w);
+  ob_node_add(m, "MatMul", "mm", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_SHAPE, "mm");
+  /* input with a negative fixed dim */
+  m = ob_new(17);
+  ob_input(m, "x", 1, 2, (int64_t[]){4, -1});
+  ob_node_add(m, "Relu", "r", 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  size_t len;
+  uint8_t *buf = ob_pack(m, &len);
+  ob_free(m);
+  octet_model *model = NULL;
+  ck_assert_int_eq(octet_model_load_memory(buf, len, NULL, &model), OCTET_OK);
+  octet_model_destroy(model);
+  free(buf);
+  /* external data: unsafe paths, missing files, short files, bad offsets */
+  static const struct { const char *loc, *off, *len, *msg; octet_status st; } ext[] = {
+      {"../secret.bin", NULL, NULL, "relative path", OCTET_ERR_PARSE},
+      {"/etc/passwd", NULL, NULL, "relative path", OCTET_ERR_PARSE},
+      {"a/../../b", NULL, NULL, "relative path", OCTET_ERR_PARSE},
+      {"no-such-file.bin", NULL, NULL, "cannot open", OCTET_ERR_IO},
+      {"ext.bin", "8", NULL, "too short", OCTET_ERR_PARSE},
+      {"ext.bin", "-1", NULL, "bad external offset", OCTET_ERR_PARSE},
+      {"ext.bin", "0", "44", "external length 44", OCTET_ERR_PARSE},
+  };
+  FILE *f = fopen("ext.bin", "wb");
+  ck_assert_ptr_nonnull(f);
+  float zeros[12] = {0};
+  fwrite(zeros, sizeof zeros, 1, f);
+  fclose(f);
+  for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+    m = base_with_x();
+    ob_init_external(m, "W", 1, 2, (int64_t[]){4, 3}, ext[i].loc, ext[i].off, ext[i].len);
+    ob_node_add(m, "MatMul", "mm", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+    ob_output(m, "y", 1);
+    expect_error(m, ext[i].st, ext[i].msg);
+  }
+  m = base_with_x();
+  ob_init_external(m, "W", 1, 2, (int64_t[]){4, 3}, "ext.bin", "0", "48");
+  ob_node_add(m, "MatMul", "mm", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  buf = ob_pack(m, &len);
+  ob_free(m);
+  ck_assert_int_eq(octet_model_load_memory(buf, len, ".", &model), OCTET_OK);
+  octet_model_destroy(model);
+  free(buf);
+  remove("ext.bin");
+  octet_status st = octet_model_load("/nonexistent/dir/model.onnx", &model);
+  ck_assert_int_eq(st, OCTET_ERR_IO);
+  ck_assert_ptr_nonnull(strstr(octet_last_error(), "/nonexistent/dir/model.onnx"));
+  st = octet_model_load_memory(NULL, 0, NULL, &model);
+  ck_assert_int_eq(st, OCTET_ERR_INVALID_ARGUMENT);
+  st = octet_model_load_memory("", 0, NULL, &model);
+  ck_assert_int_eq(st, OCTET_ERR_PARSE);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("malformed");
+  TCase *tc = tcase_create("malformed");
+  tcase_set_timeout(tc, 600);
+  tcase_add_test(tc, test_valid_model_runs);
+  tcase_add_test(tc, test_truncated);
+  tcase_add_test(tc, test_random_bytes);
+  tcase_add_test(tc, test_byte_flips);
+  tcase_add_test(tc, test_inconsistent_tensors);
+  tcase_add_test(tc, test_graph_errors);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_set_fork_status(sr, CK_NOFORK); /* so ASan/LSan see every test */
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed != 0;
+}
