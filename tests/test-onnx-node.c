@@ -181,20 +181,20 @@ static void classify(octet_status st, const char *msg, result *r) {
     const char *p = strstr(msg, "unsupported dtype ");
     if (!p) return;
     p += strlen("unsupported dtype ");
-    /* "unsupported dtype 16 (bfloat16)": prefer the loader's name unless it
-     * does not know it either ("unknown"); then ONNX's name for the code. */
+    /* Either "unsupported dtype 16 (bfloat16)" (a code, then the loader's
+     * name, "unknown" when it has none) or "unsupported dtype float16 (...
+     * the supported ones)" (a name first). */
     char name[64] = "";
-    const char *par = strchr(p, '(');
     char *end;
     long code = strtol(p, &end, 10);
-    const char *nm = end != p ? onnx_type_name(code) : NULL;
-    if (par && sscanf(par + 1, "%63[^) ]", name) == 1 &&
-        strcmp(name, "unknown") != 0) {
-      /* have it */
-    } else if (nm) {
-      snprintf(name, sizeof name, "%s", nm);
-    } else if (sscanf(p, "%63[^ ,;:)]", name) != 1) {
-      snprintf(name, sizeof name, "?");
+    if (end == p) {
+      if (sscanf(p, "%63[^ ,;:()]", name) != 1) snprintf(name, sizeof name, "?");
+    } else {
+      const char *par = strchr(end, '(');
+      const char *nm = onnx_type_name(code);
+      if (!(par && par - end <= 2 && sscanf(par + 1, "%63[^) ,]", name) == 1 &&
+            strcmp(name, "unknown") != 0))
+        snprintf(name, sizeof name, "%s", nm ? nm : "?");
     }
     r->outcome = R_SKIP_REASON;
     snprintf(r->reason, sizeof r->reason, "dtype %s", name);

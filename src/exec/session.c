@@ -99,7 +99,12 @@ octet_status octet_session_create(const octet_model *model,
   if (st == OCTET_OK) {
     int64_t dims[64][OCTET_MAX_RANK];
     default_dims(s, dims);
-    st = octet_plan_build(s, dims);
+    st = octet_plan_build(s, dims, NULL);
+    /* Shapes that need input values (given only at run) are planned then. */
+    if (st == OCTET_ERR_UNSUPPORTED && strstr(octet_last_error(), "data-dependent")) {
+      octet_clear_error();
+      st = OCTET_OK;
+    }
   }
   if (st != OCTET_OK) {
     octet_session_destroy(s);
@@ -189,13 +194,9 @@ static octet_status bind_inputs(octet_session *s, const octet_tensor *inputs,
   return OCTET_OK;
 }
 
-static bool same_plan(const octet_session *s, int64_t (*dims)[OCTET_MAX_RANK]) {
-  const octet_graph *g = &s->model->g;
-  if (!s->plan.valid) return false;
-  for (int i = 0; i < g->n_inputs; i++)
-    for (int d = 0; d < g->values[g->inputs[i]].rank; d++)
-      if (s->plan.in_dims[i][d] != dims[i][d]) return false;
-  return true;
+static void input_data(const octet_session *s, const octet_tensor **bound,
+                       const void **data) {
+  for (int i = 0; i < s->model->g.n_inputs; i++) data[i] = bound[i]->data;
 }
 
 octet_status octet_session_plan(octet_session *s, const octet_tensor *inputs,
@@ -203,8 +204,12 @@ octet_status octet_session_plan(octet_session *s, const octet_tensor *inputs,
   if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
   const octet_tensor *bound[64];
   int64_t dims[64][OCTET_MAX_RANK];
+  const void *data[64];
   octet_status st = bind_inputs(s, inputs, n_inputs, bound, dims, false);
-  if (st == OCTET_OK && !same_plan(s, dims)) st = octet_plan_build(s, dims);
+  if (st == OCTET_OK) {
+    input_data(s, bound, data);
+    if (!octet_plan_matches(s, dims, data)) st = octet_plan_build(s, dims, data);
+  }
   return st == OCTET_OK ? OCTET_OK : sess_fail(s, st);
 }
 
@@ -225,8 +230,12 @@ octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
                                    n_outputs, g->n_outputs));
   const octet_tensor *bound[64];
   int64_t dims[64][OCTET_MAX_RANK];
+  const void *data[64];
   octet_status st = bind_inputs(s, inputs, n_inputs, bound, dims, true);
-  if (st == OCTET_OK && !same_plan(s, dims)) st = octet_plan_build(s, dims);
+  if (st == OCTET_OK) {
+    input_data(s, bound, data);
+    if (!octet_plan_matches(s, dims, data)) st = octet_plan_build(s, dims, data);
+  }
   if (st != OCTET_OK) return sess_fail(s, st);
   octet_plan *p = &s->plan;
   for (int i = 0; i < g->n_inputs; i++) p->pv[g->inputs[i]].tv.data = bound[i]->data;

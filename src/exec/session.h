@@ -49,6 +49,9 @@ typedef struct octet_plan {
   int *copy_outputs;         /* graph outputs to copy at the end (const/input) */
   int n_copy_outputs;
   size_t out_offsets[64];    /* arena offsets of copied outputs */
+  /* Small integer inputs whose values shapes depend on (a Reshape's shape
+   * fed as a graph input): the plan holds for these values only. */
+  bool value_bound[64];
 } octet_plan;
 
 struct octet_session {
@@ -65,7 +68,14 @@ struct octet_session {
 };
 
 /* Builds a plan for the given input shapes (graph input order). */
-octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK]);
+/* Builds a plan for the given input shapes (graph input order). `in_data`
+ * (may be NULL) gives input values: when shapes depend on the values of
+ * small integer inputs, the plan is specialised to those values. */
+octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
+                              const void *const *in_data);
+/* Does the current plan hold for these shapes and values? */
+bool octet_plan_matches(const octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
+                        const void *const *in_data);
 void octet_plan_free(octet_plan *p);
 /* Frees the plan and the constants it folded. */
 void octet_plan_release(octet_session *s);

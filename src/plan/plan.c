@@ -141,7 +141,17 @@ static octet_status place_values(octet_plan *p, int n_values) {
   return OCTET_OK;
 }
 
-static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK]) {
+/* Inputs small enough to specialise a plan on their values. */
+#define MAX_BOUND_BYTES 4096
+
+static bool bindable(const octet_value *v, size_t nbytes) {
+  bool is_int = v->dtype == OCTET_DTYPE_INT64 || v->dtype == OCTET_DTYPE_INT32;
+  bool scalar = nbytes == octet_dtype_size(v->dtype); /* e.g. Range's start */
+  return (is_int && nbytes <= MAX_BOUND_BYTES) || scalar;
+}
+
+static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
+                          const void *const *in_data) {
   const octet_graph *g = &s->model->g;
   octet_plan *p = &s->plan;
   p->pv = calloc((size_t)g->n_values + 1, sizeof *p->pv);
@@ -172,6 +182,14 @@ static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK]) 
     memcpy(p->in_dims[i], in_dims[i], sizeof p->in_dims[i]);
     if (!shape_nbytes(q->tv.dims, q->tv.rank, q->tv.dtype, &q->nbytes))
       return octet_fail(OCTET_ERR_OVERFLOW, "input '%s': size too large", v->name);
+    if (in_data && in_data[i] && bindable(v, q->nbytes)) {
+      q->owned = malloc(q->nbytes ? q->nbytes : 1);
+      if (!q->owned) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+      if (q->nbytes) memcpy(q->owned, in_data[i], q->nbytes);
+      q->tv.data = q->owned;
+      q->state = PV_CONST;
+      p->value_bound[i] = true;
+    }
   }
   octet_tview in[64], out[64];
   for (int ni = 0; ni < g->n_nodes; ni++) {
@@ -252,11 +270,12 @@ static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK]) 
   return OCTET_OK;
 }
 
-octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK]) {
+static octet_status try_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
+                              const void *const *in_data) {
   int n_values = s->model->g.n_values;
   plan_free_values(&s->plan, n_values);
   octet_plan_free(&s->plan);
-  octet_status st = build(s, in_dims);
+  octet_status st = build(s, in_dims, in_data);
   if (st != OCTET_OK) {
     plan_free_values(&s->plan, n_values);
     octet_plan_free(&s->plan);
@@ -264,6 +283,42 @@ octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RAN
   }
   s->plan.valid = true;
   return OCTET_OK;
+}
+
+octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
+                              const void *const *in_data) {
+  /* A plan that does not depend on input values is preferred: it serves
+   * every run at these shapes. Only when a shape needs the values of an
+   * input (and they are given) is the plan specialised to them. */
+  octet_status st = try_build(s, in_dims, NULL);
+  if (st != OCTET_ERR_UNSUPPORTED || !in_data) return st;
+  const octet_graph *g = &s->model->g;
+  bool any = false;
+  for (int i = 0; i < g->n_inputs; i++) {
+    const octet_value *v = &g->values[g->inputs[i]];
+    size_t nb;
+    if (in_data[i] && shape_nbytes(in_dims[i], v->rank, v->dtype, &nb) &&
+        bindable(v, nb))
+      any = true;
+  }
+  return any ? try_build(s, in_dims, in_data) : st;
+}
+
+bool octet_plan_matches(const octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
+                        const void *const *in_data) {
+  const octet_graph *g = &s->model->g;
+  const octet_plan *p = &s->plan;
+  if (!p->valid) return false;
+  for (int i = 0; i < g->n_inputs; i++) {
+    for (int d = 0; d < g->values[g->inputs[i]].rank; d++)
+      if (p->in_dims[i][d] != in_dims[i][d]) return false;
+    if (p->value_bound[i]) {
+      const plan_value *q = &p->pv[g->inputs[i]];
+      if (!in_data || !in_data[i]) return false;
+      if (q->nbytes && memcmp(q->owned, in_data[i], q->nbytes) != 0) return false;
+    }
+  }
+  return true;
 }
 
 void octet_plan_release(octet_session *s) {
