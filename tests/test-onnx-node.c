@@ -215,6 +215,19 @@ static void classify(octet_status st, const char *msg, result *r) {
   }
 }
 
+/* A dtype an op's kernel rejects at plan/run time (the loader took it):
+ * names the op in the reason ("dtype float16 in Range") so that such skips
+ * of supported ops stand apart in the summary. */
+static void classify_kernel(octet_status st, const char *msg, result *r) {
+  classify(st == OCTET_ERR_DTYPE ? st : OCTET_ERR_INTERNAL, msg, r);
+  if (r->outcome != R_SKIP_REASON) return;
+  char op[64];
+  if (sscanf(msg, "%63[A-Za-z0-9_]", op) == 1 && octet_op_find(op)) {
+    size_t k = strlen(r->reason);
+    snprintf(r->reason + k, sizeof r->reason - k, " in %s", op);
+  }
+}
+
 /* ---- comparison ---------------------------------------------------------- */
 
 static float half_to_float(uint16_t h) {
@@ -472,8 +485,7 @@ static void run_test(const char *root, const char *name, result *r) {
             octet_last_error());
     /* An element type the loader accepts but no kernel handles is still an
      * unsupported dtype; everything else is a failure. */
-    classify(st == OCTET_ERR_DTYPE ? st : OCTET_ERR_INTERNAL,
-             octet_last_error(), r);
+    classify_kernel(st, octet_last_error(), r);
     goto done;
   }
 
@@ -525,16 +537,18 @@ static void run_test(const char *root, const char *name, result *r) {
       if (st != OCTET_OK) {
         set_msg(r, "%s: run: %s: %s", sets[s], octet_status_str(st),
                 octet_session_last_error(sess));
-        classify(st == OCTET_ERR_DTYPE ? st : OCTET_ERR_INTERNAL,
-                 octet_session_last_error(sess), r);
+        classify_kernel(st, octet_session_last_error(sess), r);
         ok = false;
       }
     }
     for (size_t i = 0; ok && i < n_out; i++) {
       if (!compare(&out[i], &want[i], (int)i, r)) {
-        char m[sizeof r->msg];
+        char m[sizeof r->msg + 512];
         snprintf(m, sizeof m, "%s: %s", sets[s], r->msg);
-        memcpy(r->msg, m, sizeof m);
+        size_t len = strlen(m);
+        if (len >= sizeof r->msg) len = sizeof r->msg - 1;
+        memcpy(r->msg, m, len);
+        r->msg[len] = '\0';
         ok = false;
       }
     }

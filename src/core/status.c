@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/ir.h"
+#include "octet-config.h"
 
 static _Thread_local char last_error[1024];
 
@@ -31,11 +32,7 @@ octet_status octet_fail(octet_status status, const char *fmt, ...) {
 }
 
 const char *octet_version(void) {
-#ifdef OCTET_GIT_VERSION
-  return OCTET_GIT_VERSION;
-#else
-  return "0.1.0";
-#endif
+  return OCTET_VERSION_STRING " (" OCTET_GIT_COMMIT ")";
 }
 
 const char *octet_dtype_name(octet_dtype dtype) {
