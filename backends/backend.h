@@ -19,6 +19,9 @@ typedef struct octet_node_kernel {
   const char *kernel_name;  /* e.g. "ref" or "qs8 8x16c4 avx512vnni" */
   void *state;              /* backend-owned (packed weights); may be NULL */
   void (*free_state)(void *state); /* NULL: nothing to free */
+  size_t state_bytes;       /* weights held in state (packed) */
+  unsigned packed_inputs;   /* bit i: input i was packed into state and is
+                               not read at run (its constant can be dropped) */
 } octet_node_kernel;
 
 typedef struct octet_backend {

@@ -42,6 +42,7 @@
 
 #define MAX_FILE_BYTES ((size_t)1 << 30)
 #define MAX_IO 64
+#define PATH_BUF 4096
 
 /* ---- results ------------------------------------------------------------- */
 
@@ -95,9 +96,11 @@ static char **list_dir(const char *dir, const char *prefix,
   while (names && (e = readdir(d)) != NULL) {
     if (strncmp(e->d_name, prefix, strlen(prefix)) != 0) continue;
     if (need_file) {
-      char p[4096];
-      snprintf(p, sizeof p, "%s/%s/%s", dir, e->d_name, need_file);
-      if (!is_file(p)) continue;
+      char p[PATH_BUF];
+      if (snprintf(p, sizeof p, "%s/%s/%s", dir, e->d_name, need_file) >=
+              (int)sizeof p ||
+          !is_file(p))
+        continue;
     }
     if (n == cap) {
       cap *= 2;
@@ -122,9 +125,10 @@ static void free_list(char **names, size_t n) {
 static int count_pb(const char *dir, const char *prefix) {
   int n = 0;
   for (;; n++) {
-    char p[4096];
-    snprintf(p, sizeof p, "%s/%s%d.pb", dir, prefix, n);
-    if (!is_file(p)) return n;
+    char p[PATH_BUF];
+    if (snprintf(p, sizeof p, "%s/%s%d.pb", dir, prefix, n) >= (int)sizeof p ||
+        !is_file(p))
+      return n;
   }
 }
 
@@ -412,11 +416,14 @@ static void progress(result *r, const char *fmt, ...) {
 /* Reads <dir>/<file> as a TensorProto. On a rejection fills r (classified). */
 static bool read_tensor(const char *dir, const char *file, octet_tview *out,
                         result *r) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, file);
+  char path[PATH_BUF];
   void *buf = NULL;
   size_t len = 0;
   memset(out, 0, sizeof *out);
+  if (snprintf(path, sizeof path, "%s/%s", dir, file) >= (int)sizeof path) {
+    set_msg(r, "%s: path too long", file);
+    return false;
+  }
   octet_status st = octet_read_file(path, MAX_FILE_BYTES, &buf, &len);
   if (st == OCTET_OK) {
     st = octet_onnx_parse_tensor(buf, len, dir, out, NULL);
@@ -446,11 +453,14 @@ static void model_ops(const octet_model *m, result *r) {
 }
 
 static void run_test(const char *root, const char *name, result *r) {
-  char tdir[4096], path[4200];
-  snprintf(tdir, sizeof tdir, "%s/%s", root, name);
-  snprintf(path, sizeof path, "%s/model.onnx", tdir);
+  char tdir[PATH_BUF], path[PATH_BUF];
   memset(r, 0, sizeof *r);
   r->outcome = R_FAIL;
+  if (snprintf(tdir, sizeof tdir, "%s/%s", root, name) >= (int)sizeof tdir ||
+      snprintf(path, sizeof path, "%s/model.onnx", tdir) >= (int)sizeof path) {
+    set_msg(r, "path too long");
+    return;
+  }
 
   octet_model *model = NULL;
   octet_session *sess = NULL;
@@ -498,8 +508,13 @@ static void run_test(const char *root, const char *name, result *r) {
   }
   bool ok = true;
   for (size_t s = 0; ok && s < n_sets; s++) {
-    char sdir[4400];
-    snprintf(sdir, sizeof sdir, "%s/%s", tdir, sets[s]);
+    char sdir[PATH_BUF];
+    if (snprintf(sdir, sizeof sdir, "%s/%s", tdir, sets[s]) >=
+        (int)sizeof sdir) {
+      set_msg(r, "%s: path too long", sets[s]);
+      ok = false;
+      break;
+    }
     int n_in_pb = count_pb(sdir, "input_"), n_out_pb = count_pb(sdir, "output_");
     if ((size_t)n_in_pb != n_in || (size_t)n_out_pb != n_out) {
       set_msg(r, "%s: %d input / %d output files, model has %zu inputs / "

@@ -1,6 +1,9 @@
 /* The reference backend: every op in portable C (the kernels in this folder),
  * the oracle of all tests. */
+#include <string.h>
+
 #include "backend.h"
+#include "ref/linear.h"
 
 static bool ref_supports(const octet_node *node, const octet_tview *in,
                          int n_in, const octet_tview *out, int n_out,
@@ -13,7 +16,9 @@ static octet_status ref_prepare(const octet_node *node, const octet_tview *in,
                                 int n_in, const octet_tview *out, int n_out,
                                 octet_precision precision,
                                 octet_node_kernel *k) {
-  (void)in; (void)n_in; (void)out; (void)n_out; (void)precision;
+  (void)n_in; (void)n_out; (void)precision;
+  if (strcmp(node->op_type, "OctetLinear") == 0)
+    return octet_ref_linear_prepare(node, in, out, k);
   k->run = node->def->ref;
   k->kernel_name = "ref";
   k->state = NULL;

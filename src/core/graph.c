@@ -25,7 +25,7 @@ void octet_graph_free(octet_graph *g) {
   for (int i = 0; i < g->n_values; i++) {
     octet_value *v = &g->values[i];
     free(v->name);
-    free(v->data);
+    if (!v->borrowed) free(v->data);
     for (int d = 0; d < OCTET_MAX_RANK; d++) free(v->dim_names[d]);
   }
   for (int i = 0; i < g->n_nodes; i++) {
@@ -233,4 +233,129 @@ out:
   free(done);
   free(sorted);
   return st;
+}
+
+static octet_status copy_attr(const octet_attr *a, octet_attr *b) {
+  *b = *a;
+  b->name = dupstr(a->name);
+  b->s = NULL;
+  b->floats = NULL;
+  b->ints = NULL;
+  b->t.data = NULL;
+  if (!b->name) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  if (a->s) {
+    b->s = malloc(a->s_len + 1);
+    if (!b->s) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+    memcpy(b->s, a->s, a->s_len + 1);
+  }
+  if (a->floats) {
+    b->floats = malloc(sizeof(float) * (a->count ? a->count : 1));
+    if (!b->floats) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+    if (a->count) memcpy(b->floats, a->floats, sizeof(float) * a->count);
+  }
+  if (a->ints) {
+    b->ints = malloc(sizeof(int64_t) * (a->count ? a->count : 1));
+    if (!b->ints) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+    if (a->count) memcpy(b->ints, a->ints, sizeof(int64_t) * a->count);
+  }
+  if (a->t.data) {
+    size_t nb = tv_nbytes(&a->t);
+    b->t.data = malloc(nb ? nb : 1);
+    if (!b->t.data) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+    if (nb) memcpy(b->t.data, a->t.data, nb);
+  }
+  return OCTET_OK;
+}
+
+octet_status octet_graph_clone(const octet_graph *src, octet_graph *dst) {
+  memset(dst, 0, sizeof *dst);
+  dst->opset = src->opset;
+  for (int i = 0; i < src->n_values; i++) {
+    const octet_value *a = &src->values[i];
+    int id = octet_graph_add_value(dst, a->name);
+    if (id < 0) goto fail;
+    octet_value *b = &dst->values[id];
+    char *name = b->name;
+    *b = *a;
+    b->name = name;
+    b->borrowed = a->data != NULL;
+    for (int d = 0; d < OCTET_MAX_RANK; d++) b->dim_names[d] = NULL;
+    for (int d = 0; d < OCTET_MAX_RANK; d++)
+      if (a->dim_names[d] && !(b->dim_names[d] = dupstr(a->dim_names[d]))) goto fail;
+  }
+  for (int i = 0; i < src->n_nodes; i++) {
+    const octet_node *a = &src->nodes[i];
+    int id = octet_graph_add_node(dst, a->name, a->op_type, a->inputs, a->n_inputs,
+                                  a->outputs, a->n_outputs);
+    if (id < 0) goto fail;
+    octet_node *b = &dst->nodes[id];
+    b->opset = a->opset;
+    b->def = a->def;
+    for (int k = 0; k < a->n_attrs; k++) {
+      octet_attr *na = octet_node_add_attr(b, a->attrs[k].name, a->attrs[k].type);
+      if (!na) goto fail;
+      free(na->name);
+      if (copy_attr(&a->attrs[k], na) != OCTET_OK) goto fail;
+    }
+  }
+  dst->inputs = malloc(sizeof(int) * (size_t)(src->n_inputs + 1));
+  dst->outputs = malloc(sizeof(int) * (size_t)(src->n_outputs + 1));
+  if (!dst->inputs || !dst->outputs) goto fail;
+  memcpy(dst->inputs, src->inputs, sizeof(int) * (size_t)src->n_inputs);
+  memcpy(dst->outputs, src->outputs, sizeof(int) * (size_t)src->n_outputs);
+  dst->n_inputs = src->n_inputs;
+  dst->n_outputs = src->n_outputs;
+  return OCTET_OK;
+fail:
+  octet_graph_free(dst);
+  return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory copying the graph");
+}
+
+void octet_graph_remove_nodes(octet_graph *g, const bool *dead) {
+  int w = 0;
+  for (int i = 0; i < g->n_nodes; i++) {
+    octet_node *n = &g->nodes[i];
+    if (dead[i]) {
+      free(n->name); free(n->op_type); free(n->domain);
+      free(n->inputs); free(n->outputs);
+      for (int a = 0; a < n->n_attrs; a++) attr_free(&n->attrs[a]);
+      free(n->attrs);
+      continue;
+    }
+    g->nodes[w++] = *n;
+  }
+  g->n_nodes = w;
+  for (int v = 0; v < g->n_values; v++) g->values[v].producer = -1;
+  for (int i = 0; i < g->n_nodes; i++)
+    for (int o = 0; o < g->nodes[i].n_outputs; o++)
+      g->values[g->nodes[i].outputs[o]].producer = i;
+}
+
+void octet_graph_count_uses(const octet_graph *g, int *uses) {
+  memset(uses, 0, sizeof(int) * (size_t)g->n_values);
+  for (int i = 0; i < g->n_nodes; i++)
+    for (int k = 0; k < g->nodes[i].n_inputs; k++)
+      if (g->nodes[i].inputs[k] >= 0) uses[g->nodes[i].inputs[k]]++;
+  for (int i = 0; i < g->n_outputs; i++) uses[g->outputs[i]]++;
+}
+
+octet_status octet_value_set_constant(octet_graph *g, int v, octet_dtype dtype,
+                                      int rank, const int64_t *dims,
+                                      const void *data) {
+  octet_value *val = &g->values[v];
+  size_t nb;
+  if (!shape_nbytes(dims, rank, dtype, &nb))
+    return octet_fail(OCTET_ERR_OVERFLOW, "constant '%s' too large", val->name);
+  void *copy = malloc(nb ? nb : 1);
+  if (!copy) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  if (nb) memcpy(copy, data, nb);
+  if (!val->borrowed) free(val->data);
+  val->data = copy;
+  val->borrowed = false;
+  val->nbytes = nb;
+  val->kind = OCTET_VALUE_CONSTANT;
+  val->dtype = dtype;
+  val->rank = rank;
+  for (int i = 0; i < rank; i++) val->dims[i] = dims[i];
+  return OCTET_OK;
 }

@@ -88,7 +88,8 @@ typedef struct octet_value {
   int rank;                 /* -1 unknown */
   int64_t dims[OCTET_MAX_RANK]; /* -1 symbolic */
   char *dim_names[OCTET_MAX_RANK];
-  void *data;               /* CONSTANT: owned, tv_nbytes bytes */
+  void *data;               /* CONSTANT: tv_nbytes bytes, owned unless borrowed */
+  bool borrowed;            /* data belongs to another graph (a clone's source) */
   size_t nbytes;
   int producer;             /* node index, -1 if none */
 } octet_value;
@@ -119,6 +120,18 @@ typedef struct octet_graph {
 } octet_graph;
 
 void octet_graph_free(octet_graph *g);
+/* Deep copy of nodes and values; constant data is borrowed from `src`, which
+ * must outlive `dst`. Value and node ids are preserved. */
+octet_status octet_graph_clone(const octet_graph *src, octet_graph *dst);
+/* Removes the nodes with dead[i] set, keeping order; fixes producers. */
+void octet_graph_remove_nodes(octet_graph *g, const bool *dead);
+/* Number of node inputs reading each value, plus one per graph output use.
+ * `uses` has g->n_values entries. */
+void octet_graph_count_uses(const octet_graph *g, int *uses);
+/* Makes value `v` a constant with owned data (copied). */
+octet_status octet_value_set_constant(octet_graph *g, int v, octet_dtype dtype,
+                                      int rank, const int64_t *dims,
+                                      const void *data);
 /* Returns the value id or -1 (and sets the error) on failure. */
 int octet_graph_add_value(octet_graph *g, const char *name);
 int octet_graph_find_value(const octet_graph *g, const char *name);
@@ -146,6 +159,7 @@ bool attr_ints(const octet_node *n, const char *name, const int64_t **vals,
 
 typedef struct octet_kctx {
   int threads;
+  void *state;              /* the backend's per-node state (packed weights) */
   void *scratch;            /* backend-owned, sized at plan time */
   size_t scratch_bytes;
 } octet_kctx;
@@ -173,6 +187,8 @@ typedef struct octet_op_def {
   /* Output depends only on input shapes (Shape, Size): fold whenever the
    * shapes are known. */
   bool shape_only;
+  /* Made by octet's passes only; a model file may not use it. */
+  bool internal;
 } octet_op_def;
 
 const octet_op_def *octet_op_find(const char *op_type);

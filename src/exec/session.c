@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "exec/session.h"
+#include "passes/passes.h"
 
 static octet_status sess_fail(const octet_session *s, octet_status st) {
   if (s) snprintf((char *)s->err, sizeof s->err, "%s", octet_last_error());
@@ -61,7 +62,7 @@ static octet_status parse_backends(octet_session *s, const char *list) {
 /* Input shapes for planning when none are given: symbolic dims take the
  * batch for the first one and 1 elsewhere... except a name seen before. */
 static void default_dims(const octet_session *s, int64_t (*dims)[OCTET_MAX_RANK]) {
-  const octet_graph *g = &s->model->g;
+  const octet_graph *g = &s->g;
   for (int i = 0; i < g->n_inputs; i++) {
     const octet_value *v = &g->values[g->inputs[i]];
     for (int d = 0; d < v->rank; d++)
@@ -84,10 +85,6 @@ octet_status octet_session_create(const octet_model *model,
   if (opts->precision != OCTET_PRECISION_FP32 && opts->precision != OCTET_PRECISION_FP16 &&
       opts->precision != OCTET_PRECISION_W8A8)
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "unknown precision %d", (int)opts->precision);
-  if (opts->precision != OCTET_PRECISION_FP32)
-    return octet_fail(OCTET_ERR_UNSUPPORTED,
-                      "precision %s is not available in this build yet (fp32 only)",
-                      octet_precision_name(opts->precision));
   octet_session *s = calloc(1, sizeof *s);
   if (!s) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
   s->model = model;
@@ -96,6 +93,9 @@ octet_status octet_session_create(const octet_model *model,
   if (s->threads > 1024) s->threads = 1024;
   s->batch = opts->batch > 0 ? opts->batch : 1;
   octet_status st = parse_backends(s, opts->backends);
+  if (st == OCTET_OK) st = octet_graph_clone(&model->g, &s->g);
+  if (st == OCTET_OK) st = octet_pass_fuse(&s->g);
+  if (st == OCTET_OK) st = octet_pass_lower(&s->g, s->precision);
   if (st == OCTET_OK) {
     int64_t dims[64][OCTET_MAX_RANK];
     default_dims(s, dims);
@@ -116,7 +116,8 @@ octet_status octet_session_create(const octet_model *model,
 
 void octet_session_destroy(octet_session *session) {
   if (!session) return;
-  octet_plan_release(session);
+  if (session->g.values) octet_plan_release(session);
+  octet_graph_free(&session->g);
   free(session);
 }
 
@@ -129,7 +130,7 @@ const char *octet_session_last_error(const octet_session *session) {
 static octet_status bind_inputs(octet_session *s, const octet_tensor *inputs,
                                 size_t n_inputs, const octet_tensor **bound,
                                 int64_t (*dims)[OCTET_MAX_RANK], bool need_data) {
-  const octet_graph *g = &s->model->g;
+  const octet_graph *g = &s->g;
   if (n_inputs != (size_t)g->n_inputs)
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "model has %d inputs, %zu given",
                       g->n_inputs, n_inputs);
@@ -196,7 +197,7 @@ static octet_status bind_inputs(octet_session *s, const octet_tensor *inputs,
 
 static void input_data(const octet_session *s, const octet_tensor **bound,
                        const void **data) {
-  for (int i = 0; i < s->model->g.n_inputs; i++) data[i] = bound[i]->data;
+  for (int i = 0; i < s->g.n_inputs; i++) data[i] = bound[i]->data;
 }
 
 octet_status octet_session_plan(octet_session *s, const octet_tensor *inputs,
@@ -223,7 +224,7 @@ octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
                                size_t n_inputs, octet_tensor *outputs,
                                size_t n_outputs) {
   if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
-  const octet_graph *g = &s->model->g;
+  const octet_graph *g = &s->g;
   if (n_outputs < (size_t)g->n_outputs || (g->n_outputs && !outputs))
     return sess_fail(s, octet_fail(OCTET_ERR_INVALID_ARGUMENT,
                                    "room for %zu outputs given, model has %d",
@@ -252,6 +253,7 @@ octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
       }
     }
     for (int o = 0; o < n->n_outputs; o++) out[o] = p->pv[n->outputs[o]].tv;
+    ctx.state = step->kernel.state;
     double t0 = s->callback ? now_seconds() : 0.0;
     st = step->kernel.run(n, in, n->n_inputs, out, n->n_outputs, &ctx);
     if (st != OCTET_OK) {
@@ -298,15 +300,17 @@ octet_status octet_session_arena_bytes(const octet_session *s, size_t *bytes) {
 
 octet_status octet_session_weight_bytes(const octet_session *s, size_t *bytes) {
   if (!s || !bytes) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
-  const octet_graph *g = &s->model->g;
+  const octet_graph *g = &s->g;
   const octet_plan *p = &s->plan;
   size_t total = 0;
   char *seen = calloc((size_t)g->n_values + 1, 1);
   if (!seen) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
   for (int k = 0; k < p->n_steps; k++) {
     const octet_node *n = &g->nodes[p->steps[k].node];
+    total += p->steps[k].kernel.state_bytes;
     for (int i = 0; i < n->n_inputs; i++) {
       int v = n->inputs[i];
+      if (i < 32 && (p->steps[k].kernel.packed_inputs >> i) & 1u) continue;
       if (v >= 0 && p->pv[v].state == PV_CONST && !seen[v]) {
         seen[v] = 1;
         total += p->pv[v].nbytes;

@@ -56,6 +56,7 @@ typedef struct octet_plan {
 
 struct octet_session {
   const octet_model *model;
+  octet_graph g;             /* the model's graph after fusion and lowering */
   octet_precision precision;
   int threads;
   int64_t batch;

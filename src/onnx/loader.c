@@ -433,7 +433,7 @@ static octet_status add_node(octet_graph *g, const Onnx__NodeProto *np,
   const char *domain = np->domain ? np->domain : "";
   const char *name = np->name ? np->name : "";
   const octet_op_def *def = octet_op_find(op);
-  if (!def || (*domain && strcmp(domain, "ai.onnx") != 0))
+  if (!def || def->internal || (*domain && strcmp(domain, "ai.onnx") != 0))
     return octet_fail(OCTET_ERR_UNSUPPORTED,
                       "unsupported op '%s' (node '%s', domain '%s')", op, name,
                       domain);

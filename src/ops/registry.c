@@ -9,12 +9,17 @@
   octet_status octet_ref_##name(const octet_node *, const octet_tview *, int, \
                                 octet_tview *, int, const octet_kctx *);
 #include "ops.def"
+#include "ops-internal.def"
 #undef OP
 
 static const octet_op_def op_table[] = {
 #define OP(name, a, b, c, d, s)                                               \
-  {#name, a, b, c, d, octet_infer_##name, octet_ref_##name, s},
+  {#name, a, b, c, d, octet_infer_##name, octet_ref_##name, s, false},
 #include "ops.def"
+#undef OP
+#define OP(name, a, b, c, d, s)                                               \
+  {"Octet" #name, a, b, c, d, octet_infer_##name, octet_ref_##name, s, true},
+#include "ops-internal.def"
 #undef OP
 };
 

@@ -152,7 +152,7 @@ static bool bindable(const octet_value *v, size_t nbytes) {
 
 static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
                           const void *const *in_data) {
-  const octet_graph *g = &s->model->g;
+  const octet_graph *g = &s->g;
   octet_plan *p = &s->plan;
   p->pv = calloc((size_t)g->n_values + 1, sizeof *p->pv);
   p->steps = calloc((size_t)g->n_nodes + 1, sizeof *p->steps);
@@ -272,7 +272,7 @@ static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
 
 static octet_status try_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
                               const void *const *in_data) {
-  int n_values = s->model->g.n_values;
+  int n_values = s->g.n_values;
   plan_free_values(&s->plan, n_values);
   octet_plan_free(&s->plan);
   octet_status st = build(s, in_dims, in_data);
@@ -292,7 +292,7 @@ octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RAN
    * input (and they are given) is the plan specialised to them. */
   octet_status st = try_build(s, in_dims, NULL);
   if (st != OCTET_ERR_UNSUPPORTED || !in_data) return st;
-  const octet_graph *g = &s->model->g;
+  const octet_graph *g = &s->g;
   bool any = false;
   for (int i = 0; i < g->n_inputs; i++) {
     const octet_value *v = &g->values[g->inputs[i]];
@@ -306,7 +306,7 @@ octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RAN
 
 bool octet_plan_matches(const octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
                         const void *const *in_data) {
-  const octet_graph *g = &s->model->g;
+  const octet_graph *g = &s->g;
   const octet_plan *p = &s->plan;
   if (!p->valid) return false;
   for (int i = 0; i < g->n_inputs; i++) {
@@ -322,6 +322,6 @@ bool octet_plan_matches(const octet_session *s, int64_t (*in_dims)[OCTET_MAX_RAN
 }
 
 void octet_plan_release(octet_session *s) {
-  plan_free_values(&s->plan, s->model->g.n_values);
+  plan_free_values(&s->plan, s->g.n_values);
   octet_plan_free(&s->plan);
 }

@@ -1,0 +1,190 @@
+/* Reference kernels for OctetLinear, in float and in w8a8.
+ *
+ * w8a8 semantics (every ISA reproduces them bit for bit):
+ *  - weights, per output column n: sw[n] = max_k |W[k,n]| / 127 (1 when the
+ *    column is zero); qw = clamp(nearbyintf(W / sw[n]), -127, 127);
+ *  - activations, per row m: amax = max_k |X[m,k]|; sa[m] = amax / 127 (1 when
+ *    amax is 0, all q 0); inv = 127 / amax; qa = clamp(nearbyintf(X * inv),
+ *    -127, 127);
+ *  - acc = sum_k qa * qw exactly in int32;
+ *  - y = (float)acc; y = y * sa[m]; y = y * sw[n]; y = y + B[n]; then relu or
+ *    y = y + R[m, n] — each a separate fp32 operation. */
+#include "ref/linear.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static inline float ld(const void *p, octet_dtype t, int64_t i) {
+  return t == OCTET_DTYPE_FLOAT16 ? octet_fp16_to_fp32(((const uint16_t *)p)[i])
+                                  : ((const float *)p)[i];
+}
+
+static inline void st(void *p, octet_dtype t, int64_t i, float v) {
+  if (t == OCTET_DTYPE_FLOAT16)
+    ((uint16_t *)p)[i] = octet_fp32_to_fp16(v);
+  else
+    ((float *)p)[i] = v;
+}
+
+static inline int8_t quant1(float v) {
+  float r = nearbyintf(v);
+  if (r > 127.0f) r = 127.0f;
+  if (r < -127.0f) r = -127.0f;
+  return (int8_t)r;
+}
+
+void octet_qs8_quantize_weights_ref(const float *w, int64_t K, int64_t N,
+                                    int8_t *qw, float *scale) {
+  for (int64_t n = 0; n < N; n++) {
+    float amax = 0.0f;
+    for (int64_t k = 0; k < K; k++) {
+      float a = fabsf(w[k * N + n]);
+      if (a > amax) amax = a;
+    }
+    float s = amax / 127.0f;
+    if (amax == 0.0f) s = 1.0f;
+    scale[n] = s;
+    for (int64_t k = 0; k < K; k++)
+      qw[k * N + n] = amax == 0.0f ? 0 : quant1(w[k * N + n] / s);
+  }
+}
+
+void octet_qs8_quantize_row_ref(const float *x, int64_t K, int8_t *q, float *scale) {
+  float amax = 0.0f;
+  for (int64_t k = 0; k < K; k++) {
+    float a = fabsf(x[k]);
+    if (a > amax) amax = a;
+  }
+  if (amax == 0.0f) {
+    *scale = 1.0f;
+    memset(q, 0, (size_t)K);
+    return;
+  }
+  *scale = amax / 127.0f;
+  float inv = 127.0f / amax;
+  for (int64_t k = 0; k < K; k++) q[k] = quant1(x[k] * inv);
+}
+
+typedef struct qs8_state {
+  int64_t K, N;
+  int8_t *qw;      /* [K, N] */
+  float *scale;    /* [N] */
+  int8_t *qa;      /* scratch: M rows of K */
+  float *sa;       /* scratch: M */
+  int64_t m_cap;
+} qs8_state;
+
+static void qs8_state_free(void *p) {
+  qs8_state *s = p;
+  if (!s) return;
+  free(s->qw);
+  free(s->scale);
+  free(s->qa);
+  free(s->sa);
+  free(s);
+}
+
+octet_status octet_ref_linear_prepare(const octet_node *n, const octet_tview *in,
+                                      const octet_tview *out, octet_node_kernel *k) {
+  k->run = octet_ref_Linear;
+  k->kernel_name = "ref";
+  if (!attr_int(n, "quant", 0)) return OCTET_OK;
+  const octet_tview *w = &in[1];
+  if (w->dtype != OCTET_DTYPE_FLOAT32)
+    return octet_fail(OCTET_ERR_DTYPE, "Linear '%s': w8a8 weights must be float32", n->name);
+  int64_t K = w->dims[0], N = w->dims[1], M = tv_numel(&out[0]) / (N ? N : 1);
+  qs8_state *s = calloc(1, sizeof *s);
+  if (!s) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  s->K = K;
+  s->N = N;
+  s->m_cap = M;
+  s->qw = malloc((size_t)(K * N) + 1);
+  s->scale = malloc(sizeof(float) * (size_t)(N + 1));
+  s->qa = malloc((size_t)(M * K) + 1);
+  s->sa = malloc(sizeof(float) * (size_t)(M + 1));
+  if (!s->qw || !s->scale || !s->qa || !s->sa) {
+    qs8_state_free(s);
+    return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory packing '%s'", n->name);
+  }
+  octet_qs8_quantize_weights_ref(w->data, K, N, s->qw, s->scale);
+  k->kernel_name = "qs8 ref";
+  k->state = s;
+  k->free_state = qs8_state_free;
+  k->state_bytes = (size_t)(K * N) + sizeof(float) * (size_t)N;
+  k->packed_inputs = 1u << 1;
+  return OCTET_OK;
+}
+
+static octet_status run_qs8(const octet_node *n, const octet_tview *in, int n_in,
+                            octet_tview *out, const octet_kctx *ctx) {
+  qs8_state *s = ctx->state;
+  const octet_tview *x = &in[0];
+  int64_t K = s->K, N = s->N, M = tv_numel(x) / (K ? K : 1);
+  if (M > s->m_cap)
+    return octet_fail(OCTET_ERR_INTERNAL, "Linear '%s': %lld rows, planned for %lld",
+                      n->name, (long long)M, (long long)s->m_cap);
+  const float *X = x->data;
+  const float *B = n_in > 2 && tv_present(&in[2]) ? in[2].data : NULL;
+  const float *R = n_in > 3 && tv_present(&in[3]) ? in[3].data : NULL;
+  float *Y = out[0].data;
+  bool relu = attr_int(n, "act", 0) == 1;
+#pragma omp parallel for num_threads(ctx->threads) if (M * N * K > (1 << 18))
+  for (int64_t m = 0; m < M; m++) {
+    int8_t *qa = s->qa + m * K;
+    octet_qs8_quantize_row_ref(X + m * K, K, qa, &s->sa[m]);
+    for (int64_t j = 0; j < N; j++) {
+      int32_t acc = 0;
+      for (int64_t k = 0; k < K; k++) acc += (int32_t)qa[k] * s->qw[k * N + j];
+      float y = (float)acc;
+      y = y * s->sa[m];
+      y = y * s->scale[j];
+      if (B) y = y + B[j];
+      if (relu) y = y > 0.0f ? y : 0.0f;
+      if (R) y = y + R[m * N + j];
+      Y[m * N + j] = y;
+    }
+  }
+  return OCTET_OK;
+}
+
+octet_status octet_ref_Linear(const octet_node *n, const octet_tview *in, int n_in,
+                              octet_tview *out, int n_out, const octet_kctx *ctx) {
+  (void)n_out;
+  if (attr_int(n, "quant", 0)) {
+    if (!ctx->state)
+      return octet_fail(OCTET_ERR_INTERNAL, "Linear '%s': w8a8 weights not prepared", n->name);
+    return run_qs8(n, in, n_in, out, ctx);
+  }
+  const octet_tview *x = &in[0], *w = &in[1];
+  int64_t K = w->dims[0], N = w->dims[1], M = tv_numel(x) / (K ? K : 1);
+  const octet_tview *b = n_in > 2 && tv_present(&in[2]) ? &in[2] : NULL;
+  const octet_tview *r = n_in > 3 && tv_present(&in[3]) ? &in[3] : NULL;
+  bool relu = attr_int(n, "act", 0) == 1;
+  octet_dtype xt = x->dtype, wt = w->dtype, yt = out[0].dtype;
+#pragma omp parallel for num_threads(ctx->threads) if (M * N * K > (1 << 18))
+  for (int64_t m = 0; m < M; m++) {
+    for (int64_t j0 = 0; j0 < N; j0 += 256) {
+      float acc[256];
+      int64_t nb = N - j0 < 256 ? N - j0 : 256;
+      for (int64_t j = 0; j < nb; j++) acc[j] = 0.0f;
+      for (int64_t k = 0; k < K; k++) {
+        float a = ld(x->data, xt, m * K + k);
+        if (wt == OCTET_DTYPE_FLOAT32) {
+          const float *wr = (const float *)w->data + k * N + j0;
+          for (int64_t j = 0; j < nb; j++) acc[j] += a * wr[j];
+        } else {
+          for (int64_t j = 0; j < nb; j++) acc[j] += a * ld(w->data, wt, k * N + j0 + j);
+        }
+      }
+      for (int64_t j = 0; j < nb; j++) {
+        float y = acc[j];
+        if (b) y = y + ld(b->data, b->dtype, j0 + j);
+        if (relu) y = y > 0.0f ? y : 0.0f;
+        if (r) y = y + ld(r->data, r->dtype, m * N + j0 + j);
+        st(out[0].data, yt, m * N + j0 + j, y);
+      }
+    }
+  }
+  return OCTET_OK;
+}

@@ -1,0 +1,298 @@
+/* Fusion passes: decomposed LayerNorm and erf-GELU back into single ops, and
+ * MatMul/Gemm with constant weights (+ bias, + Relu) into OctetLinear. Each
+ * sub-pass matches on the graph as it stands, marks the matched nodes dead,
+ * appends the replacement, then the graph is compacted and re-sorted. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "passes/passes.h"
+
+typedef struct fuse_ctx {
+  octet_graph *g;
+  int *uses;
+  bool *dead;
+  int n_orig;
+} fuse_ctx;
+
+static octet_node *node(fuse_ctx *c, int i) { return &c->g->nodes[i]; }
+
+static bool is_op(fuse_ctx *c, int i, const char *op) {
+  return i >= 0 && i < c->n_orig && !c->dead[i] && strcmp(node(c, i)->op_type, op) == 0;
+}
+
+static int producer(fuse_ctx *c, int v) { return v < 0 ? -1 : c->g->values[v].producer; }
+
+static bool near(float a, float b) { return fabsf(a - b) <= 1e-4f * fabsf(b) + 1e-7f; }
+
+/* The other input of a two-input node, given one of them. */
+static int other_input(const octet_node *n, int v) {
+  if (n->n_inputs != 2) return -1;
+  if (n->inputs[0] == v) return n->inputs[1];
+  if (n->inputs[1] == v) return n->inputs[0];
+  return -1;
+}
+
+/* Reduction over the last axis only, keepdims=1 (axes attr or const input). */
+static bool reduce_last_axis(fuse_ctx *c, const octet_node *n) {
+  if (attr_int(n, "keepdims", 1) != 1) return false;
+  const int64_t *axes = NULL;
+  size_t count = 0;
+  if (!attr_ints(n, "axes", &axes, &count) && n->n_inputs > 1) {
+    const octet_value *a = pass_const(c->g, n->inputs[1]);
+    if (!a || a->dtype != OCTET_DTYPE_INT64) return false;
+    axes = a->data;
+    count = a->nbytes / sizeof(int64_t);
+  }
+  return count == 1 && axes[0] == -1;
+}
+
+static octet_status finish(fuse_ctx *c) {
+  bool *dead = calloc((size_t)c->g->n_nodes + 1, sizeof(bool));
+  if (!dead) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  memcpy(dead, c->dead, sizeof(bool) * (size_t)c->n_orig);
+  octet_graph_remove_nodes(c->g, dead);
+  free(dead);
+  return octet_graph_toposort(c->g);
+}
+
+static octet_status begin(fuse_ctx *c, octet_graph *g) {
+  c->g = g;
+  c->n_orig = g->n_nodes;
+  c->uses = malloc(sizeof(int) * (size_t)(g->n_values + 1));
+  c->dead = calloc((size_t)g->n_nodes + 1, sizeof(bool));
+  if (!c->uses || !c->dead) {
+    free(c->uses);
+    free(c->dead);
+    return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  }
+  octet_graph_count_uses(g, c->uses);
+  return OCTET_OK;
+}
+
+static void end(fuse_ctx *c) {
+  free(c->uses);
+  free(c->dead);
+}
+
+/* x - mean(x) -> d; d^2 (Pow 2 or d*d) -> mean -> + eps -> sqrt -> d / s
+ * [* gamma] [+ beta]  ==>  LayerNormalization(x, gamma, beta) */
+static octet_status fuse_layernorm(fuse_ctx *c) {
+  octet_graph *g = c->g;
+  for (int i = 0; i < c->n_orig; i++) {
+    if (!is_op(c, i, "Div")) continue;
+    int q = i;
+    int d = node(c, q)->inputs[0], sq = node(c, q)->inputs[1];
+    int ps = producer(c, sq), psub = producer(c, d);
+    if (!is_op(c, ps, "Sqrt") || !is_op(c, psub, "Sub")) continue;
+    int x = node(c, psub)->inputs[0], mean = node(c, psub)->inputs[1];
+    int pm = producer(c, mean);
+    if (!is_op(c, pm, "ReduceMean") || node(c, pm)->inputs[0] != x ||
+        !reduce_last_axis(c, node(c, pm)) || c->uses[mean] != 1)
+      continue;
+    int pe = producer(c, node(c, ps)->inputs[0]);
+    float eps;
+    if (!is_op(c, pe, "Add")) continue;
+    int var = node(c, pe)->inputs[0];
+    if (!pass_const_scalar(g, node(c, pe)->inputs[1], &eps)) {
+      var = node(c, pe)->inputs[1];
+      if (!pass_const_scalar(g, node(c, pe)->inputs[0], &eps)) continue;
+    }
+    int pv = producer(c, var);
+    if (!is_op(c, pv, "ReduceMean") || !reduce_last_axis(c, node(c, pv))) continue;
+    int pp = producer(c, node(c, pv)->inputs[0]);
+    float two;
+    bool square = (is_op(c, pp, "Pow") && node(c, pp)->inputs[0] == d &&
+                   pass_const_scalar(g, node(c, pp)->inputs[1], &two) && two == 2.0f) ||
+                  (is_op(c, pp, "Mul") && node(c, pp)->inputs[0] == d &&
+                   node(c, pp)->inputs[1] == d);
+    if (!square || c->uses[d] != (is_op(c, pp, "Mul") ? 3 : 2)) continue;
+    if (c->uses[node(c, pp)->outputs[0]] != 1 || c->uses[var] != 1 ||
+        c->uses[node(c, pe)->outputs[0]] != 1 || c->uses[sq] != 1)
+      continue;
+    /* optional * gamma, + beta with constant rank-1 operands */
+    int out = node(c, q)->outputs[0], gamma = -1, beta = -1;
+    int chain[2] = {-1, -1};
+    int cm = pass_sole_consumer(g, c->uses, out);
+    if (is_op(c, cm, "Mul")) {
+      int o = other_input(node(c, cm), out);
+      const octet_value *gv = pass_const(g, o);
+      if (gv && gv->rank == 1) {
+        gamma = o;
+        chain[0] = cm;
+        out = node(c, cm)->outputs[0];
+        int ca = pass_sole_consumer(g, c->uses, out);
+        if (is_op(c, ca, "Add")) {
+          int b = other_input(node(c, ca), out);
+          const octet_value *bv = pass_const(g, b);
+          if (bv && bv->rank == 1 && bv->dtype == gv->dtype) {
+            beta = b;
+            chain[1] = ca;
+            out = node(c, ca)->outputs[0];
+          }
+        }
+      }
+    }
+    if (gamma < 0) continue; /* LayerNormalization needs a scale; rare without */
+    int dead_nodes[] = {q, ps, pe, pv, pp, psub, pm, chain[0], chain[1]};
+    for (size_t k = 0; k < sizeof dead_nodes / sizeof dead_nodes[0]; k++)
+      if (dead_nodes[k] >= 0) c->dead[dead_nodes[k]] = true;
+    int ins[3] = {x, gamma, beta};
+    char name[256];
+    snprintf(name, sizeof name, "%s/layernorm", node(c, q)->name);
+    int ni = octet_graph_add_node(g, name, "LayerNormalization", ins, beta >= 0 ? 3 : 2,
+                                  &out, 1);
+    if (ni < 0) return OCTET_ERR_NO_MEMORY;
+    octet_attr *a = octet_node_add_attr(&g->nodes[ni], "epsilon", OCTET_ATTR_FLOAT);
+    octet_attr *b = a ? octet_node_add_attr(&g->nodes[ni], "axis", OCTET_ATTR_INT) : NULL;
+    if (!a || !b) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+    g->nodes[ni].attrs[0].f = eps;
+    g->nodes[ni].attrs[1].i = -1;
+    g->nodes[ni].opset = g->opset > 17 ? g->opset : 17;
+  }
+  return OCTET_OK;
+}
+
+/* 0.5 * x * (1 + erf(x / sqrt2)) in its exporters' orders ==> Gelu(x) */
+static octet_status fuse_gelu(fuse_ctx *c) {
+  octet_graph *g = c->g;
+  for (int i = 0; i < c->n_orig; i++) {
+    if (!is_op(c, i, "Erf")) continue;
+    int pd = producer(c, node(c, i)->inputs[0]);
+    float k;
+    int x = -1;
+    if (is_op(c, pd, "Div") && pass_const_scalar(g, node(c, pd)->inputs[1], &k) &&
+        near(k, 1.41421356f))
+      x = node(c, pd)->inputs[0];
+    else if (is_op(c, pd, "Mul") && pass_const_scalar(g, node(c, pd)->inputs[1], &k) &&
+             near(k, 0.70710678f))
+      x = node(c, pd)->inputs[0];
+    if (x < 0 || c->uses[node(c, pd)->outputs[0]] != 1) continue;
+    int e = node(c, i)->outputs[0];
+    int pa = pass_sole_consumer(g, c->uses, e);
+    float one;
+    if (!is_op(c, pa, "Add") || !pass_const_scalar(g, other_input(node(c, pa), e), &one) ||
+        one != 1.0f)
+      continue;
+    int a = node(c, pa)->outputs[0];
+    int m1 = pass_sole_consumer(g, c->uses, a);
+    if (!is_op(c, m1, "Mul")) continue;
+    int partner = other_input(node(c, m1), a);
+    int out = -1, extra = -1;
+    float half;
+    if (partner == x) { /* (x * a) * 0.5 */
+      int m2 = pass_sole_consumer(g, c->uses, node(c, m1)->outputs[0]);
+      if (!is_op(c, m2, "Mul") ||
+          !pass_const_scalar(g, other_input(node(c, m2), node(c, m1)->outputs[0]), &half) ||
+          half != 0.5f)
+        continue;
+      extra = m2;
+      out = node(c, m2)->outputs[0];
+    } else { /* (x * 0.5) * a */
+      int ph = producer(c, partner);
+      if (!is_op(c, ph, "Mul") || c->uses[partner] != 1 ||
+          other_input(node(c, ph), x) < 0 ||
+          !pass_const_scalar(g, other_input(node(c, ph), x), &half) || half != 0.5f)
+        continue;
+      extra = ph;
+      out = node(c, m1)->outputs[0];
+    }
+    int dead_nodes[] = {pd, i, pa, m1, extra};
+    for (size_t q = 0; q < sizeof dead_nodes / sizeof dead_nodes[0]; q++)
+      c->dead[dead_nodes[q]] = true;
+    char name[256];
+    snprintf(name, sizeof name, "%s/gelu", node(c, i)->name);
+    int ni = octet_graph_add_node(g, name, "Gelu", &x, 1, &out, 1);
+    if (ni < 0) return OCTET_ERR_NO_MEMORY;
+  }
+  return OCTET_OK;
+}
+
+/* A float32 [K, N] weight for a Linear: the MatMul's B, or Gemm's B
+ * transposed when transB = 1 (a new constant). */
+static int linear_weight(fuse_ctx *c, const octet_node *n, bool gemm) {
+  const octet_value *w = pass_const(c->g, n->inputs[1]);
+  if (!w || w->rank != 2 || w->dtype != OCTET_DTYPE_FLOAT32) return -1;
+  if (!gemm || attr_int(n, "transB", 0) == 0) return n->inputs[1];
+  int64_t K = w->dims[1], N = w->dims[0];
+  float *t = malloc(sizeof(float) * (size_t)(K * N + 1));
+  if (!t) return -1;
+  const float *src = w->data;
+  for (int64_t k = 0; k < K; k++)
+    for (int64_t j = 0; j < N; j++) t[k * N + j] = src[j * K + k];
+  int v = pass_new_value(c->g, n->name, "weight_t");
+  int64_t dims[2] = {K, N};
+  if (v < 0 || octet_value_set_constant(c->g, v, OCTET_DTYPE_FLOAT32, 2, dims, t) != OCTET_OK)
+    v = -1;
+  free(t);
+  return v;
+}
+
+static octet_status fuse_linear(fuse_ctx *c) {
+  octet_graph *g = c->g;
+  for (int i = 0; i < c->n_orig; i++) {
+    bool gemm = is_op(c, i, "Gemm");
+    if (!gemm && !is_op(c, i, "MatMul")) continue;
+    const octet_node *n = node(c, i);
+    if (gemm && (attr_int(n, "transA", 0) != 0 || attr_float(n, "alpha", 1.0f) != 1.0f ||
+                 attr_float(n, "beta", 1.0f) != 1.0f))
+      continue;
+    int bias = -1;
+    if (gemm && n->n_inputs > 2 && n->inputs[2] >= 0) {
+      const octet_value *b = pass_const(g, n->inputs[2]);
+      if (!b || b->rank != 1 || b->dtype != OCTET_DTYPE_FLOAT32) continue;
+      bias = n->inputs[2];
+    }
+    if (pass_const(g, n->inputs[0])) continue; /* folded at plan time */
+    int w = linear_weight(c, n, gemm);
+    if (w < 0) continue;
+    n = node(c, i); /* the node array may have moved */
+    int64_t N = g->values[w].dims[1];
+    int x = n->inputs[0], out = n->outputs[0];
+    int absorbed[2] = {-1, -1};
+    int ca = pass_sole_consumer(g, c->uses, out);
+    if (bias < 0 && is_op(c, ca, "Add")) {
+      int b = other_input(node(c, ca), out);
+      const octet_value *bv = pass_const(g, b);
+      if (bv && bv->rank == 1 && bv->dims[0] == N && bv->dtype == OCTET_DTYPE_FLOAT32) {
+        bias = b;
+        absorbed[0] = ca;
+        out = node(c, ca)->outputs[0];
+      }
+    }
+    int act = 0;
+    int cr = pass_sole_consumer(g, c->uses, out);
+    if (is_op(c, cr, "Relu")) {
+      act = 1;
+      absorbed[1] = cr;
+      out = node(c, cr)->outputs[0];
+    }
+    c->dead[i] = true;
+    for (int k = 0; k < 2; k++)
+      if (absorbed[k] >= 0) c->dead[absorbed[k]] = true;
+    int ins[3] = {x, w, bias};
+    char name[256];
+    snprintf(name, sizeof name, "%s", node(c, i)->name);
+    int ni = octet_graph_add_node(g, name, "OctetLinear", ins, bias >= 0 ? 3 : 2, &out, 1);
+    if (ni < 0) return OCTET_ERR_NO_MEMORY;
+    octet_attr *a = octet_node_add_attr(&g->nodes[ni], "act", OCTET_ATTR_INT);
+    if (!a) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+    a->i = act;
+  }
+  return OCTET_OK;
+}
+
+octet_status octet_pass_fuse(octet_graph *g) {
+  octet_status (*const passes[])(fuse_ctx *) = {fuse_layernorm, fuse_gelu, fuse_linear};
+  for (size_t p = 0; p < sizeof passes / sizeof passes[0]; p++) {
+    fuse_ctx c;
+    octet_status st = begin(&c, g);
+    if (st != OCTET_OK) return st;
+    st = passes[p](&c);
+    if (st == OCTET_OK) st = finish(&c);
+    end(&c);
+    if (st != OCTET_OK) return st;
+  }
+  return OCTET_OK;
+}
