@@ -34,17 +34,22 @@ typedef struct octet_backend {
    * at plan time) at this precision? Declining is not an error. */
   bool (*supports)(const octet_node *node, const octet_tview *in, int n_in,
                    const octet_tview *out, int n_out, octet_precision precision);
-  /* Fills `k` for the node. */
+  /* Fills `k` for the node; `threads` is the session's thread count (size
+   * per-thread scratch for it). */
   octet_status (*prepare)(const octet_node *node, const octet_tview *in,
                           int n_in, const octet_tview *out, int n_out,
-                          octet_precision precision, octet_node_kernel *k);
+                          octet_precision precision, int threads,
+                          octet_node_kernel *k);
 } octet_backend;
 
 extern const octet_backend octet_backend_ref;
+extern const octet_backend octet_backend_x86;
 
 /* Looks a backend up by name among those compiled in; NULL if unknown. */
 const octet_backend *octet_backend_find(const char *name);
 /* Comma-separated list of the compiled-in backends. */
 const char *octet_backend_names(void);
+/* The default preference: every available backend, ref last. */
+int octet_backend_default(const octet_backend **out, int cap);
 
 #endif

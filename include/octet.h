@@ -214,6 +214,29 @@ OCTET_API octet_status octet_session_set_callback(octet_session *session,
                                                   octet_node_callback callback,
                                                   void *user);
 
+/* Floating-point operations of one run at the current plan's shapes: 2 per
+ * multiply-accumulate of the MatMul, Gemm and fused linear nodes (the rest
+ * of the graph is not counted). Used for effective GOP/s in benchmarks. */
+OCTET_API octet_status octet_session_flops(const octet_session *session,
+                                           double *flops);
+
+/* ---- built-in models ------------------------------------------------------ */
+
+typedef struct octet_builtin_options {
+  size_t struct_size;        /* set by octet_builtin_options_init */
+  int64_t seq;               /* encoder sequence length (default 32, 1..512) */
+  uint64_t seed;             /* weight seed (default 42) */
+} octet_builtin_options;
+
+OCTET_API void octet_builtin_options_init(octet_builtin_options *opts);
+/* name: "encoder" (all-MiniLM-L6-v2's shape: inputs input_ids and
+ * attention_mask int64 [batch, seq], output last_hidden_state float32
+ * [batch, seq, 384]) or "mlp" (x float32 [batch, 1024] -> 4096 -> 3072 ->
+ * 3072 -> 1024 = y); weights from a fixed-seed PRNG. opts may be NULL. */
+OCTET_API octet_status octet_model_builtin(const char *name,
+                                           const octet_builtin_options *opts,
+                                           octet_model **out);
+
 #ifdef __cplusplus
 }
 #endif

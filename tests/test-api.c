@@ -149,7 +149,7 @@ START_TEST(test_run_replan) {
   octet_node_info ni;
   ck_assert_int_eq(octet_session_node_info(s, 0, &ni), OCTET_OK);
   ck_assert_str_eq(ni.op_type, "OctetLinear");
-  ck_assert_str_eq(ni.backend, "ref");
+  ck_assert_str_ne(ni.backend, "");
   size_t arena;
   ck_assert_int_eq(octet_session_arena_bytes(s, &arena), OCTET_OK);
   ck_assert_uint_gt(arena, 0);

@@ -7,12 +7,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench-report.h" /* cmd_bench, cmd_compare */
 #include "cli-common.h"
 
 static const cli_command commands[] = {
     {"run", cmd_run, "run a model on .npy or random inputs"},
     {"inspect", cmd_inspect,
      "show a model's inputs, ops, parameters and execution plan"},
+    {"bench", cmd_bench,
+     "latency per batch and precision, with accuracy, peaks and charts"},
+    {"compare", cmd_compare,
+     "put bench JSON reports of several machines side by side"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -1,8 +1,11 @@
 /* Elementwise reference kernels with one input: Sqrt, Erf, Tanh, Relu,
- * Sigmoid and Gelu. float16 is computed in float32. */
+ * Sigmoid and Gelu. float32 uses the portable approximations of
+ * core/vmath.h (which the x86 vector kernels reproduce bit for bit);
+ * float16 is computed in float32 the same way; float64 uses libm. */
 #include <math.h>
 #include <string.h>
 
+#include "core/vmath.h"
 #include "ref/elementwise.h"
 
 typedef enum unary_op {
@@ -26,15 +29,12 @@ typedef struct unary_arg {
 static inline float f32_un(unary_op op, float x) {
   switch (op) {
     case U_SQRT: return sqrtf(x);
-    case U_ERF: return erff(x);
-    case U_TANH: return tanhf(x);
-    case U_RELU: return x < 0.0f ? 0.0f : x; /* NaN stays NaN */
-    case U_SIGMOID: return 1.0f / (1.0f + expf(-x));
-    case U_GELU: return 0.5f * x * (1.0f + erff(x * (float)EW_SQRT1_2));
-    default: {
-      float u = (float)EW_SQRT_2_PI * (x + 0.044715f * x * x * x);
-      return 0.5f * x * (1.0f + tanhf(u));
-    }
+    case U_ERF: return vm_erf(x);
+    case U_TANH: return vm_tanh(x);
+    case U_RELU: return vm_relu(x); /* -0 and NaN stay */
+    case U_SIGMOID: return vm_sigmoid(x);
+    case U_GELU: return vm_gelu(x);
+    default: return vm_gelu_tanh(x);
   }
 }
 

@@ -3,14 +3,15 @@
  * w8a8 semantics (every ISA reproduces them bit for bit):
  *  - weights, per output column n: sw[n] = max_k |W[k,n]| / 127 (1 when the
  *    column is zero); qw = clamp(nearbyintf(W / sw[n]), -127, 127);
- *  - activations, per row m: amax = max_k |X[m,k]|; sa[m] = amax / 127 (1 when
- *    amax is 0, all q 0); inv = 127 / amax; qa = clamp(nearbyintf(X * inv),
- *    -127, 127);
+ *  - activations, per row m: amax = max_k |X[m,k]|; sa[m] = amax / 127 and
+ *    inv = 127 / amax (sa = 1, inv = 0 when amax is 0 or inv overflows);
+ *    qa = clamp(nearbyintf(X * inv), -127, 127) with NaN giving -127;
  *  - acc = sum_k qa * qw exactly in int32;
  *  - y = (float)acc; y = y * sa[m]; y = y * sw[n]; y = y + B[n]; then relu or
  *    y = y + R[m, n] — each a separate fp32 operation. */
 #include "ref/linear.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,11 +28,12 @@ static inline void st(void *p, octet_dtype t, int64_t i, float v) {
     ((float *)p)[i] = v;
 }
 
+/* nearbyintf, then the conversion VCVTPS2DQ does (NaN and out-of-range give
+ * INT32_MIN), then the clamp to [-127, 127]. */
 static inline int8_t quant1(float v) {
   float r = nearbyintf(v);
-  if (r > 127.0f) r = 127.0f;
-  if (r < -127.0f) r = -127.0f;
-  return (int8_t)r;
+  int32_t i = r >= -2147483648.0f && r < 2147483648.0f ? (int32_t)r : INT32_MIN;
+  return (int8_t)(i < -127 ? -127 : i > 127 ? 127 : i);
 }
 
 void octet_qs8_quantize_weights_ref(const float *w, int64_t K, int64_t N,
@@ -43,10 +45,12 @@ void octet_qs8_quantize_weights_ref(const float *w, int64_t K, int64_t N,
       if (a > amax) amax = a;
     }
     float s = amax / 127.0f;
-    if (amax == 0.0f) s = 1.0f;
-    scale[n] = s;
-    for (int64_t k = 0; k < K; k++)
-      qw[k * N + n] = amax == 0.0f ? 0 : quant1(w[k * N + n] / s);
+    bool zero = !(s > 0.0f); /* zero column, or a scale that underflows */
+    scale[n] = zero ? 1.0f : s;
+    for (int64_t k = 0; k < K; k++) {
+      float r = zero ? 0.0f : nearbyintf(w[k * N + n] / s);
+      qw[k * N + n] = (int8_t)(r >= 127.0f ? 127 : r <= -127.0f ? -127 : r == r ? (int)r : 0);
+    }
   }
 }
 
@@ -54,15 +58,14 @@ void octet_qs8_quantize_row_ref(const float *x, int64_t K, int8_t *q, float *sca
   float amax = 0.0f;
   for (int64_t k = 0; k < K; k++) {
     float a = fabsf(x[k]);
-    if (a > amax) amax = a;
+    if (a > amax) amax = a; /* NaN never wins */
   }
-  if (amax == 0.0f) {
-    *scale = 1.0f;
-    memset(q, 0, (size_t)K);
-    return;
+  float s = amax / 127.0f, inv = 127.0f / amax;
+  if (amax == 0.0f || inv > FLT_MAX) { /* zero row, or 127/amax overflows */
+    s = 1.0f;
+    inv = 0.0f;
   }
-  *scale = amax / 127.0f;
-  float inv = 127.0f / amax;
+  *scale = s;
   for (int64_t k = 0; k < K; k++) q[k] = quant1(x[k] * inv);
 }
 

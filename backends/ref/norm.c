@@ -1,11 +1,16 @@
 /* Reference kernels for normalization and reductions: Softmax,
- * LayerNormalization, ReduceMean and ReduceSum. float32 has direct loops;
- * float16 and float64 go through double. */
+ * LayerNormalization, ReduceMean and ReduceSum.
+ *
+ * Softmax and LayerNormalization on float32 and float16 follow the fp32
+ * algorithms of core/vmath.h (16-lane row reductions, vm_exp), so the x86
+ * vector kernels reproduce them bit for bit; float16 is loaded to fp32 and
+ * rounded once on store. float64 is computed in double with libm. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/ir.h"
+#include "core/vmath.h"
 
 /* Elements above which kernels use several threads. */
 #define PAR_ELEMS 65536
@@ -35,6 +40,12 @@ static void store_f(void *p, octet_dtype t, int64_t i, double v) {
   }
 }
 
+/* float32 or float16 element as fp32 (exact). */
+static inline float load_f32(const void *p, bool f16, int64_t i) {
+  return f16 ? octet_fp16_to_fp32(((const uint16_t *)p)[i])
+             : ((const float *)p)[i];
+}
+
 static int64_t prod(const int64_t *d, int from, int to) {
   int64_t n = 1;
   for (int i = from; i < to; i++) n *= d[i];
@@ -43,36 +54,48 @@ static int64_t prod(const int64_t *d, int from, int to) {
 
 /* ---- Softmax ------------------------------------------------------------- */
 
-/* Softmax over `len` elements spaced `stride` apart. */
-static void softmax_f32(const float *x, float *y, int64_t len,
-                        int64_t stride) {
-  float mx = -INFINITY;
-  for (int64_t l = 0; l < len; l++)
-    if (x[l * stride] > mx) mx = x[l * stride];
-  double sum = 0.0;
-  for (int64_t l = 0; l < len; l++) {
-    float e = expf(x[l * stride] - mx);
-    y[l * stride] = e;
-    sum += e;
+/* Softmax over `len` elements spaced `stride` apart (vmath order):
+ * m = max (16 lanes), e = exp(x - m), s = sum e (16 lanes), y = e * (1/s),
+ * NaN canonical.
+ * float32 keeps e in y between the passes; float16 recomputes it (the same
+ * value) in the last pass. */
+static void softmax_row(const void *x, void *y, bool f16, int64_t base,
+                        int64_t len, int64_t stride) {
+  float acc[VM_LANES];
+  for (int l = 0; l < VM_LANES; l++) acc[l] = -INFINITY;
+  for (int64_t i = 0; i < len; i++) {
+    float v = load_f32(x, f16, base + i * stride);
+    acc[i % VM_LANES] = vm_max(acc[i % VM_LANES], v);
   }
-  float inv = (float)(1.0 / sum);
-  for (int64_t l = 0; l < len; l++) y[l * stride] *= inv;
+  float m = vm_hmax16(acc);
+  for (int l = 0; l < VM_LANES; l++) acc[l] = 0.0f;
+  for (int64_t i = 0; i < len; i++) {
+    int64_t k = base + i * stride;
+    float e = vm_exp(load_f32(x, f16, k) - m);
+    if (!f16) ((float *)y)[k] = e;
+    acc[i % VM_LANES] = acc[i % VM_LANES] + e;
+  }
+  float inv = 1.0f / vm_hsum16(acc);
+  for (int64_t i = 0; i < len; i++) {
+    int64_t k = base + i * stride;
+    if (f16) {
+      float e = vm_exp(load_f32(x, f16, k) - m);
+      ((uint16_t *)y)[k] = octet_fp32_to_fp16(vm_canon_nan(e * inv));
+    } else {
+      ((float *)y)[k] = vm_canon_nan(((float *)y)[k] * inv);
+    }
+  }
 }
 
-static void softmax_any(const void *x, void *y, octet_dtype t, int64_t base,
-                        int64_t len, int64_t stride) {
+static void softmax_f64(const double *x, double *y, int64_t base, int64_t len,
+                        int64_t stride) {
   double mx = -INFINITY;
-  for (int64_t l = 0; l < len; l++) {
-    double v = load_f(x, t, base + l * stride);
-    if (v > mx) mx = v;
-  }
-  double sum = 0.0;
   for (int64_t l = 0; l < len; l++)
-    sum += exp(load_f(x, t, base + l * stride) - mx);
-  for (int64_t l = 0; l < len; l++) {
-    double v = exp(load_f(x, t, base + l * stride) - mx) / sum;
-    store_f(y, t, base + l * stride, v);
-  }
+    if (x[base + l * stride] > mx) mx = x[base + l * stride];
+  double sum = 0.0;
+  for (int64_t l = 0; l < len; l++) sum += exp(x[base + l * stride] - mx);
+  for (int64_t l = 0; l < len; l++)
+    y[base + l * stride] = exp(x[base + l * stride] - mx) / sum;
 }
 
 octet_status octet_ref_Softmax(const octet_node *node, const octet_tview *in,
@@ -104,24 +127,20 @@ octet_status octet_ref_Softmax(const octet_node *node, const octet_tview *in,
   }
   int64_t rows = outer * inner;
   if (rows == 0 || len == 0) return OCTET_OK;
-  int nt = pick_threads(rows * len, ctx ? ctx->threads : 1);
-  if (x->dtype == OCTET_DTYPE_FLOAT32) {
-    const float *xp = x->data;
-    float *yp = out[0].data;
-#pragma omp parallel for num_threads(nt)
-    for (int64_t t = 0; t < rows; t++) {
-      int64_t base = (t / inner) * len * inner + t % inner;
-      softmax_f32(xp + base, yp + base, len, inner);
-    }
-    return OCTET_OK;
-  }
-  if (x->dtype != OCTET_DTYPE_FLOAT16 && x->dtype != OCTET_DTYPE_FLOAT64)
+  octet_dtype t = x->dtype;
+  if (t != OCTET_DTYPE_FLOAT32 && t != OCTET_DTYPE_FLOAT16 &&
+      t != OCTET_DTYPE_FLOAT64)
     return octet_fail(OCTET_ERR_DTYPE, "%s '%s': unsupported dtype %s",
-                      node->op_type, node->name, octet_dtype_name(x->dtype));
+                      node->op_type, node->name, octet_dtype_name(t));
+  int nt = pick_threads(rows * len, ctx ? ctx->threads : 1);
+  bool f16 = t == OCTET_DTYPE_FLOAT16;
 #pragma omp parallel for num_threads(nt)
-  for (int64_t t = 0; t < rows; t++) {
-    int64_t base = (t / inner) * len * inner + t % inner;
-    softmax_any(x->data, out[0].data, x->dtype, base, len, inner);
+  for (int64_t i = 0; i < rows; i++) {
+    int64_t base = (i / inner) * len * inner + i % inner;
+    if (t == OCTET_DTYPE_FLOAT64)
+      softmax_f64(x->data, out[0].data, base, len, inner);
+    else
+      softmax_row(x->data, out[0].data, f16, base, len, inner);
   }
   return OCTET_OK;
 }
@@ -159,41 +178,65 @@ static void write_stats(octet_tview *out, int n_out, int64_t row, double mean,
     store_f(out[2].data, out[2].dtype, row, inv);
 }
 
-/* float32 with dense Scale/B: rows in parallel, statistics in double. */
-static void layernorm_f32(const octet_tview *x, const float *scale,
-                          const float *bias, int64_t outer, int64_t n,
-                          double eps, octet_tview *out, int n_out, int nt) {
-  const float *xp = x->data;
-  float *yp = out[0].data;
+/* Row statistics in vmath order: mean = (sum, 16 lanes) / n; var = (sum of
+ * (x - mean)^2, 16 lanes) / n; inv = 1 / sqrt(var + eps). */
+static void ln_stats(const void *x, bool f16, int64_t base, int64_t n,
+                     float eps, float *mean, float *inv) {
+  float acc[VM_LANES];
+  for (int l = 0; l < VM_LANES; l++) acc[l] = 0.0f;
+  for (int64_t j = 0; j < n; j++)
+    acc[j % VM_LANES] = acc[j % VM_LANES] + load_f32(x, f16, base + j);
+  float m = vm_hsum16(acc) / (float)n;
+  for (int l = 0; l < VM_LANES; l++) acc[l] = 0.0f;
+  for (int64_t j = 0; j < n; j++) {
+    float d = load_f32(x, f16, base + j) - m;
+    d = d * d;
+    acc[j % VM_LANES] = acc[j % VM_LANES] + d;
+  }
+  float var = vm_hsum16(acc) / (float)n;
+  *mean = m;
+  *inv = 1.0f / sqrtf(var + eps);
+}
+
+/* y = (x - mean) * inv * scale (+ bias), in that order; NaN canonical. */
+static inline float ln_apply(float x, float mean, float inv, float g,
+                             const float *b) {
+  float y = x - mean;
+  y = y * inv;
+  y = y * g;
+  if (b) y = y + *b;
+  return vm_canon_nan(y);
+}
+
+/* float32/float16 with dense Scale/B (same dtype as X): rows in parallel. */
+static void layernorm_dense(const octet_tview *x, const octet_tview *sc,
+                            const octet_tview *bi, int64_t outer, int64_t n,
+                            float eps, octet_tview *out, int n_out, int nt) {
+  bool f16 = x->dtype == OCTET_DTYPE_FLOAT16;
+  const void *xp = x->data, *sp = sc->data, *bp = bi ? bi->data : NULL;
+  void *yp = out[0].data;
 #pragma omp parallel for num_threads(nt)
   for (int64_t o = 0; o < outer; o++) {
-    const float *xr = xp + o * n;
-    float *yr = yp + o * n;
-    double s = 0.0;
-    for (int64_t j = 0; j < n; j++) s += xr[j];
-    double mean = s / (double)n;
-    double v = 0.0;
+    float mean, inv;
+    ln_stats(xp, f16, o * n, n, eps, &mean, &inv);
     for (int64_t j = 0; j < n; j++) {
-      double d = xr[j] - mean;
-      v += d * d;
+      float b = bp ? load_f32(bp, f16, j) : 0.0f;
+      float y = ln_apply(load_f32(xp, f16, o * n + j), mean, inv,
+                         load_f32(sp, f16, j), bp ? &b : NULL);
+      if (f16)
+        ((uint16_t *)yp)[o * n + j] = octet_fp32_to_fp16(y);
+      else
+        ((float *)yp)[o * n + j] = y;
     }
-    double inv = 1.0 / sqrt(v / (double)n + eps);
-    float mf = (float)mean, invf = (float)inv;
-    if (bias)
-      for (int64_t j = 0; j < n; j++)
-        yr[j] = (xr[j] - mf) * invf * scale[j] + bias[j];
-    else
-      for (int64_t j = 0; j < n; j++) yr[j] = (xr[j] - mf) * invf * scale[j];
     write_stats(out, n_out, o, mean, inv);
   }
 }
 
-/* Any float dtype and any broadcast of Scale/B, one row at a time. */
-static octet_status layernorm_any(const octet_tview *x,
-                                  const octet_tview *sc,
-                                  const octet_tview *bi, int ax,
-                                  int64_t outer, int64_t n, double eps,
-                                  octet_tview *out, int n_out) {
+/* Any float dtype and any broadcast of Scale/B, one row at a time; float64
+ * in double, float32/float16 with the fp32 statistics above. */
+static void layernorm_any(const octet_tview *x, const octet_tview *sc,
+                          const octet_tview *bi, int ax, int64_t outer,
+                          int64_t n, float eps, octet_tview *out, int n_out) {
   int64_t sstr[OCTET_MAX_RANK], bstr[OCTET_MAX_RANK];
   broadcast_strides(sc->dims, sc->rank, x->dims, x->rank, sstr);
   bool sd = param_dense(sc, x, ax), bd = true;
@@ -201,31 +244,43 @@ static octet_status layernorm_any(const octet_tview *x,
     broadcast_strides(bi->dims, bi->rank, x->dims, x->rank, bstr);
     bd = param_dense(bi, x, ax);
   }
-  double *xb = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
-  if (!xb) return octet_fail(OCTET_ERR_NO_MEMORY, "LayerNormalization: out "
-                                                  "of memory");
+  bool f64 = x->dtype == OCTET_DTYPE_FLOAT64;
+  bool f16 = x->dtype == OCTET_DTYPE_FLOAT16;
   for (int64_t o = 0; o < outer; o++) {
-    double s = 0.0, v = 0.0;
-    for (int64_t j = 0; j < n; j++) {
-      xb[j] = load_f(x->data, x->dtype, o * n + j);
-      s += xb[j];
+    double mean, inv;
+    if (f64) {
+      double s = 0.0, v = 0.0;
+      for (int64_t j = 0; j < n; j++) s += load_f(x->data, x->dtype, o * n + j);
+      mean = s / (double)n;
+      for (int64_t j = 0; j < n; j++) {
+        double d = load_f(x->data, x->dtype, o * n + j) - mean;
+        v += d * d;
+      }
+      inv = 1.0 / sqrt(v / (double)n + (double)eps);
+    } else {
+      float mf, invf;
+      ln_stats(x->data, f16, o * n, n, eps, &mf, &invf);
+      mean = mf;
+      inv = invf;
     }
-    double mean = s / (double)n;
-    for (int64_t j = 0; j < n; j++) v += (xb[j] - mean) * (xb[j] - mean);
-    double inv = 1.0 / sqrt(v / (double)n + eps);
     for (int64_t j = 0; j < n; j++) {
       int64_t f = o * n + j;
-      double g = load_f(sc->data, sc->dtype,
-                        sd ? j : param_offset(sstr, x, f));
-      double y = (xb[j] - mean) * inv * g;
-      if (bi)
-        y += load_f(bi->data, bi->dtype, bd ? j : param_offset(bstr, x, f));
+      int64_t si = sd ? j : param_offset(sstr, x, f);
+      int64_t bj = !bi ? 0 : bd ? j : param_offset(bstr, x, f);
+      double y;
+      if (f64) {
+        y = (load_f(x->data, x->dtype, f) - mean) * inv *
+            load_f(sc->data, sc->dtype, si);
+        if (bi) y += load_f(bi->data, bi->dtype, bj);
+      } else {
+        float b = bi ? load_f32(bi->data, f16, bj) : 0.0f;
+        y = ln_apply(load_f32(x->data, f16, f), (float)mean, (float)inv,
+                     load_f32(sc->data, f16, si), bi ? &b : NULL);
+      }
       store_f(out[0].data, out[0].dtype, f, y);
     }
     write_stats(out, n_out, o, mean, inv);
   }
-  free(xb);
-  return OCTET_OK;
 }
 
 octet_status octet_ref_LayerNormalization(const octet_node *node,
@@ -238,17 +293,22 @@ octet_status octet_ref_LayerNormalization(const octet_node *node,
   if (!norm_axis(attr_int(node, "axis", -1), x->rank, &ax))
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "%s '%s': bad axis",
                       node->op_type, node->name);
-  double eps = attr_float(node, "epsilon", 1e-5f);
+  float eps = attr_float(node, "epsilon", 1e-5f);
   int64_t outer = prod(x->dims, 0, ax), n = prod(x->dims, ax, x->rank);
   if (outer == 0) return OCTET_OK;
-  if (x->dtype == OCTET_DTYPE_FLOAT32 && param_dense(sc, x, ax) &&
-      (!bi || param_dense(bi, x, ax))) {
+  octet_dtype t = x->dtype;
+  if (t != OCTET_DTYPE_FLOAT32 && t != OCTET_DTYPE_FLOAT16 &&
+      t != OCTET_DTYPE_FLOAT64)
+    return octet_fail(OCTET_ERR_DTYPE, "%s '%s': unsupported dtype %s",
+                      node->op_type, node->name, octet_dtype_name(t));
+  if (t != OCTET_DTYPE_FLOAT64 && sc->dtype == t && param_dense(sc, x, ax) &&
+      (!bi || (bi->dtype == t && param_dense(bi, x, ax)))) {
     int nt = pick_threads(outer * n, ctx ? ctx->threads : 1);
-    layernorm_f32(x, sc->data, bi ? bi->data : NULL, outer, n, eps, out,
-                  n_out, nt);
+    layernorm_dense(x, sc, bi, outer, n, eps, out, n_out, nt);
     return OCTET_OK;
   }
-  return layernorm_any(x, sc, bi, ax, outer, n, eps, out, n_out);
+  layernorm_any(x, sc, bi, ax, outer, n, eps, out, n_out);
+  return OCTET_OK;
 }
 
 /* ---- ReduceMean / ReduceSum ---------------------------------------------- */

@@ -14,9 +14,9 @@ static bool ref_supports(const octet_node *node, const octet_tview *in,
 
 static octet_status ref_prepare(const octet_node *node, const octet_tview *in,
                                 int n_in, const octet_tview *out, int n_out,
-                                octet_precision precision,
+                                octet_precision precision, int threads,
                                 octet_node_kernel *k) {
-  (void)n_in; (void)n_out; (void)precision;
+  (void)n_in; (void)n_out; (void)precision; (void)threads;
   if (strcmp(node->op_type, "OctetLinear") == 0)
     return octet_ref_linear_prepare(node, in, out, k);
   k->run = node->def->ref;

@@ -20,9 +20,10 @@ static inline __attribute__((always_inline)) __m256i col_mask(size_t nr,
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), idx);
 }
 
-static inline __attribute__((always_inline)) void
-store_row(__m256 y, void *out, size_t nr, size_t j, __m256i mask,
-          bool out_f16) {
+static inline __attribute__((always_inline)) void store_row(__m256 y, void *out,
+                                                            size_t nr, size_t j,
+                                                            __m256i mask,
+                                                            bool out_f16) {
   const size_t n = nr > 8 * j ? (nr - 8 * j < 8 ? nr - 8 * j : 8) : 0;
   if (out_f16) {
     const __m128i h =
@@ -41,31 +42,31 @@ store_row(__m256 y, void *out, size_t nr, size_t j, __m256i mask,
   }
 }
 
-static inline __attribute__((always_inline)) void
-tile(const size_t M, const size_t V, size_t nr, size_t kc, const float *a,
-     const uint16_t *b, const float *acc, size_t ld_acc, void *out,
-     size_t ld_out, const octet_f32_gemm_store *st) {
+static inline __attribute__((always_inline)) void tile(
+    const size_t M, const size_t V, size_t nr, size_t kc, const float *a,
+    size_t lda, const uint16_t *b, const float *acc, size_t ld_acc, void *out,
+    size_t ld_out, const octet_f32_gemm_store *st) {
   __m256 c[MR][2];
 #pragma GCC unroll 6
   for (size_t i = 0; i < M; i++)
 #pragma GCC unroll 2
     for (size_t j = 0; j < V; j++)
-      c[i][j] = acc ? _mm256_loadu_ps(acc + i * ld_acc + 8 * j)
-                    : _mm256_setzero_ps();
+      c[i][j] =
+          acc ? _mm256_loadu_ps(acc + i * ld_acc + 8 * j) : _mm256_setzero_ps();
 
   for (; kc != 0; kc--) {
     __m256 bv[2];
 #pragma GCC unroll 2
-    for (size_t j = 0; j < V; j++) bv[j] = _mm256_cvtph_ps(
-          _mm_load_si128((const __m128i *)(b + 8 * j)));
+    for (size_t j = 0; j < V; j++)
+      bv[j] = _mm256_cvtph_ps(_mm_load_si128((const __m128i *)(b + 8 * j)));
 #pragma GCC unroll 6
     for (size_t i = 0; i < M; i++) {
-      const __m256 ai = _mm256_broadcast_ss(a + i);
+      const __m256 ai = _mm256_broadcast_ss(a + i * lda);
 #pragma GCC unroll 2
       for (size_t j = 0; j < V; j++)
         c[i][j] = _mm256_fmadd_ps(ai, bv[j], c[i][j]);
     }
-    a += MR;
+    a += 1;
     b += NR;
   }
 
@@ -95,28 +96,27 @@ tile(const size_t M, const size_t V, size_t nr, size_t kc, const float *a,
       __m256 y = _mm256_add_ps(c[i][j], bias[j]);
       if (st->residual)
         y = _mm256_add_ps(
-            y, _mm256_maskload_ps(st->residual + i * st->ldr + 8 * j,
-                                  mask[j]));
+            y, _mm256_maskload_ps(st->residual + i * st->ldr + 8 * j, mask[j]));
       if (st->act == OCTET_GEMM_ACT_RELU)
         y = _mm256_max_ps(y, _mm256_setzero_ps());
-      store_row(y, (char *)out + (i * ld_out + 8 * j) * esize, nr, j,
-                mask[j], st->out_f16);
+      store_row(y, (char *)out + (i * ld_out + 8 * j) * esize, nr, j, mask[j],
+                st->out_f16);
     }
   }
 }
 
-#define ROWS(m)                                                              \
-  case m:                                                                    \
-    if (nr > 8)                                                              \
-      tile(m, 2, nr, kc, a, b, acc, ld_acc, out, ld_out, st);                \
-    else                                                                     \
-      tile(m, 1, nr, kc, a, b, acc, ld_acc, out, ld_out, st);                \
+#define ROWS(m)                                                    \
+  case m:                                                          \
+    if (nr > 8)                                                    \
+      tile(m, 2, nr, kc, a, lda, b, acc, ld_acc, out, ld_out, st); \
+    else                                                           \
+      tile(m, 1, nr, kc, a, lda, b, acc, ld_acc, out, ld_out, st); \
     break;
 
 void octet_f16w_gemm_ukernel_6x16__avx2(size_t mr, size_t nr, size_t kc,
-                                        const float *a, const void *bv,
-                                        const float *acc, size_t ld_acc,
-                                        void *out, size_t ld_out,
+                                        const float *a, size_t lda,
+                                        const void *bv, const float *acc,
+                                        size_t ld_acc, void *out, size_t ld_out,
                                         const octet_f32_gemm_store *st) {
   const uint16_t *b = bv;
   switch (mr) {

@@ -1,9 +1,9 @@
 /* fp32 GEMM microkernel with fp16-stored weights, 9 rows × 48 columns,
- * AVX-512F (+ F16C semantics of VCVTPH2PS zmm): each k step loads 3×16 fp16
- * weights and widens them with VCVTPH2PS (2 uops on the FMA ports each), then
- * 27 fp32 FMAs. Used where a W panel serves few rows (small M); for larger M
- * the driver widens whole panels once with octet_f16w_convert__avx512 and
- * runs the fp32 kernel on them (docs/kernels-f32.md).
+ * AVX-512F: each k step loads 3×16 fp16 weights and widens them with
+ * VCVTPH2PS zmm (2 uops on the FMA ports each), then 27 fp32 FMAs. Used
+ * where a W panel serves few rows (small M); for larger M the driver widens
+ * whole panels once with octet_f16w_convert__avx512 and runs the fp32 kernel
+ * on them (docs/kernels-f32.md).
  *
  * Edge tiles: `mr` < 9 runs a copy of the loop with fewer rows and `nr` <= 32
  * (or <= 16) one with fewer column vectors (each a separate instantiation of
@@ -23,10 +23,44 @@ static inline __attribute__((always_inline)) __mmask16 col_mask(size_t nr,
   return (__mmask16)((1u << (nr - 16 * j)) - 1u);
 }
 
-static inline __attribute__((always_inline)) void
-tile(const size_t M, const size_t V, size_t nr, size_t kc, const float *a,
-     const uint16_t *b, const float *acc, size_t ld_acc, void *out,
-     size_t ld_out, const octet_f32_gemm_store *st) {
+/* The final store: bias, residual, relu, fp32 or fp16, masked to nr. */
+static inline __attribute__((always_inline)) void store_tile(
+    const size_t M, const size_t V, __m512 c[MR][3], size_t nr, void *out,
+    size_t ld_out, const octet_f32_gemm_store *st) {
+  const float *bias = st->bias, *res = st->residual;
+  const size_t ldr = st->ldr;
+  const bool relu = st->act == OCTET_GEMM_ACT_RELU, f16 = st->out_f16;
+  __mmask16 mask[3];
+  __m512 bv[3];
+#pragma GCC unroll 3
+  for (size_t j = 0; j < V; j++) {
+    mask[j] = col_mask(nr, j);
+    bv[j] = bias ? _mm512_maskz_loadu_ps(mask[j], bias + 16 * j)
+                 : _mm512_setzero_ps();
+  }
+#pragma GCC unroll 9
+  for (size_t i = 0; i < M; i++) {
+#pragma GCC unroll 3
+    for (size_t j = 0; j < V; j++) {
+      __m512 y = _mm512_add_ps(c[i][j], bv[j]);
+      if (res)
+        y = _mm512_add_ps(
+            y, _mm512_maskz_loadu_ps(mask[j], res + i * ldr + 16 * j));
+      if (relu) y = _mm512_max_ps(y, _mm512_setzero_ps());
+      if (f16)
+        _mm256_mask_storeu_epi16(
+            (uint16_t *)out + i * ld_out + 16 * j, mask[j],
+            _mm512_cvtps_ph(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+      else
+        _mm512_mask_storeu_ps((float *)out + i * ld_out + 16 * j, mask[j], y);
+    }
+  }
+}
+
+static inline __attribute__((always_inline)) void tile(
+    const size_t M, const size_t V, size_t nr, size_t kc, const float *a,
+    size_t lda, const uint16_t *b, const float *acc, size_t ld_acc, void *out,
+    size_t ld_out, const octet_f32_gemm_store *st) {
   __m512 c[MR][3];
 #pragma GCC unroll 9
   for (size_t i = 0; i < M; i++)
@@ -38,16 +72,16 @@ tile(const size_t M, const size_t V, size_t nr, size_t kc, const float *a,
   for (; kc != 0; kc--) {
     __m512 bv[3];
 #pragma GCC unroll 3
-    for (size_t j = 0; j < V; j++) bv[j] = _mm512_cvtph_ps(
-          _mm256_load_si256((const __m256i *)(b + 16 * j)));
+    for (size_t j = 0; j < V; j++)
+      bv[j] = _mm512_cvtph_ps(_mm256_load_si256((const __m256i *)(b + 16 * j)));
 #pragma GCC unroll 9
     for (size_t i = 0; i < M; i++) {
-      const __m512 ai = _mm512_set1_ps(a[i]);
+      const __m512 ai = _mm512_set1_ps(a[i * lda]);
 #pragma GCC unroll 3
       for (size_t j = 0; j < V; j++)
         c[i][j] = _mm512_fmadd_ps(ai, bv[j], c[i][j]);
     }
-    a += MR;
+    a += 1;
     b += NR;
   }
 
@@ -61,51 +95,25 @@ tile(const size_t M, const size_t V, size_t nr, size_t kc, const float *a,
     return;
   }
 
-  __mmask16 mask[3];
-  __m512 bias[3];
-#pragma GCC unroll 3
-  for (size_t j = 0; j < V; j++) {
-    mask[j] = col_mask(nr, j);
-    bias[j] = st->bias ? _mm512_maskz_loadu_ps(mask[j], st->bias + 16 * j)
-                       : _mm512_setzero_ps();
-  }
-  const __m512 zero = _mm512_setzero_ps();
-#pragma GCC unroll 9
-  for (size_t i = 0; i < M; i++) {
-#pragma GCC unroll 3
-    for (size_t j = 0; j < V; j++) {
-      __m512 y = _mm512_add_ps(c[i][j], bias[j]);
-      if (st->residual)
-        y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(
-                                 mask[j], st->residual + i * st->ldr + 16 * j));
-      if (st->act == OCTET_GEMM_ACT_RELU) y = _mm512_max_ps(y, zero);
-      if (st->out_f16) {
-        const __m256i h =
-            _mm512_cvtps_ph(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        _mm256_mask_storeu_epi16((uint16_t *)out + i * ld_out + 16 * j,
-                                 mask[j], h);
-      } else {
-        _mm512_mask_storeu_ps((float *)out + i * ld_out + 16 * j, mask[j], y);
-      }
-    }
-  }
+  store_tile(M, V, c, nr, out, ld_out, st);
 }
 
 /* One instantiation per (rows, column vectors). */
-#define ROWS(m)                                                              \
-  case m:                                                                    \
-    if (nr > 32)                                                             \
-      tile(m, 3, nr, kc, a, b, acc, ld_acc, out, ld_out, st);                \
-    else if (nr > 16)                                                        \
-      tile(m, 2, nr, kc, a, b, acc, ld_acc, out, ld_out, st);                \
-    else                                                                     \
-      tile(m, 1, nr, kc, a, b, acc, ld_acc, out, ld_out, st);                \
+#define ROWS(m)                                                    \
+  case m:                                                          \
+    if (nr > 32)                                                   \
+      tile(m, 3, nr, kc, a, lda, b, acc, ld_acc, out, ld_out, st); \
+    else if (nr > 16)                                              \
+      tile(m, 2, nr, kc, a, lda, b, acc, ld_acc, out, ld_out, st); \
+    else                                                           \
+      tile(m, 1, nr, kc, a, lda, b, acc, ld_acc, out, ld_out, st); \
     break;
 
 void octet_f16w_gemm_ukernel_9x48__avx512(size_t mr, size_t nr, size_t kc,
-                                          const float *a, const void *bv,
-                                          const float *acc, size_t ld_acc,
-                                          void *out, size_t ld_out,
+                                          const float *a, size_t lda,
+                                          const void *bv, const float *acc,
+                                          size_t ld_acc, void *out,
+                                          size_t ld_out,
                                           const octet_f32_gemm_store *st) {
   const uint16_t *b = bv;
   switch (mr) {
@@ -140,14 +148,14 @@ void octet_f16w_convert__avx512(size_t n, const uint16_t *src, float *dst) {
     dst += 64;
   }
   for (; n >= 16; n -= 16) {
-    _mm512_storeu_ps(
-        dst, _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)src)));
+    _mm512_storeu_ps(dst,
+                     _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)src)));
     src += 16;
     dst += 16;
   }
   if (n != 0) {
     const __mmask16 m = (__mmask16)((1u << n) - 1u);
-    _mm512_mask_storeu_ps(
-        dst, m, _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, src)));
+    _mm512_mask_storeu_ps(dst, m,
+                          _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, src)));
   }
 }

@@ -23,10 +23,44 @@ static inline __attribute__((always_inline)) __mmask16 col_mask(size_t nr,
   return (__mmask16)((1u << (nr - 16 * j)) - 1u);
 }
 
-static inline __attribute__((always_inline)) void
-tile(const size_t M, const size_t V, size_t nr, size_t kc, const float *a,
-     const float *b, const float *acc, size_t ld_acc, void *out,
-     size_t ld_out, const octet_f32_gemm_store *st) {
+/* The final store: bias, residual, relu, fp32 or fp16, masked to nr. */
+static inline __attribute__((always_inline)) void store_tile(
+    const size_t M, const size_t V, __m512 c[MR][3], size_t nr, void *out,
+    size_t ld_out, const octet_f32_gemm_store *st) {
+  const float *bias = st->bias, *res = st->residual;
+  const size_t ldr = st->ldr;
+  const bool relu = st->act == OCTET_GEMM_ACT_RELU, f16 = st->out_f16;
+  __mmask16 mask[3];
+  __m512 bv[3];
+#pragma GCC unroll 3
+  for (size_t j = 0; j < V; j++) {
+    mask[j] = col_mask(nr, j);
+    bv[j] = bias ? _mm512_maskz_loadu_ps(mask[j], bias + 16 * j)
+                 : _mm512_setzero_ps();
+  }
+#pragma GCC unroll 9
+  for (size_t i = 0; i < M; i++) {
+#pragma GCC unroll 3
+    for (size_t j = 0; j < V; j++) {
+      __m512 y = _mm512_add_ps(c[i][j], bv[j]);
+      if (res)
+        y = _mm512_add_ps(
+            y, _mm512_maskz_loadu_ps(mask[j], res + i * ldr + 16 * j));
+      if (relu) y = _mm512_max_ps(y, _mm512_setzero_ps());
+      if (f16)
+        _mm256_mask_storeu_epi16(
+            (uint16_t *)out + i * ld_out + 16 * j, mask[j],
+            _mm512_cvtps_ph(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+      else
+        _mm512_mask_storeu_ps((float *)out + i * ld_out + 16 * j, mask[j], y);
+    }
+  }
+}
+
+static inline __attribute__((always_inline)) void tile(
+    const size_t M, const size_t V, size_t nr, size_t kc, const float *a,
+    size_t lda, const float *b, const float *acc, size_t ld_acc, void *out,
+    size_t ld_out, const octet_f32_gemm_store *st) {
   __m512 c[MR][3];
 #pragma GCC unroll 9
   for (size_t i = 0; i < M; i++)
@@ -41,12 +75,12 @@ tile(const size_t M, const size_t V, size_t nr, size_t kc, const float *a,
     for (size_t j = 0; j < V; j++) bv[j] = _mm512_load_ps(b + 16 * j);
 #pragma GCC unroll 9
     for (size_t i = 0; i < M; i++) {
-      const __m512 ai = _mm512_set1_ps(a[i]);
+      const __m512 ai = _mm512_set1_ps(a[i * lda]);
 #pragma GCC unroll 3
       for (size_t j = 0; j < V; j++)
         c[i][j] = _mm512_fmadd_ps(ai, bv[j], c[i][j]);
     }
-    a += MR;
+    a += 1;
     b += NR;
   }
 
@@ -60,51 +94,25 @@ tile(const size_t M, const size_t V, size_t nr, size_t kc, const float *a,
     return;
   }
 
-  __mmask16 mask[3];
-  __m512 bias[3];
-#pragma GCC unroll 3
-  for (size_t j = 0; j < V; j++) {
-    mask[j] = col_mask(nr, j);
-    bias[j] = st->bias ? _mm512_maskz_loadu_ps(mask[j], st->bias + 16 * j)
-                       : _mm512_setzero_ps();
-  }
-  const __m512 zero = _mm512_setzero_ps();
-#pragma GCC unroll 9
-  for (size_t i = 0; i < M; i++) {
-#pragma GCC unroll 3
-    for (size_t j = 0; j < V; j++) {
-      __m512 y = _mm512_add_ps(c[i][j], bias[j]);
-      if (st->residual)
-        y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(
-                                 mask[j], st->residual + i * st->ldr + 16 * j));
-      if (st->act == OCTET_GEMM_ACT_RELU) y = _mm512_max_ps(y, zero);
-      if (st->out_f16) {
-        const __m256i h =
-            _mm512_cvtps_ph(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        _mm256_mask_storeu_epi16((uint16_t *)out + i * ld_out + 16 * j,
-                                 mask[j], h);
-      } else {
-        _mm512_mask_storeu_ps((float *)out + i * ld_out + 16 * j, mask[j], y);
-      }
-    }
-  }
+  store_tile(M, V, c, nr, out, ld_out, st);
 }
 
 /* One instantiation per (rows, column vectors). */
-#define ROWS(m)                                                              \
-  case m:                                                                    \
-    if (nr > 32)                                                             \
-      tile(m, 3, nr, kc, a, b, acc, ld_acc, out, ld_out, st);                \
-    else if (nr > 16)                                                        \
-      tile(m, 2, nr, kc, a, b, acc, ld_acc, out, ld_out, st);                \
-    else                                                                     \
-      tile(m, 1, nr, kc, a, b, acc, ld_acc, out, ld_out, st);                \
+#define ROWS(m)                                                    \
+  case m:                                                          \
+    if (nr > 32)                                                   \
+      tile(m, 3, nr, kc, a, lda, b, acc, ld_acc, out, ld_out, st); \
+    else if (nr > 16)                                              \
+      tile(m, 2, nr, kc, a, lda, b, acc, ld_acc, out, ld_out, st); \
+    else                                                           \
+      tile(m, 1, nr, kc, a, lda, b, acc, ld_acc, out, ld_out, st); \
     break;
 
 void octet_f32_gemm_ukernel_9x48__avx512(size_t mr, size_t nr, size_t kc,
-                                         const float *a, const void *bv,
-                                         const float *acc, size_t ld_acc,
-                                         void *out, size_t ld_out,
+                                         const float *a, size_t lda,
+                                         const void *bv, const float *acc,
+                                         size_t ld_acc, void *out,
+                                         size_t ld_out,
                                          const octet_f32_gemm_store *st) {
   const float *b = bv;
   switch (mr) {

@@ -8,27 +8,23 @@
 #define MR 4
 #define NR 8
 
-static float load_f32(const void *b, size_t i) {
-  return ((const float *)b)[i];
-}
+static float load_f32(const void *b, size_t i) { return ((const float *)b)[i]; }
 
 static float load_f16(const void *b, size_t i) {
   return octet_fp16_to_fp32(((const uint16_t *)b)[i]);
 }
 
-static void tile(size_t mr, size_t nr, size_t kc, const float *a,
+static void tile(size_t mr, size_t nr, size_t kc, const float *a, size_t lda,
                  const void *b, float (*load_b)(const void *, size_t),
                  const float *acc, size_t ld_acc, void *out, size_t ld_out,
                  const octet_f32_gemm_store *st) {
   float c[MR][NR];
   for (size_t i = 0; i < mr; i++)
-    for (size_t j = 0; j < NR; j++)
-      c[i][j] = acc ? acc[i * ld_acc + j] : 0.0f;
+    for (size_t j = 0; j < NR; j++) c[i][j] = acc ? acc[i * ld_acc + j] : 0.0f;
   for (size_t k = 0; k < kc; k++)
     for (size_t i = 0; i < mr; i++) {
-      const float ai = a[k * MR + i];
-      for (size_t j = 0; j < NR; j++)
-        c[i][j] += ai * load_b(b, k * NR + j);
+      const float ai = a[i * lda + k];
+      for (size_t j = 0; j < NR; j++) c[i][j] += ai * load_b(b, k * NR + j);
     }
   if (st == NULL) {
     float *o = out;
@@ -50,19 +46,20 @@ static void tile(size_t mr, size_t nr, size_t kc, const float *a,
 }
 
 void octet_f32_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc,
-                                        const float *a, const void *b,
-                                        const float *acc, size_t ld_acc,
-                                        void *out, size_t ld_out,
+                                        const float *a, size_t lda,
+                                        const void *b, const float *acc,
+                                        size_t ld_acc, void *out, size_t ld_out,
                                         const octet_f32_gemm_store *st) {
-  tile(mr, nr, kc, a, b, load_f32, acc, ld_acc, out, ld_out, st);
+  tile(mr, nr, kc, a, lda, b, load_f32, acc, ld_acc, out, ld_out, st);
 }
 
 void octet_f16w_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc,
-                                         const float *a, const void *b,
-                                         const float *acc, size_t ld_acc,
-                                         void *out, size_t ld_out,
+                                         const float *a, size_t lda,
+                                         const void *b, const float *acc,
+                                         size_t ld_acc, void *out,
+                                         size_t ld_out,
                                          const octet_f32_gemm_store *st) {
-  tile(mr, nr, kc, a, b, load_f16, acc, ld_acc, out, ld_out, st);
+  tile(mr, nr, kc, a, lda, b, load_f16, acc, ld_acc, out, ld_out, st);
 }
 
 void octet_f16w_convert__scalar(size_t n, const uint16_t *src, float *dst) {

@@ -31,7 +31,8 @@ size_t octet_f32_weights_bytes(const octet_f32_weights *w);
 const char *octet_f32_kernel_name(const octet_f32_weights *w);
 int64_t octet_f32_weights_k(const octet_f32_weights *w);
 int64_t octet_f32_weights_n(const octet_f32_weights *w);
-/* Scratch that octet_f32_gemm needs for M rows and `threads` threads. */
+/* Scratch that octet_f32_gemm needs for M rows and `threads` threads (call
+ * it with the same M and thread count; 0 when none is needed). */
 size_t octet_f32_scratch_bytes(const octet_f32_weights *w, int64_t M,
                                int threads);
 
@@ -39,7 +40,9 @@ size_t octet_f32_scratch_bytes(const octet_f32_weights *w, int64_t M,
  * + bias[n] + residual[m*ldr + n]). `ep` may be NULL (no epilogue). The
  * residual may alias C when out_f16 is false and ldr == ldc. `scratch` holds
  * at least octet_f32_scratch_bytes(w, M, threads) bytes (any alignment);
- * it may be NULL when that size is 0. Allocates nothing. */
+ * it may be NULL when that size is 0. Output tiles are shared out over
+ * `threads` OpenMP threads; the result does not depend on their number.
+ * Allocates nothing. */
 octet_status octet_f32_gemm(const octet_f32_weights *w, int64_t M,
                             const float *A, int64_t lda, void *C, int64_t ldc,
                             bool out_f16, const octet_gemm_epilogue *ep,
@@ -48,15 +51,15 @@ octet_status octet_f32_gemm(const octet_f32_weights *w, int64_t M,
 /* ---- microkernel contract (see docs/kernels-f32.md) ----------------------
  *
  * One call computes an mr × nr tile (1 <= mr <= MR, 1 <= nr <= NR) over kc:
- *   a    packed A: kc steps of MR floats (row i of step k at a[k*MR + i];
- *        rows >= mr are never read),
- *   b    packed W panel: kc steps of NR elements (fp32, or fp16 for f16w
- *        kernels), columns >= nr are zero and may be read,
+ *   a    A itself, not packed: row i, step k at a[i*lda + k] (rows >= mr
+ *        are never read),
+ *   b    a packed W panel: kc steps of NR elements (fp32, or fp16 for f16w
+ *        kernels), 64-byte aligned; columns >= nr are zero and may be read,
  *   acc  fp32 partial sums to start from (row stride ld_acc), or NULL (0).
  * With `st` NULL the raw fp32 sums go to `out` (float, row stride ld_out),
- * which is padded so that whole NR-wide vectors may be written; otherwise
- * `st` is applied and exactly mr × nr elements are written to `out` (fp32 or
- * fp16 per st->out_f16). Strides are in elements. */
+ * which is padded so that whole vectors up to NR columns may be written;
+ * otherwise `st` is applied and exactly mr × nr elements are written to
+ * `out` (fp32 or fp16 per st->out_f16). Strides are in elements. */
 typedef struct octet_f32_gemm_store {
   const float *bias;     /* at the tile's first column, or NULL */
   const float *residual; /* at the tile's (m0, n0), or NULL */
@@ -66,54 +69,58 @@ typedef struct octet_f32_gemm_store {
 } octet_f32_gemm_store;
 
 typedef void (*octet_f32_gemm_ukernel_fn)(size_t mr, size_t nr, size_t kc,
-                                          const float *a, const void *b,
-                                          const float *acc, size_t ld_acc,
-                                          void *out, size_t ld_out,
+                                          const float *a, size_t lda,
+                                          const void *b, const float *acc,
+                                          size_t ld_acc, void *out,
+                                          size_t ld_out,
                                           const octet_f32_gemm_store *st);
 /* Converts n fp16 values (a packed panel) to fp32. */
 typedef void (*octet_f16w_convert_fn)(size_t n, const uint16_t *src,
                                       float *dst);
 
 void octet_f32_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc,
-                                        const float *a, const void *b,
-                                        const float *acc, size_t ld_acc,
-                                        void *out, size_t ld_out,
+                                        const float *a, size_t lda,
+                                        const void *b, const float *acc,
+                                        size_t ld_acc, void *out, size_t ld_out,
                                         const octet_f32_gemm_store *st);
 void octet_f16w_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc,
-                                         const float *a, const void *b,
-                                         const float *acc, size_t ld_acc,
-                                         void *out, size_t ld_out,
+                                         const float *a, size_t lda,
+                                         const void *b, const float *acc,
+                                         size_t ld_acc, void *out,
+                                         size_t ld_out,
                                          const octet_f32_gemm_store *st);
 void octet_f16w_convert__scalar(size_t n, const uint16_t *src, float *dst);
 
 void octet_f32_gemm_ukernel_6x16__avx2(size_t mr, size_t nr, size_t kc,
-                                       const float *a, const void *b,
-                                       const float *acc, size_t ld_acc,
-                                       void *out, size_t ld_out,
+                                       const float *a, size_t lda,
+                                       const void *b, const float *acc,
+                                       size_t ld_acc, void *out, size_t ld_out,
                                        const octet_f32_gemm_store *st);
 void octet_f16w_gemm_ukernel_6x16__avx2(size_t mr, size_t nr, size_t kc,
-                                        const float *a, const void *b,
-                                        const float *acc, size_t ld_acc,
-                                        void *out, size_t ld_out,
+                                        const float *a, size_t lda,
+                                        const void *b, const float *acc,
+                                        size_t ld_acc, void *out, size_t ld_out,
                                         const octet_f32_gemm_store *st);
 void octet_f16w_convert__avx2(size_t n, const uint16_t *src, float *dst);
 
 void octet_f32_gemm_ukernel_9x48__avx512(size_t mr, size_t nr, size_t kc,
-                                         const float *a, const void *b,
-                                         const float *acc, size_t ld_acc,
-                                         void *out, size_t ld_out,
+                                         const float *a, size_t lda,
+                                         const void *b, const float *acc,
+                                         size_t ld_acc, void *out,
+                                         size_t ld_out,
                                          const octet_f32_gemm_store *st);
 void octet_f16w_gemm_ukernel_9x48__avx512(size_t mr, size_t nr, size_t kc,
-                                          const float *a, const void *b,
-                                          const float *acc, size_t ld_acc,
-                                          void *out, size_t ld_out,
+                                          const float *a, size_t lda,
+                                          const void *b, const float *acc,
+                                          size_t ld_acc, void *out,
+                                          size_t ld_out,
                                           const octet_f32_gemm_store *st);
 void octet_f16w_convert__avx512(size_t n, const uint16_t *src, float *dst);
 
 /* The kernel table the driver chooses from (also used by tests and bench). */
 typedef struct octet_f32_gemm_kernel {
-  const char *name;      /* "f32 9x48 avx512" */
-  octet_isa isa;         /* the CPU level it needs */
+  const char *name; /* "f32 9x48 avx512" */
+  octet_isa isa;    /* the CPU level it needs */
   octet_weight_type wtype;
   int mr, nr;
   octet_f32_gemm_ukernel_fn ukernel;     /* reads W as stored */
@@ -125,8 +132,7 @@ typedef struct octet_f32_gemm_kernel {
 /* All kernels, best first; *count set to their number. */
 const octet_f32_gemm_kernel *octet_f32_gemm_kernels(size_t *count);
 /* Packs for one given kernel (tests use it to reach every ISA variant). */
-octet_status octet_f32_weights_pack_kernel(const float *w, int64_t K,
-                                           int64_t N,
+octet_status octet_f32_weights_pack_kernel(const float *w, int64_t K, int64_t N,
                                            const octet_f32_gemm_kernel *k,
                                            octet_f32_weights **out);
 

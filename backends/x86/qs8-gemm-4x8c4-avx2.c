@@ -9,34 +9,34 @@
  * column c. At the end vphaddd folds the lane pairs, and the packed
  * compensation -128 * colsum makes the sums exact. Then the fp32 epilogue. */
 #include <immintrin.h>
-#include <string.h>
 
 #include "x86/qs8-gemm.h"
 
+/* 4 activation bytes, broadcast (a pure load) and zero-extended to int16. */
 static inline __m256i bcast4(const uint8_t *p) {
-  int32_t x;
-  memcpy(&x, p, 4);
-  return _mm256_cvtepu8_epi16(_mm_set1_epi32(x));
+  return _mm256_cvtepu8_epi16(_mm_castps_si128(_mm_broadcast_ss((const float *)p)));
 }
 
 static inline __m256i mac(__m256i acc, __m256i a, __m256i w) {
   return _mm256_add_epi32(acc, _mm256_madd_epi16(a, w));
 }
 
-/* The 8 column sums of one row from its two pair accumulators. */
-static inline __m256i fold(__m256i lo, __m256i hi, __m256i comp) {
-  __m256i s = _mm256_permute4x64_epi64(_mm256_hadd_epi32(lo, hi), 0xD8);
-  return _mm256_add_epi32(s, comp);
-}
-
-static void epilogue(size_t mr, size_t nr, const __m256i *acc, const float *sw,
-                     float *c, size_t ldc, const octet_qs8_ukernel_params *p) {
+/* The epilogue from the pair accumulators spilled to pairs[4][2] (kept out
+ * of the k loop's function so its accumulators stay in registers): vphaddd
+ * folds lanes 2c, 2c+1 into column c, the compensation makes the sums exact,
+ * then the fp32 epilogue. */
+static void epilogue(size_t mr, size_t nr, const __m256i *pairs,
+                     const int8_t *w, float *c, size_t ldc,
+                     const octet_qs8_ukernel_params *p) {
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)nr), lane);
-  const __m256 vsw = _mm256_loadu_ps(sw);
+  const __m256i comp = _mm256_load_si256((const __m256i *)w);
+  const __m256 vsw = _mm256_loadu_ps((const float *)(w + 32));
   const __m256 vb = p->bias ? _mm256_maskload_ps(p->bias, m) : _mm256_setzero_ps();
-  for (size_t i = 0; i < mr; i++, c += ldc) {
-    __m256 y = _mm256_cvtepi32_ps(_mm256_load_si256(acc + i));
+  for (size_t i = 0; i < mr; i++, c += ldc, pairs += 2) {
+    __m256i s = _mm256_hadd_epi32(_mm256_load_si256(pairs), _mm256_load_si256(pairs + 1));
+    s = _mm256_add_epi32(_mm256_permute4x64_epi64(s, 0xD8), comp);
+    __m256 y = _mm256_cvtepi32_ps(s);
     y = _mm256_mul_ps(y, _mm256_set1_ps(p->scale_a[i]));
     y = _mm256_mul_ps(y, vsw);
     if (p->bias) y = _mm256_add_ps(y, vb);
@@ -68,11 +68,10 @@ void octet_qs8_gemm_ukernel_4x8c4__avx2(size_t mr, size_t nr, size_t kp,
     x = bcast4(a2 + k), l2 = mac(l2, x, wl), h2 = mac(h2, x, wh);
     x = bcast4(a3 + k), l3 = mac(l3, x, wl), h3 = mac(h3, x, wh);
   }
-  const __m256i comp = _mm256_load_si256((const __m256i *)w);
-  __m256i acc[4] __attribute__((aligned(32)));
-  _mm256_store_si256(acc + 0, fold(l0, h0, comp));
-  _mm256_store_si256(acc + 1, fold(l1, h1, comp));
-  _mm256_store_si256(acc + 2, fold(l2, h2, comp));
-  _mm256_store_si256(acc + 3, fold(l3, h3, comp));
-  epilogue(mr, nr, acc, (const float *)(w + 32), c, ldc, p);
+  __m256i pairs[8] __attribute__((aligned(32)));
+  _mm256_store_si256(pairs + 0, l0), _mm256_store_si256(pairs + 1, h0);
+  _mm256_store_si256(pairs + 2, l1), _mm256_store_si256(pairs + 3, h1);
+  _mm256_store_si256(pairs + 4, l2), _mm256_store_si256(pairs + 5, h2);
+  _mm256_store_si256(pairs + 6, l3), _mm256_store_si256(pairs + 7, h3);
+  epilogue(mr, nr, pairs, w, c, ldc, p);
 }

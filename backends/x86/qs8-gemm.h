@@ -33,8 +33,12 @@
 
 typedef struct octet_qs8_weights octet_qs8_weights; /* packed, opaque */
 
+/* Largest K: 127 * 127 * K must fit in int32. */
+#define OCTET_QS8_MAX_K 131072
+
 /* Quantizes and packs W (fp32 [K, N], row-major, ONNX MatMul's B) for the
- * kernel that `isa` selects (usually octet_isa_active()). */
+ * kernel that `isa` selects (usually octet_isa_active()). K <= OCTET_QS8_MAX_K;
+ * OCTET_ERR_UNSUPPORTED when the CPU lacks `isa`. */
 octet_status octet_qs8_weights_pack(const float *w, int64_t K, int64_t N,
                                     octet_isa isa, octet_qs8_weights **out);
 void octet_qs8_weights_free(octet_qs8_weights *w);
@@ -111,7 +115,10 @@ static inline void octet_qs8_row_scale(float amax, float *scale, float *inv) {
  *            float scale[np]   sw[n]
  *            int8  q[kp/4][np][4]   4 consecutive k of one column together
  *   p:     scale_a[mr] per row; bias (at column n0) or NULL; residual (at
- *          row m0, column n0; stride ldr) or NULL; act.
+ *          row m0, column n0; stride ldr) or NULL; act; a prefetch hint: the
+ *          kernel may prefetch (into L2) the bytes at prefetch + i *
+ *          prefetch_step for i < kp / 4 (the driver points it at the fp32
+ *          activations of the next row tile; step 0 = one harmless line).
  * Padded columns (nr..np) and k (K..kp) hold zero weights. */
 typedef struct octet_qs8_ukernel_params {
   const float *scale_a;
@@ -119,6 +126,8 @@ typedef struct octet_qs8_ukernel_params {
   const float *residual;
   size_t ldr;
   int act;
+  const char *prefetch;
+  size_t prefetch_step;
 } octet_qs8_ukernel_params;
 
 typedef void (*octet_qs8_ukernel_fn)(size_t mr, size_t nr, size_t kp,

@@ -53,6 +53,27 @@ octet_status octet_model_load_memory(const void *data, size_t size,
   return OCTET_OK;
 }
 
+/* A model made from a graph built in memory (src/models/builtin.c): takes
+ * the contents of *g, also on failure, and leaves *g empty. */
+octet_status octet_model_from_graph(octet_graph *g, octet_model **out) {
+  if (!g || !out) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "model_from_graph: NULL argument");
+  *out = NULL;
+  octet_model *m = calloc(1, sizeof *m);
+  if (!m) {
+    octet_graph_free(g);
+    return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  }
+  m->g = *g;
+  memset(g, 0, sizeof *g);
+  octet_status s = finish_model(m);
+  if (s != OCTET_OK) {
+    octet_model_destroy(m);
+    return s;
+  }
+  *out = m;
+  return OCTET_OK;
+}
+
 octet_status octet_model_load(const char *path, octet_model **out) {
   if (!out) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "model_load: out is NULL");
   *out = NULL;

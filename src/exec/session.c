@@ -24,7 +24,11 @@ void octet_session_options_init(octet_session_options *opts) {
 
 static octet_status parse_backends(octet_session *s, const char *list) {
   s->n_backends = 0;
-  if (list && *list) {
+  if (!list || !*list) {
+    s->n_backends = octet_backend_default(s->backends, OCTET_MAX_BACKENDS);
+    return OCTET_OK;
+  }
+  {
     const char *p = list;
     while (*p) {
       const char *e = strchr(p, ',');

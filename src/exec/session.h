@@ -68,6 +68,9 @@ struct octet_session {
   char err[1024];
 };
 
+/* Makes a model that owns `g` (taken even on failure). */
+octet_status octet_model_from_graph(octet_graph *g, octet_model **out);
+
 /* Builds a plan for the given input shapes (graph input order). */
 /* Builds a plan for the given input shapes (graph input order). `in_data`
  * (may be NULL) gives input values: when shapes depend on the values of

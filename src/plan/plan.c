@@ -81,7 +81,7 @@ static octet_status assign_backend(octet_session *s, const octet_node *n,
     if (!be->supports(n, in, n->n_inputs, out, n->n_outputs, s->precision))
       continue;
     octet_status st = be->prepare(n, in, n->n_inputs, out, n->n_outputs,
-                                  s->precision, &step->kernel);
+                                  s->precision, s->threads, &step->kernel);
     if (st != OCTET_OK) return st;
     step->backend = be;
     return OCTET_OK;

@@ -1,0 +1,57 @@
+/* Statistics of a session's current plan: the FLOPs of one run. */
+#include <string.h>
+
+#include "exec/session.h"
+
+/* The graph the plan's steps index: the session's own, after fusion and
+ * lowering (MatMul + Add become OctetLinear nodes). */
+#define PLAN_GRAPH(s) (&(s)->g)
+
+static bool is_linear_op(const char *op) {
+  return strcmp(op, "MatMul") == 0 || strcmp(op, "Gemm") == 0 ||
+         strstr(op, "Linear") != NULL || strstr(op, "MatMul") != NULL ||
+         strstr(op, "Gemm") != NULL;
+}
+
+static double numel(const octet_tview *t) {
+  double n = 1.0;
+  for (int d = 0; d < t->rank; d++) n *= (double)t->dims[d];
+  return n;
+}
+
+/* Multiply-accumulates of one node: outputs times the reduced length. */
+static double node_macs(const octet_node *n, const char *op,
+                        const octet_tview *a, const octet_tview *y) {
+  if (a->rank < 1) return 0.0;
+  int64_t k;
+  if (strcmp(op, "Gemm") == 0) {
+    if (a->rank != 2) return 0.0;
+    k = attr_int(n, "transA", 0) ? a->dims[0] : a->dims[1];
+  } else {
+    k = a->dims[a->rank - 1]; /* MatMul and X [..., K] of fused linears */
+  }
+  return numel(y) * (double)k;
+}
+
+octet_status octet_session_flops(const octet_session *s, double *flops) {
+  if (!s || !flops) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
+  *flops = 0.0;
+  const octet_plan *p = &s->plan;
+  const octet_graph *g = PLAN_GRAPH(s);
+  if (!p->valid || !p->pv)
+    return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
+                      "session_flops: no plan yet (call octet_session_plan)");
+  double macs = 0.0;
+  for (int k = 0; k < p->n_steps; k++) {
+    const plan_step *st = &p->steps[k];
+    if (st->node < 0 || st->node >= g->n_nodes) continue;
+    const octet_node *n = &g->nodes[st->node];
+    const char *op = st->info.op_type ? st->info.op_type : n->op_type;
+    if (!is_linear_op(op) || n->n_inputs < 1 || n->n_outputs < 1) continue;
+    int va = n->inputs[0], vy = n->outputs[0];
+    if (va < 0 || va >= g->n_values || vy < 0 || vy >= g->n_values) continue;
+    macs += node_macs(n, op, &p->pv[va].tv, &p->pv[vy].tv);
+  }
+  *flops = 2.0 * macs;
+  return OCTET_OK;
+}

@@ -1,0 +1,379 @@
+#!/bin/sh
+# Tests of `octet bench` and `octet compare` on small configurations.
+#
+# usage: tests/test-bench.sh /path/to/octet [MODEL.onnx]
+#
+# Checks exit codes and messages, the JSON fields, the CSV, the SVG
+# structure and bar heights, compare on two reports (and its refusal of
+# different models), error rows, and the precision warnings (OCTET_ISA=avx2
+# forces the int8 one). python3 parses the JSON, CSV and SVG (checks that
+# need it are skipped without python3). Prints one line per check and
+# "N passed, M failed" at the end; exits 1 when a check fails, 2 on bad
+# arguments. MODEL (optional) is an ONNX file with a symbolic first dim,
+# benchmarked as a file.
+
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+  echo "usage: $0 /path/to/octet [MODEL.onnx]" >&2
+  exit 2
+fi
+OCTET=$1
+MODEL=${2:-}
+if [ ! -x "$OCTET" ]; then
+  echo "$0: $OCTET is not an executable" >&2
+  exit 2
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-bench.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+passed=0
+failed=0
+PY=
+if command -v python3 >/dev/null 2>&1; then PY=python3; fi
+
+pass() {
+  passed=$((passed + 1))
+  echo "ok   - $1"
+}
+
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL - $1"
+  for f in out err; do
+    if [ -s "$tmp/$f" ]; then
+      echo "  --- std$f:"
+      sed -n '1,25s/^/  | /p' "$tmp/$f"
+    fi
+  done
+}
+
+# expect DESC RC CMD [ARGS...]
+expect() {
+  desc=$1
+  want=$2
+  shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -eq "$want" ]; then
+    pass "$desc (exit $rc)"
+  else
+    fail "$desc: exit $rc, expected $want"
+  fi
+}
+
+# has DESC STREAM PATTERN / lacks DESC STREAM PATTERN
+has() {
+  if grep -Eq -- "$3" "$tmp/$2"; then pass "$1"; else fail "$1: std$2 does not match /$3/"; fi
+}
+lacks() {
+  if grep -Eq -- "$3" "$tmp/$2"; then fail "$1: std$2 matches /$3/"; else pass "$1"; fi
+}
+
+# py DESC SCRIPT ARGS...: runs a python3 check that prints "ok" or what is
+# wrong.
+py() {
+  desc=$1
+  shift
+  if [ -z "$PY" ]; then
+    echo "skip - $desc (no python3)"
+    return
+  fi
+  res=$("$PY" -c "$@" 2>&1)
+  if [ "$res" = ok ]; then pass "$desc"; else fail "$desc: $res"; fi
+}
+
+# Small, fast configurations (the peak microbenchmarks take a second: only
+# the first run measures them).
+SMALL="--reps 2 --warmup 0 --threads 1 --no-peaks"
+
+# ---- usage ---------------------------------------------------------------
+
+expect "bench --help" 0 "$OCTET" bench --help
+has "bench --help shows its usage" out '^usage: octet bench \[MODEL\]'
+has "bench --help documents --precision" out '--precision LIST'
+expect "compare --help" 0 "$OCTET" compare --help
+has "compare --help shows its usage" out '^usage: octet compare A.json B.json'
+expect "--help lists bench" 0 "$OCTET" --help
+has "--help lists bench and compare" out '^  compare '
+
+expect "unknown bench option" 2 "$OCTET" bench --frobnicate
+has "unknown bench option: message" err "unknown option '--frobnicate'"
+expect "bad --batch" 2 "$OCTET" bench --batch 2,,3
+expect "bad --precision" 2 "$OCTET" bench --precision fp8
+has "bad --precision: message" err "bad precision 'fp8'"
+expect "bad --model" 2 "$OCTET" bench --model resnet
+expect "bad --reps" 2 "$OCTET" bench --reps 0
+expect "bad --min-time" 2 "$OCTET" bench --min-time -1
+expect "compare needs two reports" 2 "$OCTET" compare "$tmp/a.json"
+
+expect "unwritable --json fails before running" 1 \
+  "$OCTET" bench --model mlp --no-peaks --json "$tmp/no/such/dir/r.json"
+has "unwritable --json: message" err 'cannot write .*r\.json'
+expect "missing model file" 1 "$OCTET" bench "$tmp/no-such-model.onnx" --no-peaks
+has "missing model file: message" err 'no-such-model\.onnx'
+
+# ---- the mlp at two batch sizes: table, JSON, CSV, SVG -------------------
+
+A="$tmp/mlp-a"
+expect "bench mlp fp32 batch 2,3" 0 "$OCTET" bench --model mlp --batch 2,3 \
+  --precision fp32 --reps 2 --warmup 0 --threads 1 \
+  --json "$A.json" --csv "$A.csv" --svg "$A.svg"
+has "machine block: cpu" out '^  cpu +.+cores; ISA level '
+has "machine block: peaks" out '^  peaks +1 thread: fp32 [0-9.]+ GFLOP/s .*int8 [0-9.]+ GOP/s.*memory [0-9.]+ GB/s'
+has "machine block: build" out '^  build +octet '
+has "table header" out '^model +precision +backend +threads +batch +median ms +min ms +max ms +p90 ms +items/s'
+has "table row batch 2" out '^mlp +fp32 +[^ ]+ +1 +2 +[0-9.]+ '
+has "table row batch 3" out '^mlp +fp32 +[^ ]+ +1 +3 +[0-9.]+ '
+lacks "no warnings for fp32 only" err 'warning'
+
+py "JSON: machine, settings and results fields" '
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = d["machine"]
+for k in ("peak_fp32_gflops", "peak_int8_gops", "mem_gbps"):
+    assert isinstance(m[k], (int, float)) and m[k] > 0, k
+assert isinstance(m["cpu"], str) and m["cpu"], "cpu"
+assert isinstance(m["isa"], str) and m["isa"], "isa"
+assert isinstance(m["isa_flags"], list), "isa_flags"
+for k in ("compiler", "octet_version", "git_commit"):
+    assert isinstance(m[k], str), k
+s = d["settings"]
+assert s["model"] == "mlp" and s["batches"] == [2, 3] and s["precisions"] == ["fp32"], s
+assert s["threads"] == [1] and s["reps"] == 2 and s["warmup"] == 0, s
+r = d["results"]
+assert len(r) == 2, len(r)
+need = ("model", "precision", "backend", "threads", "batch", "median_ms", "min_ms",
+        "max_ms", "items_per_s", "speedup_vs_fp16", "cosine_vs_fp32",
+        "max_rel_err_vs_fp32", "weight_bytes", "arena_bytes", "pct_of_peak")
+for row, b in zip(r, (2, 3)):
+    for k in need:
+        assert k in row, "missing " + k
+    assert row["model"] == "mlp" and row["precision"] == "fp32", row
+    assert row["batch"] == b and row["threads"] == 1 and row["error"] is None, row
+    assert 0 < row["min_ms"] <= row["median_ms"] <= row["max_ms"], row
+    assert row["min_ms"] <= row["p90_ms"] <= row["max_ms"], row
+    assert row["runs"] >= 2, row
+    assert abs(row["items_per_s"] - b / row["median_ms"] * 1e3) < 1e-6 * row["items_per_s"], row
+    assert row["speedup_vs_fp16"] is None, "no fp16 row, no speedup"
+    assert abs(row["speedup_vs_fp32"] - 1) < 1e-12, row
+    assert row["cosine_vs_fp32"] > 0.999999 and row["max_rel_err_vs_fp32"] == 0, row
+    assert row["weight_bytes"] >= 4 * (1024*4096 + 4096*3072 + 3072*3072 + 3072*1024), row
+    assert row["arena_bytes"] > 0 and row["pct_of_peak"] > 0, row
+    assert abs(row["gflop"] - 2e-9 * b * (1024*4096 + 4096*3072 + 3072*3072 + 3072*1024)) < 1e-9, row
+    assert row["peak_kind"] == "fp32" and row["kernel"], row
+assert r[1]["arena_bytes"] > r[0]["arena_bytes"], "arena grows with the batch"
+print("ok")
+' "$A.json"
+
+py "CSV: header and one line per result" '
+import csv, json, sys
+rows = list(csv.reader(open(sys.argv[1])))
+head = rows[0]
+assert head[:6] == ["model", "precision", "backend", "backend_spec", "threads", "batch"], head
+for k in ("median_ms", "min_ms", "max_ms", "p90_ms", "items_per_s", "speedup_vs_fp16",
+          "cosine_vs_fp32", "max_rel_err_vs_fp32", "weight_bytes", "arena_bytes",
+          "pct_of_peak", "kernel", "error"):
+    assert k in head, "missing column " + k
+assert len(rows) == 3, "%d lines" % len(rows)
+assert all(len(x) == len(head) for x in rows), "ragged rows"
+d = json.load(open(sys.argv[2]))["results"]
+i = head.index("median_ms")
+for x, j in zip(rows[1:], d):
+    assert x[0] == "mlp" and x[5] == str(j["batch"]), x
+    assert abs(float(x[i]) - j["median_ms"]) <= 1e-6 * j["median_ms"], (x[i], j["median_ms"])
+print("ok")
+' "$A.csv" "$A.json"
+
+SVGCHECK='
+import json, sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == ns + "svg", root.tag
+texts = [t.text or "" for t in root.iter(ns + "text")]
+assert "Batch Size" in texts and "Latency (ms)" in texts, "axis titles"
+bars = [r for r in root.iter(ns + "rect") if r.get("class") == "bar"]
+want = {}
+for f in sys.argv[3:]:
+    for r in json.load(open(f))["results"]:
+        if r["error"] is None:
+            want[(r["precision"], r["batch"])] = r["median_ms"]
+assert len(bars) == int(sys.argv[2]), "%d bars" % len(bars)
+ratios = []
+for b in bars:
+    v, h = float(b.get("data-value")), float(b.get("height"))
+    key = (b.get("data-precision"), int(b.get("data-batch")))
+    if len(sys.argv) == 4:
+        assert abs(want[key] - v) <= 1e-6 * v, (key, want[key], v)
+    assert h > 0
+    ratios.append(h / v)
+assert max(ratios) - min(ratios) <= 1e-3 * max(ratios), "heights not proportional: %r" % ratios
+print("ok")
+'
+py "SVG: parses, one bar per result, heights proportional to median_ms" \
+  "$SVGCHECK" "$A.svg" 2 "$A.json"
+py "SVG: the ticks are round numbers" '
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+ticks = [float(t.text) for t in ET.parse(sys.argv[1]).getroot().iter(ns + "text")
+         if t.get("class") == "tick"]
+assert len(ticks) >= 3 and ticks[0] == 0, ticks
+step = ticks[1] - ticks[0]
+m = step / 10 ** __import__("math").floor(__import__("math").log10(step))
+assert any(abs(m - x) < 1e-9 for x in (1, 2, 2.5, 5)), step
+print("ok")
+' "$A.svg"
+
+# ---- quiet, markdown -------------------------------------------------------
+
+B="$tmp/mlp-b"
+expect "bench mlp --quiet --md, 2 threads" 0 "$OCTET" bench mlp --batch 2,3 \
+  --precision fp32 --reps 2 --warmup 0 --threads 2 --no-peaks --quiet --md --json "$B.json"
+has "--md prints a markdown table" out '^\| model \| precision \| backend \|'
+has "--md rows" out '^\| mlp \| fp32 \| [^|]+ \| 2 \| 3 \|'
+lacks "--quiet: no machine block" out 'peaks'
+if [ -s "$tmp/err" ]; then fail "--quiet: nothing on stderr"; else pass "--quiet: nothing on stderr"; fi
+py "--no-peaks: peaks and % of peak are null" '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["machine"]["peak_fp32_gflops"] is None and d["machine"]["mem_gbps"] is None
+assert all(r["pct_of_peak"] is None and r["median_ms"] > 0 for r in d["results"])
+assert [r["threads"] for r in d["results"]] == [2, 2]
+print("ok")
+' "$B.json"
+
+# ---- compare ----------------------------------------------------------------
+
+expect "compare two reports" 0 "$OCTET" compare "$A.json" "$B.json" --svg "$tmp/cmp.svg"
+has "compare: markdown table" out '^\| model \| precision \| batch \| mlp-a ms \|'
+has "compare: a row per (model, precision, batch)" out '^\| mlp \| fp32 \| 3 \| [0-9.]+ \|'
+has "compare: speedup column" out 'mlp-b vs mlp-a'
+has "compare: % of peak" out '[0-9.]+%'
+has "compare: names the settings that differ" out "threads\*\*: mlp-a: 1; mlp-b: 2"
+py "compare SVG: 4 bars, heights proportional" "$SVGCHECK" "$tmp/cmp.svg" 4
+
+E="$tmp/enc"
+expect "bench encoder --seq 8 --batch 2" 0 "$OCTET" bench --seq 8 --batch 2 \
+  --precision fp32,fp16,w8a8 --reps 1 --warmup 0 --threads 1 --min-time 0 --no-peaks \
+  --json "$E.json" --svg "$E.svg"
+has "encoder: fp32 row" out '^encoder +fp32 '
+py "encoder JSON: seq 8, 3 rows, accuracy of those that ran" '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["settings"]["model"] == "encoder" and d["settings"]["seq"] == 8, d["settings"]
+r = {x["precision"]: x for x in d["results"]}
+assert sorted(r) == ["fp16", "fp32", "w8a8"], sorted(r)
+assert r["fp32"]["error"] is None and r["fp32"]["cosine_vs_fp32"] > 0.999999
+for p in ("fp16", "w8a8"):
+    x = r[p]
+    if x["error"] is None:
+        assert x["cosine_vs_fp32"] > 0.99, x
+        assert x["weight_bytes"] < r["fp32"]["weight_bytes"], x
+        assert x["speedup_vs_fp32"] > 0, x
+    else:
+        assert x["median_ms"] is None and isinstance(x["error"], str), x
+if r["fp16"]["error"] is None and r["w8a8"]["error"] is None:
+    s = r["w8a8"]["speedup_vs_fp16"]
+    assert abs(s - r["fp16"]["median_ms"] / r["w8a8"]["median_ms"]) < 1e-6 * s, s
+    assert r["w8a8"]["peak_kind"] == "int8" and r["fp16"]["peak_kind"] == "fp32"
+print("ok")
+' "$E.json"
+py "encoder SVG: a speedup panel when fp16 and w8a8 ran" '
+import json, sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+r = {x["precision"]: x for x in json.load(open(sys.argv[2]))["results"]}
+sp = [b for b in ET.parse(sys.argv[1]).getroot().iter(ns + "rect")
+      if b.get("class") == "speedup-bar"]
+if r["fp16"]["error"] is None and r["w8a8"]["error"] is None:
+    assert len(sp) == 1, len(sp)
+    assert abs(float(sp[0].get("data-value")) - r["w8a8"]["speedup_vs_fp16"]) < 1e-6
+else:
+    assert not sp
+print("ok")
+' "$E.svg" "$E.json"
+
+expect "compare refuses different models" 1 "$OCTET" compare "$A.json" "$E.json"
+has "compare refusal: message" err 'different models'
+has "compare refusal: names both" err 'mlp.*encoder'
+printf '{"results": 3}' >"$tmp/bad.json"
+expect "compare on a report without results" 1 "$OCTET" compare "$A.json" "$tmp/bad.json"
+has "compare bad report: message" err 'not an octet bench report'
+printf '{"results": [' >"$tmp/trunc.json"
+expect "compare on truncated JSON" 1 "$OCTET" compare "$A.json" "$tmp/trunc.json"
+has "compare truncated JSON: message" err 'not valid JSON'
+
+# ---- error rows ---------------------------------------------------------------
+
+expect "a backend that does not exist gives error rows" 0 "$OCTET" bench --model mlp \
+  --batch 2 --precision fp32 --backend ref,nosuch $SMALL --json "$tmp/err.json"
+has "error row in the table" out '^mlp +fp32 +nosuch +1 +2 +error: '
+py "error row in the JSON" '
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+assert len(r) == 2, len(r)
+ok = [x for x in r if x["error"] is None]
+bad = [x for x in r if x["error"] is not None]
+assert len(ok) == 1 and len(bad) == 1, r
+assert bad[0]["backend"] == "nosuch" and bad[0]["median_ms"] is None, bad
+assert "nosuch" in bad[0]["error"], bad
+print("ok")
+' "$tmp/err.json"
+expect "no configuration runs: exit 1" 1 "$OCTET" bench --model mlp --batch 2 \
+  --precision fp32 --backend nosuch $SMALL
+has "no configuration runs: message" err 'no configuration ran'
+
+# ---- an ONNX file ------------------------------------------------------------
+
+if [ -n "$MODEL" ]; then
+  expect "bench an ONNX file" 0 "$OCTET" bench "$MODEL" --batch 2,3 --precision fp32 \
+    $SMALL --seq 4 --json "$tmp/file.json"
+  name=$(basename "$MODEL" .onnx)
+  has "file: rows named after the file" out "^$name +fp32 +[^ ]+ +1 +3 +[0-9.]+ "
+  py "file: JSON rows" '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["settings"]["model_source"].endswith(".onnx"), d["settings"]
+r = d["results"]
+assert [x["batch"] for x in r] == [2, 3] and all(x["error"] is None for x in r), r
+assert r[1]["items_per_s"] > 0 and r[1]["arena_bytes"] > r[0]["arena_bytes"], r
+print("ok")
+' "$tmp/file.json"
+  expect "--batch-dim that no input has" 1 "$OCTET" bench "$MODEL" --batch 2 \
+    --precision fp32 $SMALL --batch-dim no_such_dim
+  has "--batch-dim: message" err "no input has a dim named 'no_such_dim'"
+fi
+
+# ---- warnings -------------------------------------------------------------------
+
+case $(uname -m) in
+  x86_64 | amd64)
+    if grep -q avx2 /proc/cpuinfo 2>/dev/null; then
+      expect "OCTET_ISA=avx2 bench w8a8" 0 env OCTET_ISA=avx2 "$OCTET" bench --model mlp \
+        --batch 1 --precision fp32,w8a8 $SMALL --json "$tmp/avx2.json"
+      has "int8 warning at avx2" err '^octet: warning: int8 cannot pay off at ISA level avx2'
+      has "machine block shows the forced level" out 'ISA level avx2'
+      py "int8 warning in the JSON" '
+import json, sys
+m = json.load(open(sys.argv[1]))["machine"]
+assert m["isa"] == "avx2", m["isa"]
+assert any("int8 cannot pay off" in w for w in m["warnings"]), m["warnings"]
+print("ok")
+' "$tmp/avx2.json"
+    else
+      echo "skip - int8 warning (no AVX2)"
+    fi
+    if grep -Eq 'avx512_vnni|avx_vnni' /proc/cpuinfo 2>/dev/null; then
+      expect "bench w8a8 at the CPU's own level" 0 env -u OCTET_ISA "$OCTET" bench \
+        --model mlp --batch 1 --precision fp32,w8a8 $SMALL
+      lacks "no int8 warning with VNNI" err 'int8 cannot pay off'
+    fi
+    expect "bench fp16 on x86" 0 "$OCTET" bench --model mlp --batch 1 \
+      --precision fp32,fp16 $SMALL
+    has "fp16 conversion warning on x86" err '^octet: warning: fp16 runs through fp32 conversion'
+    ;;
+  *)
+    echo "skip - x86 warnings (not x86)"
+    ;;
+esac
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

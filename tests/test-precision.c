@@ -1,0 +1,185 @@
+/* fp16 and w8a8 against fp32 on the end-to-end models (cosine similarity
+ * and normwise max relative error, printed), and w8a8 outputs bit-identical
+ * at every ISA level this CPU has (OCTET_ISA = ref, avx2, avxvnni, avx512,
+ * avx512vnni). Data: OCTET_TESTDATA as for test-models (skipped without). */
+#include <check.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cpu.h"
+#include "exec/npy.h"
+#include "octet.h"
+
+#define SKIP_EXIT_CODE 77
+#define BATCH 7
+
+static const char *g_dir;
+static const char *const models[] = {"mlp", "encoder", "torch_tiny"};
+
+typedef struct run_out {
+  size_t n;
+  octet_tensor t[8];
+  void *copy[8];
+} run_out;
+
+static void load_inputs(const char *model, const octet_model *m, octet_tensor *in,
+                        size_t *n_in) {
+  size_t n;
+  ck_assert_int_eq(octet_model_input_count(m, &n), OCTET_OK);
+  for (size_t i = 0; i < n; i++) {
+    octet_tensor_info info;
+    ck_assert_int_eq(octet_model_input_info(m, i, &info), OCTET_OK);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s/b%d/in_%s.npy", g_dir, model, BATCH, info.name);
+    ck_assert_msg(octet_npy_read(path, &in[i]) == OCTET_OK, "%s", octet_last_error());
+    in[i].name = info.name;
+  }
+  *n_in = n;
+}
+
+static void run(const octet_model *m, octet_precision p, const char *backends,
+                const octet_tensor *in, size_t n_in, run_out *out) {
+  octet_session_options o;
+  octet_session_options_init(&o);
+  o.precision = p;
+  o.threads = 2;
+  o.backends = backends;
+  octet_session *s = NULL;
+  ck_assert_msg(octet_session_create(m, &o, &s) == OCTET_OK, "%s", octet_last_error());
+  ck_assert_int_eq(octet_model_output_count(m, &out->n), OCTET_OK);
+  ck_assert_msg(octet_session_run(s, in, n_in, out->t, out->n) == OCTET_OK, "%s",
+                octet_session_last_error(s));
+  for (size_t i = 0; i < out->n; i++) { /* outputs live in the session */
+    out->copy[i] = malloc(out->t[i].nbytes + 1);
+    memcpy(out->copy[i], out->t[i].data, out->t[i].nbytes);
+    out->t[i].data = out->copy[i];
+  }
+  octet_session_destroy(s);
+}
+
+static void free_out(run_out *o) {
+  for (size_t i = 0; i < o->n; i++) free(o->copy[i]);
+}
+
+static double value(const octet_tensor *t, size_t i) {
+  return t->dtype == OCTET_DTYPE_FLOAT32 ? ((const float *)t->data)[i] : NAN;
+}
+
+static void compare(const char *model, const char *what, const run_out *ref,
+                    const run_out *got, double min_cos) {
+  for (size_t k = 0; k < ref->n; k++) {
+    const octet_tensor *a = &got->t[k], *b = &ref->t[k];
+    ck_assert_int_eq(a->dtype, OCTET_DTYPE_FLOAT32);
+    ck_assert_uint_eq(a->nbytes, b->nbytes);
+    size_t n = a->nbytes / sizeof(float);
+    double dot = 0, na = 0, nb = 0, maxd = 0, maxb = 0;
+    for (size_t i = 0; i < n; i++) {
+      double x = value(a, i), y = value(b, i);
+      dot += x * y;
+      na += x * x;
+      nb += y * y;
+      if (fabs(x - y) > maxd || isnan(x)) maxd = isnan(x) ? INFINITY : fabs(x - y);
+      if (fabs(y) > maxb) maxb = fabs(y);
+    }
+    double cos = dot / (sqrt(na) * sqrt(nb) + 1e-30);
+    printf("%-10s %-6s %-18s cosine %.6f  max rel err %.3g\n", model, what, b->name, cos,
+           maxd / (maxb + 1e-30));
+    ck_assert_msg(cos >= min_cos, "%s %s %s: cosine %.6f < %.4f", model, what, b->name, cos,
+                  min_cos);
+  }
+}
+
+START_TEST(test_accuracy) {
+  const char *model = models[_i];
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s.onnx", g_dir, model);
+  octet_model *m = NULL;
+  ck_assert_msg(octet_model_load(path, &m) == OCTET_OK, "%s", octet_last_error());
+  octet_tensor in[8];
+  size_t n_in;
+  load_inputs(model, m, in, &n_in);
+  run_out f32, f16, q8;
+  run(m, OCTET_PRECISION_FP32, NULL, in, n_in, &f32);
+  run(m, OCTET_PRECISION_FP16, NULL, in, n_in, &f16);
+  run(m, OCTET_PRECISION_W8A8, NULL, in, n_in, &q8);
+  compare(model, "fp16", &f32, &f16, 0.999);
+  compare(model, "w8a8", &f32, &q8, 0.99);
+  free_out(&f32);
+  free_out(&f16);
+  free_out(&q8);
+  for (size_t i = 0; i < n_in; i++) free(in[i].data);
+  octet_model_destroy(m);
+}
+END_TEST
+
+START_TEST(test_w8a8_bit_identical_across_isas) {
+  const char *model = models[_i];
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s.onnx", g_dir, model);
+  octet_model *m = NULL;
+  ck_assert_msg(octet_model_load(path, &m) == OCTET_OK, "%s", octet_last_error());
+  octet_tensor in[8];
+  size_t n_in;
+  load_inputs(model, m, in, &n_in);
+  static const octet_isa levels[] = {OCTET_ISA_AVX2, OCTET_ISA_AVXVNNI, OCTET_ISA_AVX512,
+                                     OCTET_ISA_AVX512VNNI, OCTET_ISA_NEON, OCTET_ISA_DOTPROD,
+                                     OCTET_ISA_I8MM};
+  setenv("OCTET_ISA", "ref", 1);
+  octet_isa_reset();
+  run_out base;
+  run(m, OCTET_PRECISION_W8A8, NULL, in, n_in, &base);
+  int compared = 0;
+  for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
+    if (!octet_isa_supported(levels[l])) {
+      printf("%-10s w8a8 %-10s SKIP: CPU lacks it\n", model, octet_isa_name(levels[l]));
+      continue;
+    }
+    setenv("OCTET_ISA", octet_isa_name(levels[l]), 1);
+    octet_isa_reset();
+    ck_assert_int_eq(octet_isa_active(), levels[l]);
+    run_out got;
+    run(m, OCTET_PRECISION_W8A8, NULL, in, n_in, &got);
+    for (size_t k = 0; k < base.n; k++) {
+      ck_assert_uint_eq(got.t[k].nbytes, base.t[k].nbytes);
+      ck_assert_msg(memcmp(got.t[k].data, base.t[k].data, base.t[k].nbytes) == 0,
+                    "%s: w8a8 output '%s' at %s differs from ref", model, base.t[k].name,
+                    octet_isa_name(levels[l]));
+    }
+    printf("%-10s w8a8 %-10s bit-identical to ref\n", model, octet_isa_name(levels[l]));
+    compared++;
+    free_out(&got);
+  }
+  unsetenv("OCTET_ISA");
+  octet_isa_reset();
+  free_out(&base);
+  for (size_t i = 0; i < n_in; i++) free(in[i].data);
+  octet_model_destroy(m);
+}
+END_TEST
+
+int main(void) {
+  g_dir = getenv("OCTET_TESTDATA");
+  char manifest[1024];
+  snprintf(manifest, sizeof manifest, "%s/manifest.txt", g_dir ? g_dir : "");
+  FILE *f = g_dir ? fopen(manifest, "r") : NULL;
+  if (!f) {
+    fprintf(stderr, "test-precision SKIPPED: OCTET_TESTDATA unset or has no manifest\n");
+    return SKIP_EXIT_CODE;
+  }
+  fclose(f);
+  Suite *s = suite_create("precision");
+  TCase *tc = tcase_create("precision");
+  tcase_set_timeout(tc, 900);
+  int n = (int)(sizeof models / sizeof models[0]);
+  tcase_add_loop_test(tc, test_accuracy, 0, n);
+  tcase_add_loop_test(tc, test_w8a8_bit_identical_across_isas, 0, n);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed != 0;
+}

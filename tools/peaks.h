@@ -1,0 +1,47 @@
+/* The machine's peaks, measured by short microbenchmarks for `octet bench`:
+ * fp32 FMA GFLOP/s (register-only FMA chains), int8 dot-product GOP/s with
+ * the best instruction of the active ISA level (VPDPBUSD zmm/ymm, else the
+ * exact 16-bit multiply-add VPMADDWD), and memory GB/s (a streaming read of
+ * a buffer larger than the last-level cache). All threads run at once
+ * (OpenMP); each figure is the best of a few timed trials. One MAC counts as
+ * 2 operations. The kernels of each ISA live in their own file compiled with
+ * their own -m flags (peaks-avx512.c, peaks-avx2.c) and are chosen at run
+ * time from octet_isa_active(), so OCTET_ISA lowers them like the kernels. */
+#ifndef OCTET_TOOLS_PEAKS_H
+#define OCTET_TOOLS_PEAKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct bench_peaks {
+  int threads;
+  double fp32_gflops;
+  double int8_gops;
+  double mem_gbps;
+  char fp32_how[64];   /* e.g. "vfmadd231ps zmm" */
+  char int8_how[64];   /* e.g. "vpdpbusd zmm" */
+  char mem_how[64];    /* e.g. "stream read 960 MiB" */
+  double seconds;      /* time the measurement took */
+} bench_peaks;
+
+/* Measures with `threads` threads (<= 0: all cores) in about a second. */
+void bench_measure_peaks(int threads, bench_peaks *out);
+
+/* ---- per-ISA kernels (peaks-<isa>.c) -------------------------------------
+ * Each compute kernel runs `iters` iterations of PEAK_CHAINS independent
+ * chains and returns a value derived from its results (so that it is not
+ * optimised away); the operation count per iteration is given beside it.
+ * Read kernels read `bytes` (a multiple of 256, 64-byte aligned). */
+#define PEAK_CHAINS 12
+
+double peak_fma_avx512(int64_t iters);    /* 12 x 16 lanes x 2 flops */
+double peak_vnni_avx512(int64_t iters);   /* 12 x 64 MACs x 2 ops */
+double peak_madd_avx512(int64_t iters);   /* 12 x 32 MACs x 2 ops */
+uint64_t peak_read_avx512(const void *p, size_t bytes);
+
+double peak_fma_avx2(int64_t iters);      /* 12 x 8 lanes x 2 flops */
+double peak_vnni_avxvnni(int64_t iters);  /* 12 x 32 MACs x 2 ops */
+double peak_madd_avx2(int64_t iters);     /* 12 x 16 MACs x 2 ops */
+uint64_t peak_read_avx2(const void *p, size_t bytes);
+
+#endif
