@@ -53,6 +53,9 @@ static void run(const octet_model *m, octet_precision p, const char *backends,
   ck_assert_msg(octet_session_run(s, in, n_in, out->t, out->n) == OCTET_OK, "%s",
                 octet_session_last_error(s));
   for (size_t i = 0; i < out->n; i++) { /* outputs live in the session */
+    octet_tensor_info info;
+    ck_assert_int_eq(octet_model_output_info(m, i, &info), OCTET_OK);
+    out->t[i].name = info.name; /* the model's string outlives the session */
     out->copy[i] = malloc(out->t[i].nbytes + 1);
     memcpy(out->copy[i], out->t[i].data, out->t[i].nbytes);
     out->t[i].data = out->copy[i];

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set-up, build and the two main jobs of octet on Debian 12 (as root).
 #   tools/dev.sh demo   install dependencies, build, run the main job
+#                       (octet bench on the built-in encoder: table, JSON,
+#                       CSV and the chart in build/)
 #   tools/dev.sh test   install dependencies, build, run the whole test suite
 #                       (release build, then again under ASan + UBSan)
 #   tools/dev.sh deps | build
@@ -48,9 +50,8 @@ case "${1:-}" in
   build) deps; build ;;
   demo)
     deps; build
-    ninja -C build tests/testdata.log >/dev/null
-    build/tools/octet run build/tests/testdata/encoder.onnx --batch 8 \
-      --int-range 0,30522 -o build/demo-out
+    build/tools/octet bench --json build/bench.json --csv build/bench.csv \
+      --svg build/bench.svg
     ;;
   test)
     deps; build
@@ -61,7 +62,7 @@ case "${1:-}" in
       --timeout-multiplier 3
     ;;
   *)
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
