@@ -11,7 +11,7 @@
 
 #include "core/ir.h"
 
-#define OCTET_BACKEND_API_VERSION 1
+#define OCTET_BACKEND_API_VERSION 2
 
 /* What a backend decided for one node of a plan. */
 typedef struct octet_node_kernel {
@@ -24,6 +24,19 @@ typedef struct octet_node_kernel {
                                not read at run (its constant can be dropped) */
 } octet_node_kernel;
 
+/* What the plan tells a backend about the session, for supports/prepare. */
+typedef struct octet_plan_ctx {
+  octet_precision precision;
+  int threads;           /* the session's thread count */
+  unsigned flags;        /* octet_session_options.flags (OCTET_SESSION_*) */
+  /* supports() may say why it declines a node here (one short line, e.g.
+   * "no f16 matmul without AVX512-FP16"); the plan keeps the reason of the
+   * first backend in the preference that declined with one, and `octet
+   * inspect` shows it. NULL when nobody asks. */
+  char *why;
+  size_t why_cap;
+} octet_plan_ctx;
+
 typedef struct octet_backend {
   int api_version;
   const char *name;
@@ -33,17 +46,21 @@ typedef struct octet_backend {
   /* May the backend run `node` with these inputs (shapes and constants known
    * at plan time) at this precision? Declining is not an error. */
   bool (*supports)(const octet_node *node, const octet_tview *in, int n_in,
-                   const octet_tview *out, int n_out, octet_precision precision);
-  /* Fills `k` for the node; `threads` is the session's thread count (size
-   * per-thread scratch for it). */
+                   const octet_tview *out, int n_out, const octet_plan_ctx *ctx);
+  /* Fills `k` for the node; size per-thread scratch for ctx->threads. */
   octet_status (*prepare)(const octet_node *node, const octet_tview *in,
                           int n_in, const octet_tview *out, int n_out,
-                          octet_precision precision, int threads,
-                          octet_node_kernel *k);
+                          const octet_plan_ctx *ctx, octet_node_kernel *k);
 } octet_backend;
 
 extern const octet_backend octet_backend_ref;
 extern const octet_backend octet_backend_x86;
+extern const octet_backend octet_backend_openblas;
+extern const octet_backend octet_backend_onednn;
+
+/* printf into ctx->why when someone asks (ctx->why != NULL). */
+void octet_backend_why(const octet_plan_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Looks a backend up by name among those compiled in; NULL if unknown. */
 const octet_backend *octet_backend_find(const char *name);

@@ -1,5 +1,7 @@
 /* The backends compiled into this build, in the default order of
  * preference (ref, the portable oracle, is always last). */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "backend.h"
@@ -8,6 +10,12 @@
 static const octet_backend *const backends[] = {
 #if OCTET_HAVE_X86
     &octet_backend_x86,
+#endif
+#if OCTET_HAVE_ONEDNN
+    &octet_backend_onednn,
+#endif
+#if OCTET_HAVE_OPENBLAS
+    &octet_backend_openblas,
 #endif
     &octet_backend_ref,
 };
@@ -41,4 +49,12 @@ int octet_backend_default(const octet_backend **out, int cap) {
     out[n++] = b;
   }
   return n;
+}
+
+void octet_backend_why(const octet_plan_ctx *ctx, const char *fmt, ...) {
+  if (!ctx || !ctx->why || !ctx->why_cap) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(ctx->why, ctx->why_cap, fmt, ap);
+  va_end(ap);
 }

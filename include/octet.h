@@ -150,10 +150,23 @@ OCTET_API octet_status octet_model_op_type(const octet_model *model,
 typedef struct octet_session_options {
   size_t struct_size;        /* set by octet_session_options_init */
   octet_precision precision;
-  const char *backends;      /* ordered preference "x86,onednn,ref"; NULL = default */
+  const char *backends;      /* ordered preference "x86,onednn,ref"; NULL =
+                                the default (x86,onednn,openblas,ref: those
+                                this build has); "*" in the list stands for
+                                the default order of the backends not named
+                                before it ("openblas,*"); ref always comes
+                                last, taking what the others decline */
   int threads;               /* <= 0: all cores */
   int64_t batch;             /* value for the symbolic batch dim at planning; <=0: 1 */
+  unsigned flags;            /* OCTET_SESSION_* bits, 0 by default */
 } octet_session_options;
+
+/* fp16 precision, backends that multiply in fp32 (openblas): convert each
+ * fp16 weight matrix to fp32 once at planning and keep that copy (about 3x
+ * the fp16 weight memory, no conversion per run) instead of converting
+ * panels into a small reusable buffer before every GEMM (the default: the
+ * weights stay half the fp32 size, which is what fp16 is for). */
+#define OCTET_SESSION_FP16_WEIGHTS_AS_FP32 (1u << 0)
 
 OCTET_API void octet_session_options_init(octet_session_options *opts);
 
@@ -195,6 +208,11 @@ typedef struct octet_node_info {
   const char *op_type;
   const char *backend;
   const char *kernel;
+  const char *note;          /* why a backend earlier in the preference
+                                declined the node, e.g. "onednn: no f16
+                                matmul on this CPU"; NULL when none said */
+  double flops;              /* 2 x multiply-adds of one run for MatMul,
+                                Gemm and linear nodes; 0 for other ops */
 } octet_node_info;
 
 OCTET_API octet_status octet_session_node_count(const octet_session *session,

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "bench-profile.h"
 #include "bench-report.h"
 #include "cli-common.h"
 #include "core/cpu.h"
@@ -62,9 +63,12 @@ static const char bench_usage[] =
     "  -p, --precision LIST     fp16, w8a8, fp32 (default fp16,w8a8). fp32 also\n"
     "                           runs once per batch, untimed, as the accuracy\n"
     "                           reference when it is not in the list\n"
-    "      --backend LIST       backends to compare, each a session of its own;\n"
-    "                           join names with '+' for one preference list\n"
-    "                           (x86+ref). Default: the library's best available\n"
+    "      --backend LIST       backends to compare, each a session of its own:\n"
+    "                           x86, onednn, openblas, ref. A name goes first\n"
+    "                           and the library's default order takes what it\n"
+    "                           declines; names joined with '+' are the exact\n"
+    "                           preference list (x86+ref). Default: the\n"
+    "                           library's default order\n"
     "  -t, --threads LIST       thread counts (default: all cores)\n"
     "\n"
     "timing:\n"
@@ -80,6 +84,12 @@ static const char bench_usage[] =
     "      --svg FILE           grouped bar chart of the latencies, plus the\n"
     "                           w8a8/fp16 speedup when both ran\n"
     "      --md                 print the table as markdown\n"
+    "      --profile            after timing each configuration, run it --reps\n"
+    "                           more times (at most 64) with a per-node hook\n"
+    "                           and print where the time goes: per op type,\n"
+    "                           backend and kernel, the median ms per run, its\n"
+    "                           share, and GOP/s and %% of peak of the matrix\n"
+    "                           products (stdout, before the table)\n"
     "      --no-peaks           skip the machine-peak microbenchmarks (about\n"
     "                           1 s; % of peak is then not reported)\n"
     "  -q, --quiet              print the table only: no machine block, no\n"
@@ -117,7 +127,7 @@ typedef struct bench_opts {
   double min_time;
   bool reps_given, min_time_given;
   const char *json, *csv, *svg;
-  bool md, quiet, no_peaks;
+  bool md, quiet, no_peaks, profile;
   const char *batch_dim;
   cli_session_opts so;       /* for --dim */
   uint64_t seed;
@@ -195,6 +205,10 @@ static int parse_args(bench_opts *o, int argc, char **argv) {
     }
     if (cli_opt_flag(a, "--quiet", "-q")) {
       o->quiet = true;
+      continue;
+    }
+    if (cli_opt_flag(a, "--profile", NULL)) {
+      o->profile = true;
       continue;
     }
     if (cli_opt_flag(a, "--no-peaks", NULL)) {
@@ -343,8 +357,7 @@ static int parse_args(bench_opts *o, int argc, char **argv) {
     return cli_usage_error(bench_usage, "unknown option '%s' for bench", a);
   }
   /* A MODEL that names a built-in and is not a file is the built-in. */
-  if (o->model_arg && (strcmp(o->model_arg, "encoder") == 0 || strcmp(o->model_arg, "mlp") == 0) &&
-      access(o->model_arg, F_OK) != 0) {
+  if (cli_is_builtin(o->model_arg)) {
     snprintf(o->builtin, sizeof o->builtin, "%s", o->model_arg);
     o->model_arg = NULL;
   }
@@ -863,6 +876,26 @@ static void run_config(bench_state *s, bench_config *c, int64_t batch, const oct
   w->ok = true;
 }
 
+/* Per-node profile of one configuration (--profile). */
+static void profile_config(bench_state *s, bench_config *c, int64_t batch, const octet_tensor *in,
+                           octet_tensor *out) {
+  const bench_machine *m = &s->rep.machine;
+  double scale = m->threads > 0 && c->threads < m->threads ? (double)c->threads / m->threads : 1.0;
+  char title[256];
+  snprintf(title, sizeof title, "%s %s %s, %d threads, batch %" PRId64, s->rep.settings.model,
+           octet_precision_name(c->prec), c->label, c->threads, batch);
+  progress(s, "%s: profiling", title);
+  octet_status st = bench_profile(c->sess, in, s->io.n_inputs, out, s->io.n_outputs,
+                                  s->o.reps, c->prec == OCTET_PRECISION_W8A8,
+                                  m->peak_int8_gops * scale, m->peak_fp32_gflops * scale, title,
+                                  stdout);
+  if (st != OCTET_OK) {
+    char err[256];
+    session_error(c->sess, st, err, sizeof err);
+    fprintf(stderr, "octet: profile of %s failed: %s\n", title, err);
+  }
+}
+
 /* ---- the report ------------------------------------------------------------------ */
 
 static void finish_rows(bench_state *s) {
@@ -1001,9 +1034,13 @@ static int create_sessions(bench_state *s) {
         c->prec = s->o.precs[p];
         c->threads = s->o.threads[t];
         if (s->o.backends[b][0]) {
-          /* "x86+ref" -> "x86,ref" */
-          char *lib = cli_strdup(s->o.backends[b]);
+          /* "x86+ref" -> "x86,ref"; a single name X -> "X,*" (X first, then
+           * the library's default order for what X declines) */
+          const char *spec = s->o.backends[b];
+          bool joined = strchr(spec, '+') != NULL;
+          char *lib = malloc(strlen(spec) + 3);
           if (!lib) return cli_error("out of memory");
+          snprintf(lib, strlen(spec) + 3, "%s%s", spec, joined ? "" : ",*");
           for (char *q = lib; *q; q++)
             if (*q == '+') *q = ',';
           c->backend = lib;
@@ -1150,6 +1187,7 @@ static int run_all(bench_state *s) {
         if (!have_ref) snprintf(ref_err, sizeof ref_err, "out of memory");
       }
       if (have_ref) accuracy(ref, out, no, &w->cosine_vs_fp32, &w->max_rel_err_vs_fp32);
+      if (s->o.profile) profile_config(s, cf, batch, in, out);
     }
     if (!have_ref && ref_err[0] && !s->o.quiet) {
       progress_done(s);

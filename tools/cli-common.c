@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 /* ---- errors ------------------------------------------------------------- */
@@ -119,6 +120,18 @@ int cli_parse_session_opt(int argc, char **argv, int *i, const char *usage,
     o->backends = v;
     return 1;
   }
+  if ((r = cli_opt_value(argc, argv, i, "--fp16-weights", NULL, usage, &v))) {
+    if (r < 0) return -1;
+    if (strcmp(v, "fp16") == 0) {
+      o->flags &= ~OCTET_SESSION_FP16_WEIGHTS_AS_FP32;
+    } else if (strcmp(v, "fp32") == 0) {
+      o->flags |= OCTET_SESSION_FP16_WEIGHTS_AS_FP32;
+    } else {
+      cli_usage_error(usage, "bad --fp16-weights '%s' (fp16 or fp32)", v);
+      return -1;
+    }
+    return 1;
+  }
   if ((r = cli_opt_value(argc, argv, i, "--threads", "-t", usage, &v))) {
     if (r < 0) return -1;
     int64_t n;
@@ -184,12 +197,25 @@ void cli_session_opts_apply(const cli_session_opts *o,
   so->backends = o->backends;
   so->threads = o->threads;
   so->batch = o->batch;
+  so->flags = o->flags;
 }
 
 const char *cli_threads_str(int threads, char buf[32]) {
   if (threads <= 0) return "all cores";
   snprintf(buf, 32, "%d", threads);
   return buf;
+}
+
+/* ---- models ------------------------------------------------------------- */
+
+bool cli_is_builtin(const char *arg) {
+  return arg && (strcmp(arg, "encoder") == 0 || strcmp(arg, "mlp") == 0) &&
+         access(arg, F_OK) != 0;
+}
+
+octet_status cli_model_open(const char *arg, octet_model **out) {
+  if (cli_is_builtin(arg)) return octet_model_builtin(arg, NULL, out);
+  return octet_model_load(arg, out);
 }
 
 /* ---- model inputs and symbolic dims ------------------------------------- */

@@ -70,6 +70,7 @@ typedef struct cli_session_opts {
   octet_precision precision;
   const char *backends; /* NULL: the library's default */
   int threads;          /* 0: all cores */
+  unsigned flags;       /* OCTET_SESSION_* (--fp16-weights) */
   int64_t batch;        /* value of the first symbolic dim */
   bool batch_given;
   cli_dim_value dims[CLI_MAX_DIM_OVERRIDES]; /* --dim NAME=VALUE */
@@ -78,7 +79,7 @@ typedef struct cli_session_opts {
 
 void cli_session_opts_init(cli_session_opts *o);
 void cli_session_opts_free(cli_session_opts *o); /* the --dim names */
-/* Parses --precision, --backend, --threads, --batch, --dim at argv[*i].
+/* Parses --precision, --backend, --fp16-weights, --threads, --batch, --dim at argv[*i].
  * Returns 1 when consumed, 0 when not one of these, -1 on a usage error
  * (printed). */
 int cli_parse_session_opt(int argc, char **argv, int *i, const char *usage,
@@ -86,6 +87,15 @@ int cli_parse_session_opt(int argc, char **argv, int *i, const char *usage,
 void cli_session_opts_apply(const cli_session_opts *o,
                             octet_session_options *so);
 const char *cli_threads_str(int threads, char buf[32]);
+
+/* ---- models ------------------------------------------------------------- */
+
+/* True when `arg` names a built-in model ("encoder", "mlp") and is not a
+ * file: a file of that name wins. */
+bool cli_is_builtin(const char *arg);
+/* Loads the ONNX file `arg`, or the built-in model it names (default
+ * options: sequence 32, seed 42). */
+octet_status cli_model_open(const char *arg, octet_model **out);
 
 /* ---- model inputs and symbolic dims ------------------------------------- */
 

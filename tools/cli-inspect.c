@@ -9,6 +9,9 @@
 static const char inspect_usage[] =
     "usage: octet inspect MODEL [options]\n"
     "\n"
+    "MODEL is an ONNX file or a built-in model (encoder, mlp; see octet\n"
+    "bench --help).\n"
+    "\n"
     "Prints the model's opset, inputs and outputs (symbolic dims by name),\n"
     "op histogram and parameters; then compiles a session, plans it for the\n"
     "batch and prints its arena and weight memory and, per node, the backend\n"
@@ -16,7 +19,10 @@ static const char inspect_usage[] =
     "\n"
     "options:\n"
     "  -p, --precision P    fp32 (default), fp16 or w8a8\n"
-    "      --backend LIST   backends in order of preference, e.g. x86,ref\n"
+    "      --backend LIST   backends in order of preference, e.g.\n"
+    "                       x86,onednn,openblas,ref (default: every backend\n"
+    "                       this build has, in that order)\n"
+    "      --fp16-weights W fp16 (default) or fp32 (see octet run --help)\n"
     "  -b, --batch B        batch size to plan for (default 1)\n"
     "      --dim NAME=VALUE value of the symbolic dim NAME (repeatable;\n"
     "                       other symbolic dims are 32)\n"
@@ -184,10 +190,11 @@ static int print_session(octet_model *model, const cli_model_io *io,
          "backend", "kernel");
   for (size_t k = 0; k < n_nodes; k++) {
     const octet_node_info *x = &nodes[k];
-    printf("  %*zu  %-*s  %-*s  %-*s  %s\n", wi, k, wn,
+    printf("  %*zu  %-*s  %-*s  %-*s  %s%s%s%s\n", wi, k, wn,
            x->name && *x->name ? x->name : "-", wo,
            x->op_type ? x->op_type : "?", wb2, x->backend ? x->backend : "?",
-           x->kernel ? x->kernel : "?");
+           x->kernel ? x->kernel : "?", x->note ? "  (declined by " : "",
+           x->note ? x->note : "", x->note ? ")" : "");
   }
   free(nodes);
 
@@ -239,7 +246,7 @@ int cmd_inspect(int argc, char **argv) {
   octet_model *model = NULL;
   cli_model_io io;
   memset(&io, 0, sizeof io);
-  octet_status st = octet_model_load(path, &model);
+  octet_status st = cli_model_open(path, &model);
   if (st != OCTET_OK) {
     rc = cli_fail(st, NULL);
     goto done;

@@ -16,7 +16,8 @@ static const char run_usage[] =
     "usage: octet run MODEL [options]\n"
     "\n"
     "Runs MODEL once and prints a summary to stderr: the inputs, the outputs\n"
-    "with min/max/mean, and the load, compile, plan and run times.\n"
+    "with min/max/mean, and the load, compile, plan and run times. MODEL is\n"
+    "an ONNX file or a built-in model (encoder, mlp; see octet bench --help).\n"
     "\n"
     "inputs:\n"
     "  -i, --input NAME=FILE.npy  input NAME from a .npy file (repeatable);\n"
@@ -37,7 +38,12 @@ static const char run_usage[] =
     "  -p, --precision P          fp32 (default), fp16 or w8a8\n"
     "  -t, --threads N            worker threads (default 0: all cores)\n"
     "      --backend LIST         backends in order of preference, e.g.\n"
-    "                             x86,ref (default: the library's choice)\n"
+    "                             x86,onednn,openblas,ref (default: every\n"
+    "                             backend this build has, in that order)\n"
+    "      --fp16-weights W       fp16 (default) or fp32: how backends that\n"
+    "                             multiply in fp32 (openblas) keep fp16\n"
+    "                             weights; fp32 converts them once (3x the\n"
+    "                             memory, no conversion per run)\n"
     "\n"
     "outputs:\n"
     "  -o, --outdir DIR           write each output to DIR/NAME.npy (DIR is\n"
@@ -359,7 +365,7 @@ static int run(run_state *s) {
   int rc;
   if (s->outdir && (rc = make_dir(s->outdir)) != CLI_EXIT_OK) return rc;
   double t0 = cli_now();
-  octet_status st = octet_model_load(s->model_path, &s->model);
+  octet_status st = cli_model_open(s->model_path, &s->model);
   if (st != OCTET_OK) return cli_fail(st, NULL);
   double t_load = cli_now() - t0;
 

@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(build-essential meson ninja-build pkgconf check libomp-dev
-  protobuf-c-compiler libprotobuf-c-dev libopenblas-dev libdnnl-dev
+  protobuf-c-compiler libprotobuf-c-dev libopenblas-dev
+  libopenblas-openmp-dev libdnnl-dev
   python3 python3-pip librsvg2-bin)
 PIP_PACKAGES=(numpy onnx onnxruntime)
 

@@ -7,16 +7,15 @@
 
 static bool ref_supports(const octet_node *node, const octet_tview *in,
                          int n_in, const octet_tview *out, int n_out,
-                         octet_precision precision) {
-  (void)in; (void)n_in; (void)out; (void)n_out; (void)precision;
+                         const octet_plan_ctx *ctx) {
+  (void)in; (void)n_in; (void)out; (void)n_out; (void)ctx;
   return node->def && node->def->ref;
 }
 
 static octet_status ref_prepare(const octet_node *node, const octet_tview *in,
                                 int n_in, const octet_tview *out, int n_out,
-                                octet_precision precision, int threads,
-                                octet_node_kernel *k) {
-  (void)n_in; (void)n_out; (void)precision; (void)threads;
+                                const octet_plan_ctx *ctx, octet_node_kernel *k) {
+  (void)n_in; (void)n_out; (void)ctx;
   if (strcmp(node->op_type, "OctetLinear") == 0)
     return octet_ref_linear_prepare(node, in, out, k);
   k->run = node->def->ref;

@@ -1,4 +1,4 @@
-/* Statistics of a session's current plan: the FLOPs of one run. */
+/* Statistics of a session's current plan: the FLOPs of one run, per node. */
 #include <string.h>
 
 #include "exec/session.h"
@@ -33,25 +33,29 @@ static double node_macs(const octet_node *n, const char *op,
   return numel(y) * (double)k;
 }
 
-octet_status octet_session_flops(const octet_session *s, double *flops) {
-  if (!s || !flops) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
-  *flops = 0.0;
-  const octet_plan *p = &s->plan;
+void octet_plan_count_flops(octet_session *s) {
+  octet_plan *p = &s->plan;
   const octet_graph *g = PLAN_GRAPH(s);
-  if (!p->valid || !p->pv)
-    return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
-                      "session_flops: no plan yet (call octet_session_plan)");
-  double macs = 0.0;
   for (int k = 0; k < p->n_steps; k++) {
-    const plan_step *st = &p->steps[k];
+    plan_step *st = &p->steps[k];
+    st->info.flops = 0.0;
     if (st->node < 0 || st->node >= g->n_nodes) continue;
     const octet_node *n = &g->nodes[st->node];
     const char *op = st->info.op_type ? st->info.op_type : n->op_type;
     if (!is_linear_op(op) || n->n_inputs < 1 || n->n_outputs < 1) continue;
     int va = n->inputs[0], vy = n->outputs[0];
     if (va < 0 || va >= g->n_values || vy < 0 || vy >= g->n_values) continue;
-    macs += node_macs(n, op, &p->pv[va].tv, &p->pv[vy].tv);
+    st->info.flops = 2.0 * node_macs(n, op, &p->pv[va].tv, &p->pv[vy].tv);
   }
-  *flops = 2.0 * macs;
+}
+
+octet_status octet_session_flops(const octet_session *s, double *flops) {
+  if (!s || !flops) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
+  *flops = 0.0;
+  const octet_plan *p = &s->plan;
+  if (!p->valid || !p->pv)
+    return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
+                      "session_flops: no plan yet (call octet_session_plan)");
+  for (int k = 0; k < p->n_steps; k++) *flops += p->steps[k].info.flops;
   return OCTET_OK;
 }

@@ -38,6 +38,18 @@ static octet_status parse_backends(octet_session *s, const char *list) {
         return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "bad backend list '%s'", list);
       memcpy(name, p, n);
       name[n] = '\0';
+      if (strcmp(name, "*") == 0) { /* the rest of the default order */
+        const octet_backend *def[OCTET_MAX_BACKENDS];
+        int nd = octet_backend_default(def, OCTET_MAX_BACKENDS);
+        for (int d = 0; d < nd; d++) {
+          bool dup = false;
+          for (int i = 0; i < s->n_backends; i++) dup |= s->backends[i] == def[d];
+          if (!dup && s->n_backends < OCTET_MAX_BACKENDS - 1) s->backends[s->n_backends++] = def[d];
+        }
+        p += n;
+        if (*p == ',') p++;
+        continue;
+      }
       const octet_backend *b = octet_backend_find(name);
       if (!b)
         return octet_fail(OCTET_ERR_NOT_FOUND,
@@ -96,6 +108,12 @@ octet_status octet_session_create(const octet_model *model,
   s->threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
   if (s->threads > 1024) s->threads = 1024;
   s->batch = opts->batch > 0 ? opts->batch : 1;
+  if (opts->flags & ~OCTET_SESSION_FP16_WEIGHTS_AS_FP32) {
+    octet_session_destroy(s);
+    return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "unknown session flags 0x%x",
+                      opts->flags & ~OCTET_SESSION_FP16_WEIGHTS_AS_FP32);
+  }
+  s->flags = opts->flags;
   octet_status st = parse_backends(s, opts->backends);
   if (st == OCTET_OK) st = octet_graph_clone(&model->g, &s->g);
   if (st == OCTET_OK) st = octet_pass_fuse(&s->g);

@@ -36,6 +36,7 @@ typedef struct plan_step {
   const octet_backend *backend;
   octet_node_kernel kernel;
   octet_node_info info;
+  char note[112];            /* why a preferred backend declined the node */
 } plan_step;
 
 typedef struct octet_plan {
@@ -59,6 +60,7 @@ struct octet_session {
   octet_graph g;             /* the model's graph after fusion and lowering */
   octet_precision precision;
   int threads;
+  unsigned flags;            /* OCTET_SESSION_* */
   int64_t batch;
   const octet_backend *backends[OCTET_MAX_BACKENDS];
   int n_backends;
@@ -83,5 +85,7 @@ bool octet_plan_matches(const octet_session *s, int64_t (*in_dims)[OCTET_MAX_RAN
 void octet_plan_free(octet_plan *p);
 /* Frees the plan and the constants it folded. */
 void octet_plan_release(octet_session *s);
+/* Sets info.flops of every step of the current plan (session-stats.c). */
+void octet_plan_count_flops(octet_session *s);
 
 #endif

@@ -2,6 +2,7 @@
  * (including the Shape/Gather/Concat/Reshape chains exporters emit, which
  * become constants once the input shapes are known), backend assignment and
  * the memory plan (one arena, offsets from value lifetimes). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,12 +77,21 @@ static octet_status fold_node(octet_session *s, const octet_node *n,
 static octet_status assign_backend(octet_session *s, const octet_node *n,
                                    const octet_tview *in, const octet_tview *out,
                                    plan_step *step) {
+  char why[sizeof step->note];
+  octet_plan_ctx ctx = {.precision = s->precision, .threads = s->threads,
+                        .flags = s->flags, .why = why, .why_cap = sizeof why};
+  step->note[0] = '\0';
   for (int b = 0; b < s->n_backends; b++) {
     const octet_backend *be = s->backends[b];
-    if (!be->supports(n, in, n->n_inputs, out, n->n_outputs, s->precision))
+    why[0] = '\0';
+    if (!be->supports(n, in, n->n_inputs, out, n->n_outputs, &ctx)) {
+      if (why[0] && !step->note[0])
+        snprintf(step->note, sizeof step->note, "%s: %s", be->name, why);
       continue;
-    octet_status st = be->prepare(n, in, n->n_inputs, out, n->n_outputs,
-                                  s->precision, s->threads, &step->kernel);
+    }
+    ctx.why = NULL;
+    octet_status st = be->prepare(n, in, n->n_inputs, out, n->n_outputs, &ctx,
+                                  &step->kernel);
     if (st != OCTET_OK) return st;
     step->backend = be;
     return OCTET_OK;
@@ -230,6 +240,7 @@ static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
     step->info.op_type = n->op_type;
     step->info.backend = step->backend->name;
     step->info.kernel = step->kernel.kernel_name;
+    step->info.note = step->note[0] ? step->note : NULL;
     for (int o = 0; o < n->n_outputs; o++) {
       plan_value *q = &p->pv[n->outputs[o]];
       if (q->state == PV_UNUSED && !tv_present(&q->tv)) continue;
@@ -282,6 +293,7 @@ static octet_status try_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RAN
     return st;
   }
   s->plan.valid = true;
+  octet_plan_count_flops(s);
   return OCTET_OK;
 }
 

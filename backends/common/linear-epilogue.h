@@ -1,0 +1,36 @@
+/* Row epilogues of OctetLinear for backends whose GEMM comes from a library
+ * that returns plain fp32 or int32 products (openblas, onednn), and the
+ * fp16 -> fp32 conversion they need for fp16 weights and activations.
+ *
+ * Each function handles one row of n outputs, in the ref backend's order of
+ * fp32 operations (backends/ref/linear.c), without FMA:
+ *   f32:  y = acc; y = y + bias[j]; relu
+ *   qs8:  y = (float)(acc[j] - comp[j]); y = y * sa; y = y * sw[j];
+ *         y = y + bias[j]; relu
+ * so every version is bit-identical to the scalar one and to ref. bias may
+ * be NULL. fp16 outputs are rounded to nearest even. comp[j] is what the
+ * u8 offset of the activations added to the integer sum (128 * sum_k qw). */
+#ifndef OCTET_LINEAR_EPILOGUE_H
+#define OCTET_LINEAR_EPILOGUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct octet_linear_epilogue_kernels {
+  const char *name; /* "scalar", "avx512" */
+  void (*f16_to_f32)(size_t n, const uint16_t *x, float *y);
+  void (*f32)(size_t n, const float *acc, const float *bias, int relu,
+              float *y);
+  void (*f32_to_f16)(size_t n, const float *acc, const float *bias, int relu,
+                     uint16_t *y);
+  void (*qs8)(size_t n, const int32_t *acc, const int32_t *comp, float sa,
+              const float *sw, const float *bias, int relu, float *y);
+} octet_linear_epilogue_kernels;
+
+/* The fastest set the CPU runs (honours OCTET_ISA). */
+const octet_linear_epilogue_kernels *octet_linear_epilogue_select(void);
+
+extern const octet_linear_epilogue_kernels octet_linear_epilogue_scalar;
+extern const octet_linear_epilogue_kernels octet_linear_epilogue_avx512;
+
+#endif

@@ -1,0 +1,366 @@
+/* The oneDNN backend: OctetLinear in fp32 and in w8a8 through oneDNN's
+ * matmul primitive (C API, oneDNN 2.6).
+ *
+ * Per node and plan (i.e. per batch size) the primitives are created once,
+ * the weights reordered once into the layout oneDNN prefers (format `any`)
+ * and the scratchpad allocated once (user mode), so `run` allocates nothing.
+ *
+ * fp32: src f32 x weights f32 + bias, ReLU as a post-op, written straight
+ * into the output.
+ *
+ * w8a8: activations are quantized per row by octet's own quantizer (the x86
+ * kernels; u8 = q + 128, bit-identical to ref), multiplied as u8 x s8 into
+ * int32 by oneDNN in blocks of ROW_BLOCK rows, and octet's vectorised row
+ * epilogue subtracts the u8 offset (128 * column sum of the weights),
+ * applies row scale x column scale, bias and ReLU in ref's order: outputs
+ * are bit-identical to the ref backend. oneDNN 2.6's per-row scale runs a
+ * reference implementation (~0.2 GOP/s here), hence the int32 output.
+ * Without VNNI oneDNN's u8 x s8 uses the saturating vpmaddubsw, so int8 is
+ * declined there.
+ *
+ * oneDNN is capped at the ISA level octet runs at (OCTET_ISA), at most
+ * AVX-512 VNNI: AMX or AVX512-FP16 kernels are not what the comparison with
+ * octet's kernels is about. DNNL_MAX_CPU_ISA / ONEDNN_MAX_CPU_ISA in the
+ * environment win. Its OpenMP threads follow the session's thread count.
+ * fp16 nodes are declined (oneDNN 2.6 has no f16 matmul below AVX512-FP16). */
+#include <oneapi/dnnl/dnnl.h>
+#include <omp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "common/linear-epilogue.h"
+#include "onednn/onednn-quantize.h"
+
+enum { ROW_BLOCK = 1024 };
+
+/* ---- engine ---------------------------------------------------------------- */
+
+static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
+static dnnl_engine_t engine;
+static dnnl_status_t engine_status = dnnl_runtime_error;
+
+static void engine_init(void) {
+  if (!getenv("DNNL_MAX_CPU_ISA") && !getenv("ONEDNN_MAX_CPU_ISA"))
+    dnnl_set_max_cpu_isa(octet_onednn_isa_cap());
+  engine_status = dnnl_engine_create(&engine, dnnl_cpu, 0);
+}
+
+static bool onednn_available(void) {
+  pthread_once(&engine_once, engine_init);
+  if (engine_status != dnnl_success) {
+    octet_fail(OCTET_ERR_UNSUPPORTED, "oneDNN: no CPU engine (status %d)", (int)engine_status);
+    return false;
+  }
+  return true;
+}
+
+static octet_status dnnl_err(dnnl_status_t st, const char *what, const octet_node *n) {
+  return octet_fail(st == dnnl_out_of_memory ? OCTET_ERR_NO_MEMORY : OCTET_ERR_INTERNAL,
+                    "oneDNN: %s failed for '%s' (status %d)", what, n->name, (int)st);
+}
+
+/* ---- supports -------------------------------------------------------------- */
+
+static bool onednn_supports(const octet_node *n, const octet_tview *in, int n_in,
+                            const octet_tview *out, int n_out, const octet_plan_ctx *ctx) {
+  (void)n_out;
+  if (strcmp(n->op_type, "OctetLinear") != 0) return false;
+  const octet_tview *x = &in[0], *w = &in[1];
+  if (!w->data || w->rank != 2) return false;
+  if (n_in > 3 && tv_present(&in[3])) {
+    octet_backend_why(ctx, "residual input not supported");
+    return false;
+  }
+  if (x->dtype == OCTET_DTYPE_FLOAT16 || w->dtype == OCTET_DTYPE_FLOAT16 ||
+      out[0].dtype == OCTET_DTYPE_FLOAT16) {
+    octet_backend_why(ctx, "no f16 matmul in oneDNN 2.6 without AVX512-FP16");
+    return false;
+  }
+  if (x->dtype != OCTET_DTYPE_FLOAT32 || w->dtype != OCTET_DTYPE_FLOAT32 ||
+      out[0].dtype != OCTET_DTYPE_FLOAT32)
+    return false;
+  if (n_in > 2 && tv_present(&in[2]) &&
+      (!in[2].data || in[2].dtype != OCTET_DTYPE_FLOAT32 || tv_numel(&in[2]) != w->dims[1]))
+    return false;
+  if (attr_int(n, "quant", 0)) {
+    const char *why = octet_onednn_int8_unsupported();
+    if (why) {
+      octet_backend_why(ctx, "%s", why);
+      return false;
+    }
+    if (w->dims[0] > OCTET_ONEDNN_MAX_K) {
+      octet_backend_why(ctx, "K above %d: int32 sums could overflow", OCTET_ONEDNN_MAX_K);
+      return false;
+    }
+  }
+  return onednn_available();
+}
+
+/* ---- state ----------------------------------------------------------------- */
+
+typedef struct mm_prim {
+  dnnl_primitive_t prim;
+  dnnl_memory_t src, wei, dst, bias, scratch;
+  void *scratch_buf;
+  int64_t rows;
+} mm_prim;
+
+typedef struct onednn_state {
+  bool quant;
+  int64_t M, K, N, ldq;
+  dnnl_stream_t stream;
+  mm_prim blk, tail;    /* tail: the last M % ROW_BLOCK rows (w8a8) */
+  void *wei_buf;        /* reordered weights */
+  float *bias;          /* fp32 copy */
+  float *sw;            /* w8a8: column scales */
+  int32_t *comp;        /* w8a8: 128 * column sums */
+  uint8_t *qa;          /* w8a8: quantized block, ROW_BLOCK x ldq */
+  float *sa;            /* w8a8: row scales of the block */
+  int32_t *acc;         /* w8a8: int32 products of the block */
+  octet_onednn_quantize_fn quantize;
+  const octet_linear_epilogue_kernels *epi;
+  char kernel_name[96];
+} onednn_state;
+
+static void mm_free(mm_prim *p) {
+  if (p->prim) dnnl_primitive_destroy(p->prim);
+  dnnl_memory_t *m[] = {&p->src, &p->wei, &p->dst, &p->bias, &p->scratch};
+  for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+    if (*m[i]) dnnl_memory_destroy(*m[i]);
+  free(p->scratch_buf);
+}
+
+static void onednn_free(void *v) {
+  onednn_state *s = v;
+  if (!s) return;
+  mm_free(&s->blk);
+  mm_free(&s->tail);
+  if (s->stream) dnnl_stream_destroy(s->stream);
+  free(s->wei_buf);
+  free(s->bias);
+  free(s->sw);
+  free(s->comp);
+  free(s->qa);
+  free(s->sa);
+  free(s->acc);
+  free(s);
+}
+
+/* Creates the matmul for `rows` rows; on the first call (s->wei_buf NULL)
+ * also reorders the weights `w` (K x N, dtype wt, row-major) into the
+ * layout it wants. */
+static octet_status mm_create(onednn_state *s, const octet_node *n, int64_t rows,
+                              const void *w, int relu, mm_prim *p) {
+  const bool q = s->quant;
+  const dnnl_data_type_t st = q ? dnnl_u8 : dnnl_f32, wt = q ? dnnl_s8 : dnnl_f32,
+                         dt = q ? dnnl_s32 : dnnl_f32;
+  dnnl_memory_desc_t src_md, wei_md, wany_md, dst_md, bias_md;
+  dnnl_dims_t sd = {rows, s->K}, wd = {s->K, s->N}, dd = {rows, s->N}, bd = {1, s->N};
+  dnnl_dims_t sstr = {q ? s->ldq : s->K, 1};
+  dnnl_status_t e;
+  octet_status ret = OCTET_OK;
+  dnnl_primitive_attr_t attr = NULL;
+  dnnl_post_ops_t po = NULL;
+  dnnl_primitive_desc_t pd = NULL;
+  p->rows = rows;
+#define TRY(call, what)                   \
+  if ((e = (call)) != dnnl_success) {     \
+    ret = dnnl_err(e, what, n);           \
+    goto done;                            \
+  }
+  TRY(dnnl_memory_desc_init_by_strides(&src_md, 2, sd, st, sstr), "source desc");
+  TRY(dnnl_memory_desc_init_by_tag(&wei_md, 2, wd, wt, dnnl_ab), "weights desc");
+  TRY(dnnl_memory_desc_init_by_tag(&wany_md, 2, wd, wt, dnnl_format_tag_any), "weights desc");
+  TRY(dnnl_memory_desc_init_by_tag(&dst_md, 2, dd, dt, dnnl_ab), "destination desc");
+  TRY(dnnl_memory_desc_init_by_tag(&bias_md, 2, bd, dnnl_f32, dnnl_ab), "bias desc");
+  dnnl_matmul_desc_t md;
+  const bool fused_bias = !q && s->bias;
+  TRY(dnnl_matmul_desc_init(&md, &src_md, &wany_md, fused_bias ? &bias_md : NULL, &dst_md),
+      "matmul desc");
+  TRY(dnnl_primitive_attr_create(&attr), "attr");
+  TRY(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "scratchpad");
+  if (!q && relu) {
+    TRY(dnnl_post_ops_create(&po), "post-ops");
+    TRY(dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f), "relu");
+    TRY(dnnl_primitive_attr_set_post_ops(attr, po), "post-ops");
+  }
+  TRY(dnnl_primitive_desc_create(&pd, &md, attr, engine, NULL), "matmul primitive desc");
+  const dnnl_memory_desc_t *packed = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+  const dnnl_memory_desc_t *spad = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+  TRY(dnnl_primitive_create(&p->prim, pd), "matmul primitive");
+  size_t sb = spad ? dnnl_memory_desc_get_size(spad) : 0;
+  if (sb && !(p->scratch_buf = aligned_alloc(64, (sb + 63) / 64 * 64))) {
+    ret = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory (oneDNN scratchpad of '%s')", n->name);
+    goto done;
+  }
+  if (sb) TRY(dnnl_memory_create(&p->scratch, spad, engine, p->scratch_buf), "scratchpad memory");
+  if (!s->wei_buf) { /* reorder the weights once */
+    size_t wb = dnnl_memory_desc_get_size(packed);
+    if (!(s->wei_buf = aligned_alloc(64, (wb + 63) / 64 * 64 + 64))) {
+      ret = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory (oneDNN weights of '%s')", n->name);
+      goto done;
+    }
+    dnnl_memory_t from = NULL, to = NULL;
+    dnnl_primitive_desc_t rpd = NULL;
+    dnnl_primitive_t reorder = NULL;
+    e = dnnl_memory_create(&from, &wei_md, engine, (void *)w);
+    if (e == dnnl_success) e = dnnl_memory_create(&to, packed, engine, s->wei_buf);
+    if (e == dnnl_success)
+      e = dnnl_reorder_primitive_desc_create(&rpd, &wei_md, engine, packed, engine, NULL);
+    if (e == dnnl_success) e = dnnl_primitive_create(&reorder, rpd);
+    if (e == dnnl_success) {
+      dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+      e = dnnl_primitive_execute(reorder, s->stream, 2, args);
+      if (e == dnnl_success) e = dnnl_stream_wait(s->stream);
+    }
+    if (reorder) dnnl_primitive_destroy(reorder);
+    if (rpd) dnnl_primitive_desc_destroy(rpd);
+    if (from) dnnl_memory_destroy(from);
+    if (to) dnnl_memory_destroy(to);
+    TRY(e, "weight reorder");
+    const char *impl = NULL;
+    dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
+    snprintf(s->kernel_name, sizeof s->kernel_name, "%s %s", q ? "u8s8s32" : "f32",
+             impl ? impl : "matmul");
+  }
+  TRY(dnnl_memory_create(&p->src, &src_md, engine, DNNL_MEMORY_NONE), "source memory");
+  TRY(dnnl_memory_create(&p->wei, packed, engine, s->wei_buf), "weights memory");
+  TRY(dnnl_memory_create(&p->dst, &dst_md, engine, DNNL_MEMORY_NONE), "destination memory");
+  if (fused_bias) TRY(dnnl_memory_create(&p->bias, &bias_md, engine, s->bias), "bias memory");
+#undef TRY
+done:
+  if (pd) dnnl_primitive_desc_destroy(pd);
+  if (po) dnnl_post_ops_destroy(po);
+  if (attr) dnnl_primitive_attr_destroy(attr);
+  return ret;
+}
+
+static dnnl_status_t mm_exec(const onednn_state *s, const mm_prim *p, const void *src,
+                             void *dst) {
+  dnnl_status_t e = dnnl_memory_set_data_handle(p->src, (void *)src);
+  if (e == dnnl_success) e = dnnl_memory_set_data_handle(p->dst, dst);
+  if (e != dnnl_success) return e;
+  dnnl_exec_arg_t args[5] = {{DNNL_ARG_SRC, p->src}, {DNNL_ARG_WEIGHTS, p->wei},
+                             {DNNL_ARG_DST, p->dst}};
+  int na = 3;
+  if (p->bias) args[na++] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, p->bias};
+  if (p->scratch) args[na++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, p->scratch};
+  e = dnnl_primitive_execute(p->prim, s->stream, na, args);
+  return e == dnnl_success ? dnnl_stream_wait(s->stream) : e;
+}
+
+/* ---- run ------------------------------------------------------------------- */
+
+static octet_status run_blocks(const octet_node *n, const onednn_state *s, const float *X,
+                               float *Y, int threads) {
+  const int relu = attr_int(n, "act", 0) == 1;
+  if (s->M == 0) return OCTET_OK;
+  if (!s->quant) {
+    dnnl_status_t e = mm_exec(s, &s->blk, X, Y);
+    return e == dnnl_success ? OCTET_OK : dnnl_err(e, "matmul", n);
+  }
+  const int64_t K = s->K, N = s->N;
+  for (int64_t r0 = 0; r0 < s->M; r0 += ROW_BLOCK) {
+    const mm_prim *p = s->M - r0 >= s->blk.rows ? &s->blk : &s->tail;
+    const int64_t mb = p->rows;
+    s->quantize(X + r0 * K, (size_t)mb, (size_t)K, (size_t)K, s->qa, (size_t)s->ldq, s->sa,
+                threads);
+    dnnl_status_t e = mm_exec(s, p, s->qa, s->acc);
+    if (e != dnnl_success) return dnnl_err(e, "matmul", n);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t i = 0; i < mb; i++)
+      s->epi->qs8((size_t)N, s->acc + i * N, s->comp, s->sa[i], s->sw, s->bias, relu,
+                  Y + (r0 + i) * N);
+  }
+  return OCTET_OK;
+}
+
+static octet_status onednn_run(const octet_node *n, const octet_tview *in, int n_in,
+                               octet_tview *out, int n_out, const octet_kctx *ctx) {
+  (void)n_in; (void)n_out;
+  const onednn_state *s = ctx->state;
+  if (tv_numel(&in[0]) != s->M * s->K)
+    return octet_fail(OCTET_ERR_INTERNAL, "Linear '%s': input not the planned shape", n->name);
+  /* oneDNN's OpenMP regions take the calling thread's max-threads */
+  int prev = omp_get_max_threads();
+  if (prev != ctx->threads) omp_set_num_threads(ctx->threads);
+  octet_status st = run_blocks(n, s, in[0].data, out[0].data, ctx->threads);
+  if (prev != ctx->threads) omp_set_num_threads(prev);
+  return st;
+}
+
+/* ---- prepare --------------------------------------------------------------- */
+
+static octet_status prepare_quant(onednn_state *s, const octet_tview *w, int8_t **qw) {
+  const int64_t K = s->K, N = s->N, mb = s->M < ROW_BLOCK ? s->M : ROW_BLOCK;
+  s->ldq = (K + 63) / 64 * 64;
+  *qw = malloc((size_t)(K * N) + 1);
+  s->sw = malloc(sizeof(float) * (size_t)N + 1);
+  s->comp = malloc(sizeof(int32_t) * (size_t)N + 1);
+  s->qa = aligned_alloc(64, (size_t)(mb * s->ldq) + 64);
+  s->sa = malloc(sizeof(float) * (size_t)mb + 1);
+  s->acc = aligned_alloc(64, (sizeof(int32_t) * (size_t)(mb * N) + 63) / 64 * 64 + 64);
+  if (!*qw || !s->sw || !s->comp || !s->qa || !s->sa || !s->acc)
+    return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  octet_onednn_quantize_weights(w->data, K, N, *qw, s->sw, s->comp);
+  return OCTET_OK;
+}
+
+static octet_status onednn_prepare(const octet_node *n, const octet_tview *in, int n_in,
+                                   const octet_tview *out, int n_out, const octet_plan_ctx *ctx,
+                                   octet_node_kernel *k) {
+  (void)n_out; (void)ctx;
+  onednn_state *s = calloc(1, sizeof *s);
+  if (!s) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  const octet_tview *w = &in[1];
+  s->quant = attr_int(n, "quant", 0) != 0;
+  s->K = w->dims[0];
+  s->N = w->dims[1];
+  s->M = tv_numel(&out[0]) / (s->N ? s->N : 1);
+  s->epi = octet_linear_epilogue_select();
+  s->quantize = octet_onednn_quantizer();
+  int8_t *qw = NULL;
+  octet_status st = OCTET_OK;
+  dnnl_status_t e = dnnl_stream_create(&s->stream, engine, dnnl_stream_default_flags);
+  if (e != dnnl_success) st = dnnl_err(e, "stream", n);
+  if (st == OCTET_OK && n_in > 2 && tv_present(&in[2])) {
+    if (!(s->bias = malloc(sizeof(float) * (size_t)s->N + 1)))
+      st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+    else
+      memcpy(s->bias, in[2].data, sizeof(float) * (size_t)s->N);
+  }
+  if (st == OCTET_OK && s->quant) st = prepare_quant(s, w, &qw);
+  const int relu = attr_int(n, "act", 0) == 1;
+  if (st == OCTET_OK && s->M > 0) {
+    const int64_t blk = s->quant && s->M > ROW_BLOCK ? ROW_BLOCK : s->M;
+    st = mm_create(s, n, blk, s->quant ? (const void *)qw : w->data, relu, &s->blk);
+    if (st == OCTET_OK && s->quant && s->M > ROW_BLOCK && s->M % ROW_BLOCK)
+      st = mm_create(s, n, s->M % ROW_BLOCK, NULL, relu, &s->tail);
+  }
+  free(qw);
+  if (st != OCTET_OK) {
+    onednn_free(s);
+    return st;
+  }
+  if (!s->kernel_name[0]) snprintf(s->kernel_name, sizeof s->kernel_name, "onednn (empty)");
+  k->run = onednn_run;
+  k->kernel_name = s->kernel_name;
+  k->state = s;
+  k->free_state = onednn_free;
+  k->state_bytes = (size_t)(s->K * s->N) * (s->quant ? 1 : sizeof(float)) +
+                   (s->bias ? sizeof(float) * (size_t)s->N : 0) +
+                   (s->quant ? (sizeof(float) + sizeof(int32_t)) * (size_t)s->N : 0);
+  k->packed_inputs = (1u << 1) | (n_in > 2 ? 1u << 2 : 0);
+  return OCTET_OK;
+}
+
+const octet_backend octet_backend_onednn = {
+    .api_version = OCTET_BACKEND_API_VERSION,
+    .name = "onednn",
+    .available = onednn_available,
+    .supports = onednn_supports,
+    .prepare = onednn_prepare,
+};

@@ -1,0 +1,65 @@
+/* Architecture-specific pieces of the oneDNN backend (onednn-quantize.h). */
+#include "onednn/onednn-quantize.h"
+
+#include "core/cpu.h"
+#include "octet-config.h"
+#include "ref/linear.h"
+
+void octet_onednn_quantize_weights(const float *w, int64_t K, int64_t N, int8_t *qw,
+                                   float *sw, int32_t *comp) {
+  octet_qs8_quantize_weights_ref(w, K, N, qw, sw);
+  for (int64_t n = 0; n < N; n++) comp[n] = 0;
+  for (int64_t k = 0; k < K; k++)
+    for (int64_t n = 0; n < N; n++) comp[n] += qw[k * N + n];
+  for (int64_t n = 0; n < N; n++) comp[n] *= 128;
+}
+
+#if OCTET_HAVE_X86
+#include "x86/qs8-gemm.h"
+
+static void quantize(const float *a, size_t M, size_t K, size_t lda, uint8_t *q, size_t ldq,
+                     float *scale, int threads) {
+  const octet_qs8_quantize_fn fn = octet_qs8_kernel_for(octet_isa_active())->quantize;
+  const size_t chunk = 8;
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (size_t m0 = 0; m0 < M; m0 += chunk) {
+    size_t mc = M - m0 < chunk ? M - m0 : chunk;
+    fn(a + m0 * lda, mc, K, lda, q + m0 * ldq, ldq, scale + m0);
+  }
+}
+
+octet_onednn_quantize_fn octet_onednn_quantizer(void) { return quantize; }
+
+dnnl_cpu_isa_t octet_onednn_isa_cap(void) {
+  switch (octet_isa_active()) {
+  case OCTET_ISA_AVX512VNNI: return dnnl_cpu_isa_avx512_core_vnni;
+  case OCTET_ISA_AVX512: return dnnl_cpu_isa_avx512_core;
+  case OCTET_ISA_AVXVNNI: return dnnl_cpu_isa_avx2_vnni;
+  case OCTET_ISA_AVX2: return dnnl_cpu_isa_avx2;
+  default: return dnnl_cpu_isa_sse41;
+  }
+}
+
+const char *octet_onednn_int8_unsupported(void) {
+  octet_isa isa = octet_isa_active();
+  if (isa == OCTET_ISA_AVX512VNNI || isa == OCTET_ISA_AVXVNNI) return NULL;
+  return "oneDNN int8 without VNNI saturates (vpmaddubsw): not exact";
+}
+#else
+static void quantize(const float *a, size_t M, size_t K, size_t lda, uint8_t *q, size_t ldq,
+                     float *scale, int threads) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (size_t m = 0; m < M; m++) {
+    int8_t *row = (int8_t *)(q + m * ldq);
+    octet_qs8_quantize_row_ref(a + m * lda, (int64_t)K, row, &scale[m]);
+    for (size_t k = 0; k < K; k++) q[m * ldq + k] = (uint8_t)(row[k] + 128);
+    for (size_t k = K; k < (K + 3) / 4 * 4; k++) q[m * ldq + k] = 128;
+  }
+}
+
+octet_onednn_quantize_fn octet_onednn_quantizer(void) { return quantize; }
+
+dnnl_cpu_isa_t octet_onednn_isa_cap(void) { return dnnl_cpu_isa_all; }
+
+const char *octet_onednn_int8_unsupported(void) { return NULL; }
+#endif

@@ -1,0 +1,117 @@
+/* `octet bench --profile` (bench-profile.h). */
+#include "bench-profile.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_KEYS 96
+#define MAX_RUNS 64
+
+typedef struct prof_key {
+  const char *op, *backend, *kernel; /* strings live as long as the plan */
+  int nodes;                         /* per run */
+  double flops;                      /* per run */
+  double sec[MAX_RUNS];
+} prof_key;
+
+typedef struct prof {
+  prof_key keys[MAX_KEYS];
+  int n_keys, run;
+  bool overflow;
+} prof;
+
+static bool same(const char *a, const char *b) {
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static void on_node(const octet_node_event *e, void *user) {
+  prof *p = user;
+  const octet_node_info *ni = e->node;
+  int k = 0;
+  while (k < p->n_keys && !(same(p->keys[k].op, ni->op_type) &&
+                            same(p->keys[k].backend, ni->backend) &&
+                            same(p->keys[k].kernel, ni->kernel)))
+    k++;
+  if (k == p->n_keys) {
+    if (k == MAX_KEYS) {
+      p->overflow = true;
+      return;
+    }
+    prof_key *nk = &p->keys[p->n_keys++];
+    nk->op = ni->op_type;
+    nk->backend = ni->backend;
+    nk->kernel = ni->kernel;
+  }
+  prof_key *pk = &p->keys[k];
+  pk->sec[p->run] += e->seconds;
+  if (p->run == 0) {
+    pk->nodes++;
+    pk->flops += ni->flops;
+  }
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static double median(const double *v, int n) {
+  double t[MAX_RUNS];
+  memcpy(t, v, sizeof(double) * (size_t)n);
+  qsort(t, (size_t)n, sizeof t[0], cmp_double);
+  return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+}
+
+static int by_time_desc(const void *a, const void *b) {
+  const double *x = a, *y = b; /* first element: median seconds */
+  return (x[0] < y[0]) - (x[0] > y[0]);
+}
+
+octet_status bench_profile(octet_session *session, const octet_tensor *in, size_t n_in,
+                           octet_tensor *out, size_t n_out, int runs, bool w8a8,
+                           double peak_int8_gops, double peak_fp32_gflops,
+                           const char *title, FILE *f) {
+  if (runs < 1) runs = 1;
+  if (runs > MAX_RUNS) runs = MAX_RUNS;
+  prof *p = calloc(1, sizeof *p);
+  if (!p) return OCTET_ERR_NO_MEMORY;
+  octet_status st = octet_session_set_callback(session, on_node, p);
+  for (p->run = 0; st == OCTET_OK && p->run < runs; p->run++)
+    st = octet_session_run(session, in, n_in, out, n_out);
+  octet_session_set_callback(session, NULL, NULL);
+  if (st != OCTET_OK) {
+    free(p);
+    return st;
+  }
+  /* rows: {median s, key index} sorted by time */
+  double rows[MAX_KEYS][2], total = 0;
+  for (int k = 0; k < p->n_keys; k++) {
+    rows[k][0] = median(p->keys[k].sec, runs);
+    rows[k][1] = k;
+    total += rows[k][0];
+  }
+  qsort(rows, (size_t)p->n_keys, sizeof rows[0], by_time_desc);
+  fprintf(f, "profile: %s (median of %d runs, %.1f ms in nodes)\n", title, runs, total * 1e3);
+  fprintf(f, "  %-20s %-9s %-36s %5s %9s %6s %8s %7s\n", "op", "backend", "kernel", "nodes",
+          "ms/run", "share", "GOP/s", "% peak");
+  for (int r = 0; r < p->n_keys; r++) {
+    const prof_key *k = &p->keys[(int)rows[r][1]];
+    double sec = rows[r][0];
+    char gops[32] = "-", pct[32] = "-";
+    if (k->flops > 0 && sec > 0) {
+      double g = k->flops / sec * 1e-9;
+      bool int8 = w8a8 && k->op && strcmp(k->op, "OctetLinear") == 0;
+      double peak = int8 ? peak_int8_gops : peak_fp32_gflops;
+      snprintf(gops, sizeof gops, "%.1f", g);
+      if (isfinite(peak) && peak > 0) snprintf(pct, sizeof pct, "%.1f", 100.0 * g / peak);
+    }
+    fprintf(f, "  %-20.20s %-9.9s %-36.36s %5d %9.2f %5.1f%% %8s %7s\n", k->op ? k->op : "?",
+            k->backend ? k->backend : "?", k->kernel ? k->kernel : "?", k->nodes, sec * 1e3,
+            total > 0 ? 100.0 * sec / total : 0.0, gops, pct);
+  }
+  if (p->overflow) fprintf(f, "  (more than %d kinds of node: the rest not shown)\n", MAX_KEYS);
+  fputc('\n', f);
+  free(p);
+  return OCTET_OK;
+}
