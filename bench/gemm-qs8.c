@@ -136,6 +136,7 @@ static void octet_call(void *p) {
   }
 }
 
+#if OCTET_HAVE_ONEDNN
 /* The activation quantization alone (what using oneDNN would add). */
 typedef struct quant_run {
   const octet_qs8_kernel *kern;
@@ -158,7 +159,6 @@ static void quant_call(void *p) {
   }
 }
 
-#if OCTET_HAVE_ONEDNN
 #define DNNL_CHECK(x)                                                   \
   do {                                                                  \
     dnnl_status_t st_ = (x);                                            \

@@ -162,7 +162,7 @@ typedef struct octet_session_options {
 } octet_session_options;
 
 /* fp16 precision, backends that multiply in fp32 (openblas): convert each
- * fp16 weight matrix to fp32 once at planning and keep that copy (about 3x
+ * fp16 weight matrix to fp32 once at planning and keep only that copy (twice
  * the fp16 weight memory, no conversion per run) instead of converting
  * panels into a small reusable buffer before every GEMM (the default: the
  * weights stay half the fp32 size, which is what fp16 is for). */

@@ -24,7 +24,7 @@
 #include "onnx-build.h"
 
 #define SKIP_EXIT_CODE 77
-#define OPENBLAS_MIN_FLOP (1 << 18) /* as in backends/openblas */
+#define OPENBLAS_MIN_MACS 8192 /* as in backends/openblas */
 
 static const char *g_backend;
 static const char *g_dir;
@@ -40,10 +40,17 @@ static const lin_case cases[] = {
     {1, 1, 1, 0, 0},       {7, 33, 1537, 1, 0},  {33, 383, 7, 1, 1},   {1, 1537, 33, 0, 1},
     {64, 64, 64, 1, 0},    {33, 1024, 383, 1, 1}, {257, 384, 1536, 1, 0},
     {300, 1536, 384, 1, 1}, {1025, 7, 1537, 0, 0}, {512, 1024, 1024, 1, 0}, {3, 4096, 33, 1, 0},
+    {3, 33, 7, 1, 0},      {8, 32, 32, 1, 1},    {8, 31, 32, 0, 0},
 };
 enum { N_CASES = sizeof cases / sizeof cases[0] };
 static const octet_precision precisions[] = {OCTET_PRECISION_FP32, OCTET_PRECISION_FP16,
                                              OCTET_PRECISION_W8A8};
+/* the sweep's variants: each precision, and fp16 with the weights converted
+ * to fp32 once (OCTET_SESSION_FP16_WEIGHTS_AS_FP32) */
+enum { N_VARIANTS = 4 };
+static const octet_precision variant_precision[N_VARIANTS] = {
+    OCTET_PRECISION_FP32, OCTET_PRECISION_FP16, OCTET_PRECISION_FP16, OCTET_PRECISION_W8A8};
+static const unsigned variant_flags[N_VARIANTS] = {0, 0, OCTET_SESSION_FP16_WEIGHTS_AS_FP32, 0};
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 static float frand(void) {
@@ -89,7 +96,7 @@ static octet_model *linear_model(const lin_case *c) {
 /* Runs the model; returns a copy of output 0 (float32) and the backend of
  * the OctetLinear node. */
 static float *run_linear(const octet_model *m, const char *backends, octet_precision p,
-                         const float *x, int64_t M, int64_t K, int64_t N, char *who,
+                         unsigned flags, const float *x, int64_t M, int64_t K, int64_t N, char *who,
                          size_t who_cap) {
   octet_session_options o;
   octet_session_options_init(&o);
@@ -97,6 +104,7 @@ static float *run_linear(const octet_model *m, const char *backends, octet_preci
   o.threads = 2;
   o.backends = backends;
   o.batch = M;
+  o.flags = flags;
   octet_session *s = NULL;
   ck_assert_msg(octet_session_create(m, &o, &s) == OCTET_OK, "%s", octet_last_error());
   octet_tensor in = {.name = "x", .dtype = OCTET_DTYPE_FLOAT32, .rank = 2, .dims = {M, K},
@@ -122,7 +130,7 @@ static float *run_linear(const octet_model *m, const char *backends, octet_preci
 
 static bool expect_taken(const lin_case *c, octet_precision p) {
   if (strcmp(g_backend, "openblas") == 0)
-    return p != OCTET_PRECISION_W8A8 && (double)c->M * c->N * c->K >= OPENBLAS_MIN_FLOP;
+    return p != OCTET_PRECISION_W8A8 && (double)c->M * c->N * c->K >= OPENBLAS_MIN_MACS;
   if (p == OCTET_PRECISION_FP16) return false; /* onednn: no f16 matmul */
   if (p == OCTET_PRECISION_W8A8 && octet_isa_active() != OCTET_ISA_AVX512VNNI &&
       octet_isa_active() != OCTET_ISA_AVXVNNI && octet_isa_active() < OCTET_ISA_NEON)
@@ -131,14 +139,15 @@ static bool expect_taken(const lin_case *c, octet_precision p) {
 }
 
 START_TEST(test_linear_sweep) {
-  const lin_case *c = &cases[_i / 3];
-  const octet_precision p = precisions[_i % 3];
+  const lin_case *c = &cases[_i / N_VARIANTS];
+  const octet_precision p = variant_precision[_i % N_VARIANTS];
+  const unsigned flags = variant_flags[_i % N_VARIANTS];
   octet_model *m = linear_model(c);
   float *x = malloc(sizeof(float) * (size_t)(c->M * c->K));
   for (int64_t i = 0; i < c->M * c->K; i++) x[i] = frand();
   char who[32], who_ref[32];
-  float *ref = run_linear(m, "ref", p, x, c->M, c->K, c->N, who_ref, sizeof who_ref);
-  float *got = run_linear(m, g_backend, p, x, c->M, c->K, c->N, who, sizeof who);
+  float *ref = run_linear(m, "ref", p, 0, x, c->M, c->K, c->N, who_ref, sizeof who_ref);
+  float *got = run_linear(m, g_backend, p, flags, x, c->M, c->K, c->N, who, sizeof who);
   ck_assert_str_eq(who_ref, "ref");
   bool taken = strcmp(who, g_backend) == 0;
   ck_assert_msg(taken == expect_taken(c, p), "M=%lld K=%lld N=%lld %s: node went to %s",
@@ -273,7 +282,7 @@ int main(int argc, char **argv) {
   Suite *s = suite_create(g_backend);
   TCase *tc = tcase_create("linear");
   tcase_set_timeout(tc, 600);
-  tcase_add_loop_test(tc, test_linear_sweep, 0, N_CASES * 3);
+  tcase_add_loop_test(tc, test_linear_sweep, 0, N_CASES * N_VARIANTS);
   suite_add_tcase(s, tc);
   char manifest[1024];
   snprintf(manifest, sizeof manifest, "%s/manifest.txt", g_dir ? g_dir : "");

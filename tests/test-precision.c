@@ -12,6 +12,30 @@
 #include "core/cpu.h"
 #include "exec/npy.h"
 #include "octet.h"
+#include "onnx-build.h"
+
+/* y = Gather(table, ids), table float32 [v, d] with rows of varied scale
+ * (row 1 all zeros); the table is also returned. */
+uint8_t *precision_table_model(int v, int d, float *table, size_t *len);
+uint8_t *precision_table_model(int v, int d, float *table, size_t *len) {
+  unsigned r = 99;
+  for (int i = 0; i < v; i++)
+    for (int j = 0; j < d; j++) {
+      r = r * 1664525u + 1013904223u;
+      float u = (float)((r >> 8) & 0xffff) / 32768.0f - 1.0f;
+      table[i * d + j] = i == 1 ? 0.0f : u * (float)(1 + i % 13) * 0.25f;
+    }
+  ob_model *m = ob_new(17);
+  int64_t td[2] = {v, d}, idd[1] = {-1};
+  ob_input(m, "ids", 7, 1, idd);
+  ob_init_raw(m, "table", 1, 2, td, table, sizeof(float) * (size_t)(v * d));
+  ob_node_add(m, "Gather", "lookup", 2, (const char *[]){"table", "ids"}, 1,
+              (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  uint8_t *buf = ob_pack(m, len);
+  ob_free(m);
+  return buf;
+}
 
 #define SKIP_EXIT_CODE 77
 #define BATCH 7
@@ -163,6 +187,73 @@ START_TEST(test_w8a8_bit_identical_across_isas) {
 }
 END_TEST
 
+/* Weight memory of the built-in encoder: fp16 holds at most 0.51x and w8a8
+ * at most 0.27x of fp32's bytes (int8 linear weights and an int8 token
+ * embedding table with a scale per row). */
+START_TEST(test_weight_bytes) {
+  octet_model *m = NULL;
+  ck_assert_msg(octet_model_builtin("encoder", NULL, &m) == OCTET_OK, "%s", octet_last_error());
+  size_t bytes[3];
+  const octet_precision ps[3] = {OCTET_PRECISION_FP32, OCTET_PRECISION_FP16,
+                                 OCTET_PRECISION_W8A8};
+  for (int i = 0; i < 3; i++) {
+    octet_session_options o;
+    octet_session_options_init(&o);
+    o.precision = ps[i];
+    o.threads = 2;
+    octet_session *s = NULL;
+    ck_assert_msg(octet_session_create(m, &o, &s) == OCTET_OK, "%s", octet_last_error());
+    ck_assert_int_eq(octet_session_weight_bytes(s, &bytes[i]), OCTET_OK);
+    octet_session_destroy(s);
+  }
+  double r16 = (double)bytes[1] / (double)bytes[0], r8 = (double)bytes[2] / (double)bytes[0];
+  printf("encoder weights: fp32 %zu, fp16 %zu (%.3fx), w8a8 %zu (%.3fx)\n", bytes[0], bytes[1],
+         r16, bytes[2], r8);
+  ck_assert_msg(r16 <= 0.51, "fp16 weights %.3fx of fp32", r16);
+  ck_assert_msg(r8 <= 0.27, "w8a8 weights %.3fx of fp32", r8);
+  octet_model_destroy(m);
+}
+END_TEST
+
+/* w8a8 stores a Gather's large float table as int8 rows with a scale per
+ * row: each looked-up value is within half a step (max |row| / 254) of the
+ * fp32 table's. */
+START_TEST(test_quantized_table) {
+  enum { V = 700, D = 100 };
+  octet_model *m = NULL;
+  float *table = malloc(sizeof(float) * V * D);
+  size_t len;
+  uint8_t *buf = precision_table_model(V, D, table, &len);
+  ck_assert_msg(octet_model_load_memory(buf, len, NULL, &m) == OCTET_OK, "%s", octet_last_error());
+  free(buf);
+  int64_t ids[6] = {0, 1, 2, 350, 698, 699};
+  octet_tensor in = {.name = "ids", .dtype = OCTET_DTYPE_INT64, .rank = 1, .dims = {6},
+                     .data = ids, .nbytes = sizeof ids};
+  run_out q8;
+  run(m, OCTET_PRECISION_W8A8, NULL, &in, 1, &q8);
+  const float *y = q8.t[0].data;
+  ck_assert_uint_eq(q8.t[0].nbytes, sizeof(float) * 6 * D);
+  double worst = 0;
+  for (int r = 0; r < 6; r++) {
+    const float *row = table + ids[r] * D;
+    float amax = 0;
+    for (int d = 0; d < D; d++) amax = fmaxf(amax, fabsf(row[d]));
+    for (int d = 0; d < D; d++) {
+      double e = fabs((double)y[r * D + d] - row[d]);
+      ck_assert_msg(e <= amax / 254.0 * 1.0001 + 1e-30, "row %lld col %d: %g vs %g",
+                    (long long)ids[r], d, y[r * D + d], row[d]);
+      if (e / amax > worst) worst = e / amax;
+    }
+  }
+  printf("int8 table: worst error %.3g of the row's max |x| (bound 1/254 = %.3g)\n", worst,
+         1 / 254.0);
+  ck_assert_msg(worst > 0, "the table was not quantized"); /* else w8a8 kept fp32 */
+  free_out(&q8);
+  free(table);
+  octet_model_destroy(m);
+}
+END_TEST
+
 int main(void) {
   g_dir = getenv("OCTET_TESTDATA");
   char manifest[1024];
@@ -179,6 +270,8 @@ int main(void) {
   int n = (int)(sizeof models / sizeof models[0]);
   tcase_add_loop_test(tc, test_accuracy, 0, n);
   tcase_add_loop_test(tc, test_w8a8_bit_identical_across_isas, 0, n);
+  tcase_add_test(tc, test_weight_bytes);
+  tcase_add_test(tc, test_quantized_table);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

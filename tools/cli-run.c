@@ -42,7 +42,7 @@ static const char run_usage[] =
     "                             backend this build has, in that order)\n"
     "      --fp16-weights W       fp16 (default) or fp32: how backends that\n"
     "                             multiply in fp32 (openblas) keep fp16\n"
-    "                             weights; fp32 converts them once (3x the\n"
+    "                             weights; fp32 converts them once (2x the\n"
     "                             memory, no conversion per run)\n"
     "\n"
     "outputs:\n"

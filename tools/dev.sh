@@ -4,7 +4,8 @@
 #                       (octet bench on the built-in encoder: table, JSON,
 #                       CSV and the chart in build/)
 #   tools/dev.sh test   install dependencies, build, run the whole test suite
-#                       (release build, then again under ASan + UBSan)
+#                       (release build; a build without OpenBLAS and oneDNN;
+#                       then again under ASan + UBSan)
 #   tools/dev.sh deps | build
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,14 @@ build() {
   ninja -C build
 }
 
+# Without the optional libraries: the build and every other test must pass,
+# the backend tests report themselves skipped.
+build_nolibs() {
+  [ -d build-nolibs ] || meson setup build-nolibs --buildtype=release \
+    -Dopenblas=disabled -Donednn=disabled
+  ninja -C build-nolibs
+}
+
 build_asan() {
   [ -d build-asan ] || meson setup build-asan --buildtype=debugoptimized \
     -Db_sanitize=address,undefined -Db_lundef=false \
@@ -57,13 +66,15 @@ case "${1:-}" in
   test)
     deps; build
     meson test -C build --print-errorlogs --num-processes 1
+    build_nolibs
+    meson test -C build-nolibs --print-errorlogs --num-processes 1
     build_asan
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       meson test -C build-asan --print-errorlogs --num-processes 1 \
       --timeout-multiplier 3
     ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -13,7 +13,7 @@
  * OpenBLAS runs its own threads; the session's thread count is set with
  * openblas_set_num_threads before each GEMM (a process-wide setting of
  * OpenBLAS: sessions with different counts take turns). It declines w8a8
- * (no int8 GEMM), residual inputs, and GEMMs below OCTET_OPENBLAS_MIN_FLOP
+ * (no int8 GEMM), residual inputs, and GEMMs below OCTET_OPENBLAS_MIN_MACS
  * (bench/linear-backends measures where OpenBLAS stops paying). */
 #include <cblas.h>
 #include <stdio.h>
@@ -23,9 +23,10 @@
 #include "backend.h"
 #include "common/linear-epilogue.h"
 
-/* Below this many multiply-adds (M*N*K) the call overhead of OpenBLAS and
- * its thread start-up cost more than the next backend's whole GEMM. */
-#define OCTET_OPENBLAS_MIN_FLOP (1 << 18)
+/* Below this many multiply-adds (M*N*K) cblas_sgemm's call and thread
+ * start-up cost more than the portable ref loop that is always behind it:
+ * measured by bench/linear-backends.c (docs/backends.md has the table). */
+#define OCTET_OPENBLAS_MIN_MACS 8192
 
 enum { ROW_BLOCK = 1024, COL_PANEL = 512 };
 
@@ -54,9 +55,10 @@ static bool blas_supports(const octet_node *n, const octet_tview *in, int n_in,
     octet_backend_why(ctx, "dimension above the BLAS int range");
     return false;
   }
-  double flop = (double)M * (double)N * (double)K;
-  if (flop < OCTET_OPENBLAS_MIN_FLOP) {
-    octet_backend_why(ctx, "GEMM too small for OpenBLAS (M*N*K = %.0f)", flop);
+  double macs = (double)M * (double)N * (double)K;
+  if (macs < OCTET_OPENBLAS_MIN_MACS) {
+    octet_backend_why(ctx, "GEMM too small for OpenBLAS (M*N*K = %.0f < %d)", macs,
+                      OCTET_OPENBLAS_MIN_MACS);
     return false;
   }
   return true;

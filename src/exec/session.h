@@ -28,6 +28,8 @@ typedef struct plan_value {
   size_t nbytes;
   size_t offset;     /* PV_ARENA */
   int first, last;   /* schedule steps that write / last read it */
+  int alias;         /* PV_ARENA: value whose bytes this one shares (a
+                        Reshape-like view, no step of its own), or -1 */
   void *owned;       /* folded data owned by the plan */
 } plan_value;
 

@@ -3,7 +3,10 @@
  * and float32 graph outputs a Cast back, so activations between ops are
  * float16 (ops accumulate in fp32 internally). w8a8: OctetLinear nodes are
  * marked quantized (int8 weights per output channel, int8 activations per
- * row, exact int32 accumulation); everything else stays float32. */
+ * row, exact int32 accumulation), and large float32 lookup tables read by
+ * Gather (token embeddings) are stored as int8 with one scale per row;
+ * everything else stays float32. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +100,97 @@ static octet_status lower_fp16(octet_graph *g) {
   return octet_graph_toposort(g);
 }
 
+/* Tables smaller than this stay float32 (position embeddings and the like
+ * cost little and are read whole). */
+#define QTABLE_MIN_ELEMS 65536
+
+/* Y = Gather(T, idx) with T a float32 constant [V, D] becomes
+ *   Mul(Cast<float>(Gather(Tq, idx)), Gather(S, idx))
+ * with Tq int8 [V, D] and S float32 [V, 1]: per row v, S[v] = max|T[v]| / 127
+ * (1 for a zero row) and Tq[v, d] = clamp(nearbyintf(T[v, d] / S[v]), +-127).
+ * Standard ops only, so every backend (and ref) runs it as it is. */
+static octet_status quantize_table(octet_graph *g, int ni) {
+  octet_node *n = &g->nodes[ni];
+  const octet_value *t = &g->values[n->inputs[0]];
+  const int64_t V = t->dims[0], D = t->dims[1];
+  int8_t *q = malloc((size_t)(V * D) + 1);
+  float *sc = malloc(sizeof(float) * (size_t)V + 1);
+  if (!q || !sc) {
+    free(q);
+    free(sc);
+    return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory quantizing '%s'", t->name);
+  }
+  const float *x = t->data;
+  for (int64_t v = 0; v < V; v++) {
+    float amax = 0.0f;
+    for (int64_t d = 0; d < D; d++) {
+      float a = fabsf(x[v * D + d]);
+      if (a > amax) amax = a;
+    }
+    float s = amax / 127.0f;
+    bool zero = !(s > 0.0f) || !(s < INFINITY);
+    sc[v] = zero ? 1.0f : s;
+    for (int64_t d = 0; d < D; d++) {
+      float r = zero ? 0.0f : nearbyintf(x[v * D + d] / s);
+      q[v * D + d] = (int8_t)(r >= 127.0f ? 127 : r <= -127.0f ? -127 : r == r ? (int)r : 0);
+    }
+  }
+  const char *base = n->name && *n->name ? n->name : t->name;
+  int vq = pass_new_value(g, base, "table_q8");
+  int vs = pass_new_value(g, base, "table_scale");
+  int gq = pass_new_value(g, base, "rows_q8");
+  int gs = pass_new_value(g, base, "rows_scale");
+  int gf = pass_new_value(g, base, "rows_f32");
+  octet_status st = OCTET_OK;
+  if (vq < 0 || vs < 0 || gq < 0 || gs < 0 || gf < 0) st = OCTET_ERR_NO_MEMORY;
+  int64_t qd[2] = {V, D}, sd[2] = {V, 1};
+  if (st == OCTET_OK) st = octet_value_set_constant(g, vq, OCTET_DTYPE_INT8, 2, qd, q);
+  if (st == OCTET_OK) st = octet_value_set_constant(g, vs, OCTET_DTYPE_FLOAT32, 2, sd, sc);
+  free(q);
+  free(sc);
+  if (st != OCTET_OK) return octet_fail(st, "out of memory quantizing '%s'", t->name);
+  n = &g->nodes[ni];
+  const int idx = n->inputs[1], y = n->outputs[0];
+  n->inputs[0] = vq; /* the Gather now reads int8 rows into gq */
+  n->outputs[0] = gq;
+  g->values[gq].producer = ni;
+  char name[512];
+  int in2[2] = {vs, idx};
+  snprintf(name, sizeof name, "%s/scale", base);
+  int a = octet_graph_add_node(g, name, "Gather", in2, 2, &gs, 1);
+  snprintf(name, sizeof name, "%s/cast", base);
+  int b = a < 0 ? -1 : octet_graph_add_node(g, name, "Cast", &gq, 1, &gf, 1);
+  octet_attr *to = b < 0 ? NULL : octet_node_add_attr(&g->nodes[b], "to", OCTET_ATTR_INT);
+  if (!to) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  to->i = OCTET_DTYPE_FLOAT32;
+  int in3[2] = {gf, gs};
+  snprintf(name, sizeof name, "%s/dequant", base);
+  int c = octet_graph_add_node(g, name, "Mul", in3, 2, &y, 1);
+  if (c < 0) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  g->values[gs].producer = a;
+  g->values[gf].producer = b;
+  g->values[y].producer = c;
+  return OCTET_OK;
+}
+
+static bool is_table_gather(const octet_graph *g, const octet_node *n) {
+  if (strcmp(n->op_type, "Gather") != 0 || (n->domain && n->domain[0]) || n->n_inputs != 2 ||
+      n->n_outputs != 1 || attr_int(n, "axis", 0) != 0 || n->inputs[0] < 0)
+    return false;
+  const octet_value *t = pass_const(g, n->inputs[0]);
+  return t && t->dtype == OCTET_DTYPE_FLOAT32 && t->rank == 2 && t->data &&
+         t->dims[0] * t->dims[1] >= QTABLE_MIN_ELEMS;
+}
+
 static octet_status lower_w8a8(octet_graph *g) {
+  int n_nodes = g->n_nodes;
+  bool added = false;
+  for (int i = 0; i < n_nodes; i++) {
+    if (!is_table_gather(g, &g->nodes[i])) continue;
+    octet_status st = quantize_table(g, i);
+    if (st != OCTET_OK) return st;
+    added = true;
+  }
   for (int i = 0; i < g->n_nodes; i++) {
     octet_node *n = &g->nodes[i];
     if (strcmp(n->op_type, "OctetLinear") != 0) continue;
@@ -105,7 +198,7 @@ static octet_status lower_w8a8(octet_graph *g) {
     if (!a) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
     a->i = 1;
   }
-  return OCTET_OK;
+  return added ? octet_graph_toposort(g) : OCTET_OK;
 }
 
 octet_status octet_pass_lower(octet_graph *g, octet_precision precision) {

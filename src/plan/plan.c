@@ -112,7 +112,7 @@ static octet_status place_values(octet_plan *p, int n_values) {
   }
   int n = 0;
   for (int i = 0; i < n_values; i++)
-    if (p->pv[i].state == PV_ARENA) order[n++] = i;
+    if (p->pv[i].state == PV_ARENA && p->pv[i].alias < 0) order[n++] = i;
   /* insertion sort by size, descending (n is a few hundred) */
   for (int i = 1; i < n; i++) {
     int x = order[i], j = i - 1;
@@ -160,6 +160,32 @@ static bool bindable(const octet_value *v, size_t nbytes) {
   return (is_int && nbytes <= MAX_BOUND_BYTES) || scalar;
 }
 
+/* Ops whose output is their first input's bytes under another shape. */
+static bool is_view_op(const octet_node *n) {
+  static const char *const ops[] = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity"};
+  if (n->domain && n->domain[0]) return false;
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    if (strcmp(n->op_type, ops[i]) == 0) return true;
+  return false;
+}
+
+static int root_of(const octet_plan *p, int v) {
+  while (p->pv[v].alias >= 0) v = p->pv[v].alias;
+  return v;
+}
+
+/* A view of a value computed at run: the output shares the input's bytes
+ * (whose lifetime grows to cover the view's) and the node needs no step. */
+static bool make_view(octet_plan *p, const octet_node *n) {
+  if (!is_view_op(n) || n->n_outputs != 1 || n->n_inputs < 1 || n->inputs[0] < 0) return false;
+  plan_value *src = &p->pv[n->inputs[0]], *dst = &p->pv[n->outputs[0]];
+  if (src->state != PV_ARENA || dst->tv.dtype != src->tv.dtype || dst->nbytes != src->nbytes)
+    return false;
+  dst->state = PV_ARENA;
+  dst->alias = root_of(p, n->inputs[0]);
+  return true;
+}
+
 static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
                           const void *const *in_data) {
   const octet_graph *g = &s->g;
@@ -173,6 +199,7 @@ static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
     const octet_value *v = &g->values[i];
     plan_value *q = &p->pv[i];
     q->first = q->last = -1;
+    q->alias = -1;
     if (v->kind == OCTET_VALUE_CONSTANT) {
       q->state = PV_CONST;
       q->tv.dtype = v->dtype;
@@ -232,6 +259,7 @@ static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
       if (st != OCTET_OK) return st;
       continue;
     }
+    if (make_view(p, n)) continue;
     plan_step *step = &p->steps[p->n_steps];
     step->node = ni;
     st = assign_backend(s, n, in, out, step);
@@ -248,7 +276,7 @@ static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
       q->first = q->last = p->n_steps;
     }
     for (int i = 0; i < n->n_inputs; i++) {
-      int v = n->inputs[i];
+      int v = n->inputs[i] >= 0 ? root_of(p, n->inputs[i]) : -1;
       if (v >= 0 && p->pv[v].state == PV_ARENA && p->pv[v].last < p->n_steps)
         p->pv[v].last = p->n_steps;
     }
@@ -258,7 +286,7 @@ static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
   for (int i = 0; i < g->n_outputs; i++) {
     plan_value *q = &p->pv[g->outputs[i]];
     if (q->state == PV_ARENA) {
-      q->last = p->n_steps + 1;
+      p->pv[root_of(p, g->outputs[i])].last = p->n_steps + 1;
     } else {
       p->copy_outputs[p->n_copy_outputs++] = i;
     }
@@ -277,7 +305,7 @@ static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
     return octet_fail(OCTET_ERR_NO_MEMORY, "cannot allocate a %zu-byte arena", total);
   for (int i = 0; i < g->n_values; i++)
     if (p->pv[i].state == PV_ARENA)
-      p->pv[i].tv.data = (char *)p->arena + p->pv[i].offset;
+      p->pv[i].tv.data = (char *)p->arena + p->pv[root_of(p, i)].offset;
   return OCTET_OK;
 }
 
