@@ -316,7 +316,7 @@ int main(int argc, char **argv) {
         float *C = malloc((size_t)(M * N) * sizeof *C);
         fill(A, (size_t)(M * K), 3u + (unsigned)mi, 1.0f);
         void *scratch = aligned_alloc(64, octet_qs8_scratch_bytes(w, M, th) / 64 * 64 + 64);
-        octet_run r = {w, M, A, C, {bias, NULL, 0, OCTET_GEMM_ACT_NONE}, scratch, th};
+        octet_run r = {w, M, A, C, {bias, NULL, 0, OCTET_GEMM_ACT_NONE, NULL}, scratch, th};
         timing t = time_runs(octet_call, &r);
         double ops = 2.0 * (double)M * (double)K * (double)N;
         double g = ops / t.median / 1e9;

@@ -242,6 +242,15 @@ void ob_attr_float(ob_node *n, const char *name, float v) {
   a->f = v;
 }
 
+void ob_attr_string(ob_node *n, const char *name, const char *v) {
+  Onnx__AttributeProto *a = attr(n, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING);
+  size_t len = strlen(v);
+  a->has_s = 1;
+  a->s.len = len;
+  a->s.data = ob_alloc(n->m, len + 1);
+  memcpy(a->s.data, v, len);
+}
+
 void ob_attr_ints(ob_node *n, const char *name, int count, const int64_t *v) {
   Onnx__AttributeProto *a = attr(n, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS);
   a->n_ints = (size_t)count;

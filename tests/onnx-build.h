@@ -31,6 +31,7 @@ ob_node *ob_node_add(ob_model *m, const char *op, const char *name,
 void ob_attr_int(ob_node *n, const char *name, int64_t v);
 void ob_attr_float(ob_node *n, const char *name, float v);
 void ob_attr_ints(ob_node *n, const char *name, int count, const int64_t *v);
+void ob_attr_string(ob_node *n, const char *name, const char *v);
 /* Serializes; the caller frees the buffer with free(). */
 uint8_t *ob_pack(ob_model *m, size_t *len);
 

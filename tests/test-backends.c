@@ -33,7 +33,7 @@ static const char *g_dir;
 
 typedef struct lin_case {
   int64_t M, K, N;
-  int bias, relu;
+  int bias, act; /* act: 0 none, 1 Relu, 2 Gelu, 3 Gelu tanh (fused into the node) */
 } lin_case;
 
 static const lin_case cases[] = {
@@ -41,6 +41,7 @@ static const lin_case cases[] = {
     {64, 64, 64, 1, 0},    {33, 1024, 383, 1, 1}, {257, 384, 1536, 1, 0},
     {300, 1536, 384, 1, 1}, {1025, 7, 1537, 0, 0}, {512, 1024, 1024, 1, 0}, {3, 4096, 33, 1, 0},
     {3, 33, 7, 1, 0},      {8, 32, 32, 1, 1},    {8, 31, 32, 0, 0},
+    {65, 384, 1536, 1, 2}, {9, 100, 70, 1, 3},   {40, 64, 129, 0, 2},
 };
 enum { N_CASES = sizeof cases / sizeof cases[0] };
 static const octet_precision precisions[] = {OCTET_PRECISION_FP32, OCTET_PRECISION_FP16,
@@ -59,7 +60,7 @@ static float frand(void) {
 }
 
 static octet_model *linear_model(const lin_case *c) {
-  ob_model *ob = ob_new(17);
+  ob_model *ob = ob_new(20); /* Gelu is opset 20 */
   int64_t xd[2] = {-1, c->K}, wd[2] = {c->K, c->N}, bd[1] = {c->N};
   ob_input(ob, "x", 1, 2, xd);
   float *w = malloc(sizeof(float) * (size_t)(c->K * c->N));
@@ -70,17 +71,18 @@ static octet_model *linear_model(const lin_case *c) {
   ob_init_raw(ob, "B", 1, 1, bd, b, sizeof(float) * (size_t)c->N);
   free(w);
   free(b);
-  const char *mm_in[] = {"x", "W"}, *mm_out[] = {c->bias || c->relu ? "t" : "y"};
+  const char *mm_in[] = {"x", "W"}, *mm_out[] = {c->bias || c->act ? "t" : "y"};
   ob_node_add(ob, "MatMul", "mm", 2, mm_in, 1, mm_out);
   const char *last = "t";
   if (c->bias) {
-    const char *in[] = {"t", "B"}, *out[] = {c->relu ? "u" : "y"};
+    const char *in[] = {"t", "B"}, *out[] = {c->act ? "u" : "y"};
     ob_node_add(ob, "Add", "add", 2, in, 1, out);
     last = "u";
   }
-  if (c->relu) {
+  if (c->act) {
     const char *in[] = {last}, *out[] = {"y"};
-    ob_node_add(ob, "Relu", "relu", 1, in, 1, out);
+    ob_node *a = ob_node_add(ob, c->act == 1 ? "Relu" : "Gelu", "act", 1, in, 1, out);
+    if (c->act == 3) ob_attr_string(a, "approximate", "tanh");
   }
   ob_output(ob, "y", 1);
   size_t len;

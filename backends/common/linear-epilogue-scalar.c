@@ -3,6 +3,26 @@
 #include "common/linear-epilogue.h"
 
 #include "core/ir.h"
+#include "core/vmath.h"
+
+void octet_linear_gelu_f32_scalar(size_t n, const void *x, void *y) {
+  for (size_t j = 0; j < n; j++) ((float *)y)[j] = vm_gelu(((const float *)x)[j]);
+}
+
+void octet_linear_gelutanh_f32_scalar(size_t n, const void *x, void *y) {
+  for (size_t j = 0; j < n; j++) ((float *)y)[j] = vm_gelu_tanh(((const float *)x)[j]);
+}
+
+void octet_linear_gelu_f16_scalar(size_t n, const void *x, void *y) {
+  for (size_t j = 0; j < n; j++)
+    ((uint16_t *)y)[j] = octet_fp32_to_fp16(vm_gelu(octet_fp16_to_fp32(((const uint16_t *)x)[j])));
+}
+
+void octet_linear_gelutanh_f16_scalar(size_t n, const void *x, void *y) {
+  for (size_t j = 0; j < n; j++)
+    ((uint16_t *)y)[j] =
+        octet_fp32_to_fp16(vm_gelu_tanh(octet_fp16_to_fp32(((const uint16_t *)x)[j])));
+}
 
 static void f16_to_f32(size_t n, const uint16_t *x, float *y) {
   for (size_t j = 0; j < n; j++) y[j] = octet_fp16_to_fp32(x[j]);

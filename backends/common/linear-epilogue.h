@@ -13,6 +13,7 @@
 #ifndef OCTET_LINEAR_EPILOGUE_H
 #define OCTET_LINEAR_EPILOGUE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,16 @@ typedef struct octet_linear_epilogue_kernels {
 
 /* The fastest set the CPU runs (honours OCTET_ISA). */
 const octet_linear_epilogue_kernels *octet_linear_epilogue_select(void);
+
+/* GELU applied in place to a stored output row, for the linear node's act 2
+ * (erf) and 3 (tanh), fp32 or fp16 elements: the Gelu op's own kernels, so
+ * fused equals separate bit for bit. NULL for other acts. */
+typedef void (*octet_linear_post_fn)(size_t n, const void *x, void *y);
+octet_linear_post_fn octet_linear_post_select(int act, bool f16);
+void octet_linear_gelu_f32_scalar(size_t n, const void *x, void *y);
+void octet_linear_gelu_f16_scalar(size_t n, const void *x, void *y);
+void octet_linear_gelutanh_f32_scalar(size_t n, const void *x, void *y);
+void octet_linear_gelutanh_f16_scalar(size_t n, const void *x, void *y);
 
 extern const octet_linear_epilogue_kernels octet_linear_epilogue_scalar;
 extern const octet_linear_epilogue_kernels octet_linear_epilogue_avx512;

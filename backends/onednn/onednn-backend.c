@@ -82,6 +82,7 @@ static bool onednn_supports(const octet_node *n, const octet_tview *in, int n_in
   if (x->dtype != OCTET_DTYPE_FLOAT32 || w->dtype != OCTET_DTYPE_FLOAT32 ||
       out[0].dtype != OCTET_DTYPE_FLOAT32)
     return false;
+  if (attr_int(n, "act", 0) < 0 || attr_int(n, "act", 0) > 3) return false;
   if (n_in > 2 && tv_present(&in[2]) &&
       (!in[2].data || in[2].dtype != OCTET_DTYPE_FLOAT32 || tv_numel(&in[2]) != w->dims[1]))
     return false;
@@ -122,6 +123,7 @@ typedef struct onednn_state {
   int32_t *acc;         /* w8a8: int32 products of the block */
   octet_onednn_quantize_fn quantize;
   const octet_linear_epilogue_kernels *epi;
+  octet_linear_post_fn post; /* GELU (act 2, 3) or NULL */
   char kernel_name[96];
 } onednn_state;
 
@@ -260,7 +262,13 @@ static octet_status run_blocks(const octet_node *n, const onednn_state *s, const
   if (s->M == 0) return OCTET_OK;
   if (!s->quant) {
     dnnl_status_t e = mm_exec(s, &s->blk, X, Y);
-    return e == dnnl_success ? OCTET_OK : dnnl_err(e, "matmul", n);
+    if (e != dnnl_success) return dnnl_err(e, "matmul", n);
+    if (s->post) {
+      const int64_t N = s->N;
+#pragma omp parallel for num_threads(threads) schedule(static)
+      for (int64_t i = 0; i < s->M; i++) s->post((size_t)N, Y + i * N, Y + i * N);
+    }
+    return OCTET_OK;
   }
   const int64_t K = s->K, N = s->N;
   for (int64_t r0 = 0; r0 < s->M; r0 += ROW_BLOCK) {
@@ -271,9 +279,11 @@ static octet_status run_blocks(const octet_node *n, const onednn_state *s, const
     dnnl_status_t e = mm_exec(s, p, s->qa, s->acc);
     if (e != dnnl_success) return dnnl_err(e, "matmul", n);
 #pragma omp parallel for num_threads(threads) schedule(static)
-    for (int64_t i = 0; i < mb; i++)
-      s->epi->qs8((size_t)N, s->acc + i * N, s->comp, s->sa[i], s->sw, s->bias, relu,
-                  Y + (r0 + i) * N);
+    for (int64_t i = 0; i < mb; i++) {
+      float *y = Y + (r0 + i) * N;
+      s->epi->qs8((size_t)N, s->acc + i * N, s->comp, s->sa[i], s->sw, s->bias, relu, y);
+      if (s->post) s->post((size_t)N, y, y);
+    }
   }
   return OCTET_OK;
 }
@@ -321,6 +331,7 @@ static octet_status onednn_prepare(const octet_node *n, const octet_tview *in, i
   s->N = w->dims[1];
   s->M = tv_numel(&out[0]) / (s->N ? s->N : 1);
   s->epi = octet_linear_epilogue_select();
+  s->post = octet_linear_post_select((int)attr_int(n, "act", 0), false);
   s->quantize = octet_onednn_quantizer();
   int8_t *qw = NULL;
   octet_status st = OCTET_OK;

@@ -49,6 +49,7 @@ static bool blas_supports(const octet_node *n, const octet_tview *in, int n_in,
   }
   if (!w->data || w->rank != 2 || !is_f(x->dtype) || !is_f(w->dtype) || !is_f(out[0].dtype))
     return false;
+  if (attr_int(n, "act", 0) < 0 || attr_int(n, "act", 0) > 3) return false;
   if (n_in > 2 && tv_present(&in[2]) && (!in[2].data || !is_f(in[2].dtype))) return false;
   int64_t K = w->dims[0], N = w->dims[1], M = tv_numel(&out[0]) / (N ? N : 1);
   if (K > INT32_MAX || N > INT32_MAX || M > INT32_MAX) {
@@ -73,6 +74,7 @@ typedef struct blas_state {
   float *wpanel; /* K x NB: a panel of fp16 weights in fp32 */
   float *c32;    /* MB x NB: products for an fp16 output */
   const octet_linear_epilogue_kernels *epi;
+  octet_linear_post_fn post; /* GELU (act 2, 3) or NULL */
   char kernel_name[64];
 } blas_state;
 
@@ -94,6 +96,7 @@ static octet_status blas_run(const octet_node *n, const octet_tview *in, int n_i
   const int64_t K = s->K, N = s->N, M = tv_numel(&in[0]) / (K ? K : 1);
   const int relu = attr_int(n, "act", 0) == 1;
   const octet_linear_epilogue_kernels *epi = s->epi;
+  const octet_linear_post_fn post = s->post;
   const int threads = ctx->threads;
   if (M > s->M)
     return octet_fail(OCTET_ERR_INTERNAL, "Linear '%s': %lld rows, planned for %lld",
@@ -132,12 +135,16 @@ static octet_status blas_run(const octet_node *n, const octet_tview *in, int n_i
       if (f16_out) {
         uint16_t *Y = (uint16_t *)out[0].data + r0 * N + j0;
 #pragma omp parallel for num_threads(threads) schedule(static)
-        for (int64_t i = 0; i < mb; i++)
+        for (int64_t i = 0; i < mb; i++) {
           epi->f32_to_f16((size_t)nb, C + i * ldc, bias, relu, Y + i * N);
-      } else if (bias || relu) {
+          if (post) post((size_t)nb, Y + i * N, Y + i * N);
+        }
+      } else if (bias || relu || post) {
 #pragma omp parallel for num_threads(threads) schedule(static)
-        for (int64_t i = 0; i < mb; i++)
+        for (int64_t i = 0; i < mb; i++) {
           epi->f32((size_t)nb, C + i * ldc, bias, relu, C + i * ldc);
+          if (post) post((size_t)nb, C + i * ldc, C + i * ldc);
+        }
       }
     }
   }
@@ -169,6 +176,7 @@ static octet_status blas_prepare(const octet_node *n, const octet_tview *in, int
   s->wt = w->dtype;
   s->yt = out[0].dtype;
   s->epi = octet_linear_epilogue_select();
+  s->post = octet_linear_post_select((int)attr_int(n, "act", 0), s->yt == OCTET_DTYPE_FLOAT16);
   const bool whole = (ctx->flags & OCTET_SESSION_FP16_WEIGHTS_AS_FP32) != 0;
   const bool f16w = s->wt == OCTET_DTYPE_FLOAT16;
   s->MB = s->xt == OCTET_DTYPE_FLOAT16 || s->yt == OCTET_DTYPE_FLOAT16 ? ROW_BLOCK : s->M;

@@ -7,7 +7,8 @@
  *    inv = 127 / amax (sa = 1, inv = 0 when amax is 0 or inv overflows);
  *    qa = clamp(nearbyintf(X * inv), -127, 127) with NaN giving -127;
  *  - acc = sum_k qa * qw exactly in int32;
- *  - y = (float)acc; y = y * sa[m]; y = y * sw[n]; y = y + B[n]; then relu or
+ *  - y = (float)acc; y = y * sa[m]; y = y * sw[n]; y = y + B[n]; then the
+ *    activation (relu, or vm_gelu / vm_gelu_tanh of core/vmath.h), then
  *    y = y + R[m, n] — each a separate fp32 operation. */
 #include "ref/linear.h"
 
@@ -16,9 +17,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/vmath.h"
+
 static inline float ld(const void *p, octet_dtype t, int64_t i) {
   return t == OCTET_DTYPE_FLOAT16 ? octet_fp16_to_fp32(((const uint16_t *)p)[i])
                                   : ((const float *)p)[i];
+}
+
+/* act 1 relu, 2 gelu, 3 gelu tanh, as the separate ops compute them on the
+ * Linear's stored output (rounded to fp16 first when Y is fp16). */
+static inline float activate(float y, int act, octet_dtype yt) {
+  if (act == 1) return y > 0.0f ? y : 0.0f;
+  if (act < 2) return y;
+  if (yt == OCTET_DTYPE_FLOAT16) y = octet_fp16_to_fp32(octet_fp32_to_fp16(y));
+  return act == 2 ? vm_gelu(y) : vm_gelu_tanh(y);
 }
 
 static inline void st(void *p, octet_dtype t, int64_t i, float v) {
@@ -131,7 +143,7 @@ static octet_status run_qs8(const octet_node *n, const octet_tview *in, int n_in
   const float *B = n_in > 2 && tv_present(&in[2]) ? in[2].data : NULL;
   const float *R = n_in > 3 && tv_present(&in[3]) ? in[3].data : NULL;
   float *Y = out[0].data;
-  bool relu = attr_int(n, "act", 0) == 1;
+  const int act = (int)attr_int(n, "act", 0);
 #pragma omp parallel for num_threads(ctx->threads) if (M * N * K > (1 << 18))
   for (int64_t m = 0; m < M; m++) {
     int8_t *qa = s->qa + m * K;
@@ -143,7 +155,7 @@ static octet_status run_qs8(const octet_node *n, const octet_tview *in, int n_in
       y = y * s->sa[m];
       y = y * s->scale[j];
       if (B) y = y + B[j];
-      if (relu) y = y > 0.0f ? y : 0.0f;
+      y = activate(y, act, OCTET_DTYPE_FLOAT32);
       if (R) y = y + R[m * N + j];
       Y[m * N + j] = y;
     }
@@ -163,7 +175,7 @@ octet_status octet_ref_Linear(const octet_node *n, const octet_tview *in, int n_
   int64_t K = w->dims[0], N = w->dims[1], M = tv_numel(x) / (K ? K : 1);
   const octet_tview *b = n_in > 2 && tv_present(&in[2]) ? &in[2] : NULL;
   const octet_tview *r = n_in > 3 && tv_present(&in[3]) ? &in[3] : NULL;
-  bool relu = attr_int(n, "act", 0) == 1;
+  const int act = (int)attr_int(n, "act", 0);
   octet_dtype xt = x->dtype, wt = w->dtype, yt = out[0].dtype;
 #pragma omp parallel for num_threads(ctx->threads) if (M * N * K > (1 << 18))
   for (int64_t m = 0; m < M; m++) {
@@ -183,7 +195,7 @@ octet_status octet_ref_Linear(const octet_node *n, const octet_tview *in, int n_
       for (int64_t j = 0; j < nb; j++) {
         float y = acc[j];
         if (b) y = y + ld(b->data, b->dtype, j0 + j);
-        if (relu) y = y > 0.0f ? y : 0.0f;
+        y = activate(y, act, yt);
         if (r) y = y + ld(r->data, r->dtype, m * N + j0 + j);
         st(out[0].data, yt, m * N + j0 + j, y);
       }

@@ -284,9 +284,14 @@ static void run_task(const gemm_args *g, int64_t task, char *scratch) {
             .act = ep ? ep->act : OCTET_GEMM_ACT_NONE,
             .out_f16 = g->out_f16,
         };
-        fn(mr, nr, kc, a, (size_t)g->lda, b, first ? NULL : acc_tile, ld_acc,
-           (char *)g->C + (size_t)(r0 * g->ldc + n0) * out_esize,
+        char *c = (char *)g->C + (size_t)(r0 * g->ldc + n0) * out_esize;
+        fn(mr, nr, kc, a, (size_t)g->lda, b, first ? NULL : acc_tile, ld_acc, c,
            (size_t)g->ldc, &st);
+        if (ep && ep->post)
+          for (size_t r = 0; r < mr; r++) {
+            char *row = c + r * (size_t)g->ldc * out_esize;
+            ep->post(nr, row, row);
+          }
       }
     }
   }
@@ -301,8 +306,8 @@ octet_status octet_f32_gemm(const octet_f32_weights *w, int64_t M,
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
                       "f32 gemm: bad arguments (M=%lld lda=%lld ldc=%lld)",
                       (long long)M, (long long)lda, (long long)ldc);
-  if (ep && ep->residual && ep->ldr < w->N)
-    return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "f32 gemm: ldr < N");
+  if (ep && ep->residual && (ep->ldr < w->N || ep->post))
+    return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "f32 gemm: ldr < N, or residual with post");
   if (ep && ep->act != OCTET_GEMM_ACT_NONE && ep->act != OCTET_GEMM_ACT_RELU)
     return octet_fail(OCTET_ERR_UNSUPPORTED, "f32 gemm: activation %d",
                       ep->act);

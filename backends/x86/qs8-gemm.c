@@ -197,6 +197,7 @@ typedef struct qs8_job {
   const float *bias, *residual;
   size_t ldr;
   int act;
+  octet_gemm_post_fn post;
   uint8_t *scratch;
 } qs8_job;
 
@@ -264,8 +265,10 @@ static void run_part(const qs8_job *j, int tid, int nth) {
         }
         prm.bias = j->bias ? j->bias + n0 : NULL;
         prm.residual = j->residual ? j->residual + m * j->ldr + n0 : NULL;
-        kern->gemm(rows, cols, kp, a, as, w->data + p * w->panel_bytes,
-                   j->C + m * j->ldc + n0, j->ldc, &prm);
+        float *c = j->C + m * j->ldc + n0;
+        kern->gemm(rows, cols, kp, a, as, w->data + p * w->panel_bytes, c, j->ldc, &prm);
+        if (j->post)
+          for (size_t r = 0; r < rows; r++) j->post(cols, c + r * j->ldc, c + r * j->ldc);
       }
     }
   }
@@ -279,7 +282,7 @@ octet_status octet_qs8_gemm(const octet_qs8_weights *w, int64_t M,
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
                       "qs8 gemm: bad arguments (M %lld, lda %lld, ldc %lld)",
                       (long long)M, (long long)lda, (long long)ldc);
-  if (ep && ((ep->residual && ep->ldr < w->N) ||
+  if (ep && ((ep->residual && ep->ldr < w->N) || (ep->residual && ep->post) ||
              (ep->act != OCTET_GEMM_ACT_NONE && ep->act != OCTET_GEMM_ACT_RELU)))
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
                       "qs8 gemm: bad epilogue (ldr %lld, act %d)",
@@ -291,7 +294,8 @@ octet_status octet_qs8_gemm(const octet_qs8_weights *w, int64_t M,
       .w = w, .M = (size_t)M, .A = A, .lda = (size_t)lda, .C = C,
       .ldc = (size_t)ldc, .bias = ep ? ep->bias : NULL,
       .residual = ep ? ep->residual : NULL, .ldr = ep ? (size_t)ep->ldr : 0,
-      .act = ep ? ep->act : OCTET_GEMM_ACT_NONE, .scratch = scratch};
+      .act = ep ? ep->act : OCTET_GEMM_ACT_NONE, .post = ep ? ep->post : NULL,
+      .scratch = scratch};
   if (threads <= 1) {
     run_part(&job, 0, 1);
     return OCTET_OK;

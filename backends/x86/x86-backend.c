@@ -12,6 +12,7 @@
 #include "x86/f32-matmul.h"
 #include "x86/qs8-gemm.h"
 #include "x86/vec-ops.h"
+#include "x86/vec-ukernels.h"
 
 static bool x86_level(octet_isa isa) {
   return isa == OCTET_ISA_AVX2 || isa == OCTET_ISA_AVXVNNI ||
@@ -24,6 +25,7 @@ static bool is_linear(const octet_node *n) {
 
 static bool linear_ok(const octet_node *n, const octet_tview *in, int n_in) {
   if (n_in > 3 && tv_present(&in[3])) return false; /* residual: not fused yet */
+  if (attr_int(n, "act", 0) < 0 || attr_int(n, "act", 0) > 3) return false;
   const octet_tview *x = &in[0], *w = &in[1];
   if (!w->data || w->rank != 2) return false;
   if (attr_int(n, "quant", 0))
@@ -54,7 +56,21 @@ typedef struct linear_state {
   float *x32;                 /* fp16 activations converted to fp32 */
   float *bias;                /* fp32 copy of the bias */
   octet_f16w_convert_fn to_f32;
+  int act;                    /* OCTET_GEMM_ACT_* for the kernel */
+  octet_gemm_post_fn post;    /* GELU on each stored row, or NULL */
 } linear_state;
+
+/* The GELU row kernel (the Gelu op's own) for act 2 (erf) / 3 (tanh). */
+static octet_gemm_post_fn gelu_post(int act, bool f16, octet_isa isa) {
+  const bool w = isa == OCTET_ISA_AVX512 || isa == OCTET_ISA_AVX512VNNI;
+  if (act == 2)
+    return f16 ? (w ? octet_f16_vgelu_ukernel__avx512 : octet_f16_vgelu_ukernel__avx2)
+               : (w ? octet_f32_vgelu_ukernel__avx512 : octet_f32_vgelu_ukernel__avx2);
+  if (act == 3)
+    return f16 ? (w ? octet_f16_vgelutanh_ukernel__avx512 : octet_f16_vgelutanh_ukernel__avx2)
+               : (w ? octet_f32_vgelutanh_ukernel__avx512 : octet_f32_vgelutanh_ukernel__avx2);
+  return NULL;
+}
 
 static void linear_free(void *p) {
   linear_state *s = p;
@@ -72,14 +88,14 @@ static octet_status linear_run_qs8(const octet_node *n, const octet_tview *in, i
   (void)n; (void)n_in; (void)n_out;
   const linear_state *s = ctx->state;
   int64_t M = tv_numel(&in[0]) / (s->K ? s->K : 1);
-  octet_gemm_epilogue ep = {.bias = s->bias, .act = (int)attr_int(n, "act", 0)};
+  octet_gemm_epilogue ep = {.bias = s->bias, .act = s->act, .post = s->post};
   return octet_qs8_gemm(s->qw, M, in[0].data, s->K, out[0].data, s->N, &ep, s->scratch,
                         ctx->threads);
 }
 
 static octet_status linear_run_f32(const octet_node *n, const octet_tview *in, int n_in,
                                    octet_tview *out, int n_out, const octet_kctx *ctx) {
-  (void)n_in; (void)n_out;
+  (void)n; (void)n_in; (void)n_out;
   const linear_state *s = ctx->state;
   int64_t M = tv_numel(&in[0]) / (s->K ? s->K : 1);
   const float *A = in[0].data;
@@ -87,7 +103,7 @@ static octet_status linear_run_f32(const octet_node *n, const octet_tview *in, i
     s->to_f32((size_t)(M * s->K), in[0].data, s->x32);
     A = s->x32;
   }
-  octet_gemm_epilogue ep = {.bias = s->bias, .act = (int)attr_int(n, "act", 0)};
+  octet_gemm_epilogue ep = {.bias = s->bias, .act = s->act, .post = s->post};
   return octet_f32_gemm(s->fw, M, A, s->K, out[0].data, s->N,
                         out[0].dtype == OCTET_DTYPE_FLOAT16, &ep, s->scratch, ctx->threads);
 }
@@ -111,6 +127,9 @@ static octet_status linear_prepare(const octet_node *n, const octet_tview *in, i
   s->K = w->dims[0];
   s->N = w->dims[1];
   s->M = tv_numel(&out[0]) / (s->N ? s->N : 1);
+  const int act = (int)attr_int(n, "act", 0);
+  s->act = act == 1 ? OCTET_GEMM_ACT_RELU : OCTET_GEMM_ACT_NONE;
+  s->post = gelu_post(act, out[0].dtype == OCTET_DTYPE_FLOAT16, isa);
   octet_status st = OCTET_OK;
   float *w32 = to_fp32_copy(w);
   if (n_in > 2 && tv_present(&in[2]) && !(s->bias = to_fp32_copy(&in[2])))

@@ -1,8 +1,10 @@
 /* OctetLinear: Y = act(X @ W + B) + R, made by the fusion pass from
- * MatMul(+Add bias)(+Relu | +Add residual).
+ * MatMul(+Add bias)(+Relu | +Gelu | +Add residual).
  * Inputs: X [..., K] (float32 or float16), W [K, N] constant (float32 or
  * float16), optional B [N] (W's dtype), optional R (Y's shape and dtype).
- * Attributes: act (0 none, 1 relu), quant (1: w8a8 — W quantized per output
+ * Attributes: act (0 none, 1 relu, 2 gelu erf, 3 gelu tanh: exactly what
+ * the separate Relu / Gelu op computes on the Linear's output, including
+ * its rounding to fp16 when Y is fp16), quant (1: w8a8 — W quantized per output
  * column, X per row, int32 accumulation; see backends/ref/linear.c). */
 #include "core/ir.h"
 
@@ -41,7 +43,7 @@ octet_status octet_infer_Linear(const octet_node *n, const octet_tview *in,
                         n->name);
   }
   int64_t act = attr_int(n, "act", 0);
-  if (act != 0 && act != 1)
+  if (act < 0 || act > 3)
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "Linear '%s': act %lld", n->name, (long long)act);
   if (attr_int(n, "quant", 0) && x->dtype != OCTET_DTYPE_FLOAT32)
     return octet_fail(OCTET_ERR_DTYPE, "Linear '%s': w8a8 needs float32 activations", n->name);

@@ -267,6 +267,13 @@ static octet_status fuse_linear(fuse_ctx *c) {
       act = 1;
       absorbed[1] = cr;
       out = node(c, cr)->outputs[0];
+    } else if (is_op(c, cr, "Gelu") && (!node(c, cr)->domain || !node(c, cr)->domain[0])) {
+      const char *approx = attr_string(node(c, cr), "approximate", "none");
+      if (strcmp(approx, "none") == 0 || strcmp(approx, "tanh") == 0) {
+        act = strcmp(approx, "none") == 0 ? 2 : 3;
+        absorbed[1] = cr;
+        out = node(c, cr)->outputs[0];
+      }
     }
     c->dead[i] = true;
     for (int k = 0; k < 2; k++)

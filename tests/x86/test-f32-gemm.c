@@ -283,10 +283,10 @@ START_TEST(test_epilogue) {
   float *bias = rand_buf((size_t)N);
   float *res = rand_buf((size_t)(M * (N + 2)));
   const octet_gemm_epilogue eps[] = {
-      {bias, NULL, 0, OCTET_GEMM_ACT_NONE},
-      {NULL, res, N + 2, OCTET_GEMM_ACT_NONE},
-      {NULL, NULL, 0, OCTET_GEMM_ACT_RELU},
-      {bias, res, N + 2, OCTET_GEMM_ACT_RELU},
+      {bias, NULL, 0, OCTET_GEMM_ACT_NONE, NULL},
+      {NULL, res, N + 2, OCTET_GEMM_ACT_NONE, NULL},
+      {NULL, NULL, 0, OCTET_GEMM_ACT_RELU, NULL},
+      {bias, res, N + 2, OCTET_GEMM_ACT_RELU, NULL},
   };
   for (size_t e = 0; e < sizeof eps / sizeof eps[0]; e++)
     for (int f16 = 0; f16 < 2; f16++)
@@ -294,7 +294,7 @@ START_TEST(test_epilogue) {
         run_case(k, M, K, N, K + 1, N + 3, f16, &eps[e], threads);
   /* fp16 out over short K too (single k block, st applied directly) */
   float *bias2 = rand_buf(383), *res2 = rand_buf(33 * 383);
-  const octet_gemm_epilogue ep2 = {bias2, res2, 383, OCTET_GEMM_ACT_RELU};
+  const octet_gemm_epilogue ep2 = {bias2, res2, 383, OCTET_GEMM_ACT_RELU, NULL};
   run_case(k, 33, 33, 383, 33, 383, true, &ep2, 2);
   free(res2);
   free(bias2);
@@ -322,14 +322,14 @@ START_TEST(test_threads_and_alias) {
   ck_assert_int_eq(octet_f32_weights_pack_kernel(W, K, N, k, &w), OCTET_OK);
   size_t sb = octet_f32_scratch_bytes(w, M, 2);
   void *scratch = malloc(sb + 1);
-  octet_gemm_epilogue ep1 = {bias, C1, N, OCTET_GEMM_ACT_NONE};
-  octet_gemm_epilogue ep2 = {bias, C2, N, OCTET_GEMM_ACT_NONE};
+  octet_gemm_epilogue ep1 = {bias, C1, N, OCTET_GEMM_ACT_NONE, NULL};
+  octet_gemm_epilogue ep2 = {bias, C2, N, OCTET_GEMM_ACT_NONE, NULL};
   ck_assert_int_eq(octet_f32_gemm(w, M, A, K, C1, N, false, &ep1, scratch, 1),
                    OCTET_OK);
   ck_assert_int_eq(octet_f32_gemm(w, M, A, K, C2, N, false, &ep2, scratch, 2),
                    OCTET_OK);
   ck_assert_int_eq(memcmp(C1, C2, (size_t)(M * N) * sizeof(float)), 0);
-  octet_gemm_epilogue epr = {bias, R, N, OCTET_GEMM_ACT_NONE};
+  octet_gemm_epilogue epr = {bias, R, N, OCTET_GEMM_ACT_NONE, NULL};
   ref_out r = reference(k, M, K, N, A, K, W, &epr, false);
   check_close(k->name, &r, C1, M, N, N, false);
   free(r.y);
@@ -419,7 +419,7 @@ START_TEST(test_api) {
                    OCTET_ERR_INVALID_ARGUMENT); /* lda < K */
   ck_assert_int_eq(octet_f32_gemm(w, 2, A, 4, C, 4, false, NULL, NULL, 1),
                    OCTET_ERR_INVALID_ARGUMENT); /* ldc < N */
-  octet_gemm_epilogue bad = {NULL, NULL, 0, 7};
+  octet_gemm_epilogue bad = {NULL, NULL, 0, 7, NULL};
   ck_assert_int_eq(octet_f32_gemm(w, 2, A, 4, C, 5, false, &bad, NULL, 1),
                    OCTET_ERR_UNSUPPORTED);
   ck_assert_int_eq(octet_f32_gemm(w, 0, NULL, 4, NULL, 5, false, NULL, NULL, 2),
@@ -430,7 +430,7 @@ START_TEST(test_api) {
                                           octet_isa_active(), &w),
                    OCTET_OK);
   const float bias[5] = {1, -2, 3, -4, 5};
-  const octet_gemm_epilogue relu = {bias, NULL, 0, OCTET_GEMM_ACT_RELU};
+  const octet_gemm_epilogue relu = {bias, NULL, 0, OCTET_GEMM_ACT_RELU, NULL};
   ck_assert_int_eq(octet_f32_gemm(w, 2, A, 0, C, 5, false, &relu, NULL, 2),
                    OCTET_OK);
   for (int i = 0; i < 10; i++)

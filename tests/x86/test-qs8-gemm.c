@@ -272,7 +272,7 @@ static int run_case(const gemm_case *g, const float *w, const float *A,
   float *want = xmalloc((size_t)(g->M * g->ldc) * sizeof *want);
   float *C = xmalloc((size_t)(g->M * g->ldc) * sizeof *C);
   octet_gemm_epilogue ep = {g->bias ? bias : NULL, g->residual ? res : NULL,
-                            g->N, g->act};
+                            g->N, g->act, NULL};
   for (int64_t i = 0; i < g->M * g->ldc; i++) want[i] = -777.0f;
   ck_assert_int_eq(octet_qs8_gemm_scalar(w, g->K, g->N, g->M, A, g->lda, want,
                                          g->ldc, &ep), OCTET_OK);
@@ -374,7 +374,7 @@ START_TEST(gemm_epilogues) {
   fill(bias, (size_t)N, 0.5f), fill(res, (size_t)(M * ldc), 0.5f);
   int runs = 0;
   for (int e = 0; e < 8; e++) {
-    octet_gemm_epilogue ep = {e & 1 ? bias : NULL, e & 2 ? res : NULL, ldc, (e >> 2) & 1};
+    octet_gemm_epilogue ep = {e & 1 ? bias : NULL, e & 2 ? res : NULL, ldc, (e >> 2) & 1, NULL};
     ck_assert_int_eq(octet_qs8_gemm_scalar(w, K, N, M, A, K, want, ldc, &ep), OCTET_OK);
     for (size_t i = 0; i < N_KERNELS; i++) {
       if (!octet_isa_supported(kernel_isas[i])) continue;
@@ -447,7 +447,7 @@ START_TEST(gemm_degenerate) {
     if (!octet_isa_supported(kernel_isas[i])) continue;
     octet_qs8_weights *pw;
     ck_assert_int_eq(octet_qs8_weights_pack(w, 0, 5, kernel_isas[i], &pw), OCTET_OK);
-    octet_gemm_epilogue ep = {bias, NULL, 0, OCTET_GEMM_ACT_NONE};
+    octet_gemm_epilogue ep = {bias, NULL, 0, OCTET_GEMM_ACT_NONE, NULL};
     void *scratch = xmalloc(octet_qs8_scratch_bytes(pw, 2, 1));
     ck_assert_int_eq(octet_qs8_gemm(pw, 2, A, 0, C, 5, &ep, scratch, 1), OCTET_OK);
     for (int j = 0; j < 10; j++) ck_assert_float_eq(C[j], bias[j % 5]);
@@ -477,9 +477,9 @@ START_TEST(gemm_errors) {
   ck_assert_int_eq(octet_qs8_gemm(pw, 2, A, 4, C, 2, NULL, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
   ck_assert_int_eq(octet_qs8_gemm(pw, -1, A, 4, C, 3, NULL, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
   ck_assert_int_eq(octet_qs8_gemm(pw, 2, A, 4, C, 3, NULL, NULL, 1), OCTET_ERR_INVALID_ARGUMENT);
-  octet_gemm_epilogue bad_ldr = {NULL, C, 2, OCTET_GEMM_ACT_NONE};
+  octet_gemm_epilogue bad_ldr = {NULL, C, 2, OCTET_GEMM_ACT_NONE, NULL};
   ck_assert_int_eq(octet_qs8_gemm(pw, 2, A, 4, C, 3, &bad_ldr, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
-  octet_gemm_epilogue bad_act = {NULL, NULL, 0, 7};
+  octet_gemm_epilogue bad_act = {NULL, NULL, 0, 7, NULL};
   ck_assert_int_eq(octet_qs8_gemm(pw, 2, A, 4, C, 3, &bad_act, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
   ck_assert_int_eq(octet_qs8_gemm(NULL, 2, A, 4, C, 3, NULL, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
   ck_assert_int_eq(octet_qs8_gemm(pw, 2, A, 4, C, 3, NULL, scratch, 1), OCTET_OK);
