@@ -55,6 +55,7 @@ typedef struct octet_backend {
 
 extern const octet_backend octet_backend_ref;
 extern const octet_backend octet_backend_x86;
+extern const octet_backend octet_backend_arm;
 extern const octet_backend octet_backend_openblas;
 extern const octet_backend octet_backend_onednn;
 

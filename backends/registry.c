@@ -11,6 +11,9 @@ static const octet_backend *const backends[] = {
 #if OCTET_HAVE_X86
     &octet_backend_x86,
 #endif
+#if OCTET_HAVE_ARM64
+    &octet_backend_arm,
+#endif
 #if OCTET_HAVE_ONEDNN
     &octet_backend_onednn,
 #endif

@@ -25,6 +25,14 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-bench.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
+# A cross build (meson sets MESON_EXE_WRAPPER, e.g. qemu-aarch64): run the
+# program through the emulator.
+if [ -n "${MESON_EXE_WRAPPER:-}" ]; then
+  printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$MESON_EXE_WRAPPER" "$(readlink -f "$OCTET")" \
+    > "$tmp/octet-wrapped"
+  chmod +x "$tmp/octet-wrapped"
+  OCTET=$tmp/octet-wrapped
+fi
 
 passed=0
 failed=0
@@ -344,7 +352,8 @@ fi
 
 # ---- warnings -------------------------------------------------------------------
 
-case $(uname -m) in
+# (a cross build under an emulator is not x86 whatever the host is)
+case $(if [ -n "${MESON_EXE_WRAPPER:-}" ]; then echo emulated; else uname -m; fi) in
   x86_64 | amd64)
     if grep -q avx2 /proc/cpuinfo 2>/dev/null; then
       expect "OCTET_ISA=avx2 bench w8a8" 0 env OCTET_ISA=avx2 "$OCTET" bench --model mlp \
@@ -374,6 +383,18 @@ print("ok")
     echo "skip - x86 warnings (not x86)"
     ;;
 esac
+
+# Under an emulator the report says so (machine block and JSON).
+if [ -n "${MESON_EXE_WRAPPER:-}" ]; then
+  expect "emulated bench" 0 "$OCTET" bench --model mlp --batch 1 --precision w8a8 $SMALL \
+    --json "$tmp/emu.json"
+  has "machine block says emulated" out '^ *emulated  qemu-user'
+  py "JSON machine.emulated is qemu-user" '
+import json, sys
+m = json.load(open(sys.argv[1]))["machine"]
+print("ok" if m["emulated"] == "qemu-user" and "emulated" in m["cpu"] else m)
+' "$tmp/emu.json"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

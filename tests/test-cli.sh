@@ -24,6 +24,14 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-cli.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
+# A cross build (meson sets MESON_EXE_WRAPPER, e.g. qemu-aarch64): run the
+# program through the emulator.
+if [ -n "${MESON_EXE_WRAPPER:-}" ]; then
+  printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$MESON_EXE_WRAPPER" "$(readlink -f "$OCTET")" \
+    > "$tmp/octet-wrapped"
+  chmod +x "$tmp/octet-wrapped"
+  OCTET=$tmp/octet-wrapped
+fi
 
 passed=0
 failed=0

@@ -168,6 +168,8 @@ void bench_write_machine(FILE *f, const bench_machine *m, const char *p) {
   fprintf(f, "%scpu       %s, %d cores; ISA level %s", p, m->cpu, m->cores, m->isa);
   if (strcmp(m->isa, m->isa_best) != 0) fprintf(f, " (CPU best: %s)", m->isa_best);
   fprintf(f, "\n%sisa flags %s\n", p, m->isa_flags);
+  if (m->emulated[0])
+    fprintf(f, "%semulated  %s: the timings are the emulator's, not the CPU's\n", p, m->emulated);
   if (isfinite(m->peak_fp32_gflops))
     fprintf(f, "%speaks     %d thread%s: fp32 %.1f GFLOP/s (%s), int8 %.1f GOP/s (%s), "
                "memory %.1f GB/s (%s)\n",
@@ -255,6 +257,7 @@ bool bench_write_json(FILE *f, const bench_report *r) {
 #define MSTR(k, v) (json_key(f, "    ", k, &mf), json_str(f, v))
 #define MNUM(k, v) (json_key(f, "    ", k, &mf), json_num(f, v))
   MSTR("cpu", m->cpu);
+  MSTR("emulated", m->emulated);
   MSTR("isa", m->isa);
   MSTR("isa_best", m->isa_best);
   json_key(f, "    ", "isa_flags", &mf);
@@ -1164,6 +1167,7 @@ static bool fill_report(const jv *root, bench_report *r, char *err, size_t cap) 
   const jv *m = jget(root, "machine"), *s = jget(root, "settings");
   bench_machine *bm = &r->machine;
   jstrcpy(m, "cpu", bm->cpu, sizeof bm->cpu);
+  jstrcpy(m, "emulated", bm->emulated, sizeof bm->emulated);
   jstrcpy(m, "isa", bm->isa, sizeof bm->isa);
   jstrcpy(m, "isa_best", bm->isa_best, sizeof bm->isa_best);
   const jv *flags = jget(m, "isa_flags");

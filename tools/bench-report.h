@@ -64,7 +64,8 @@ typedef struct bench_row {
 } bench_row;
 
 typedef struct bench_machine {
-  char cpu[128];
+  char cpu[192];
+  char emulated[64];         /* "" on hardware, else the emulator ("qemu-user") */
   char isa[32];              /* active level (OCTET_ISA may lower it) */
   char isa_best[32];         /* the best level of the CPU */
   char isa_flags[512];       /* space-separated */

@@ -464,6 +464,7 @@ static void cpu_name(char *out, size_t cap) {
 
 static void fill_machine(bench_machine *m, int threads, bool measure) {
   cpu_name(m->cpu, sizeof m->cpu);
+  snprintf(m->emulated, sizeof m->emulated, "%s", octet_cpu()->emulated);
   octet_isa act = octet_isa_active(), best = best_isa();
   snprintf(m->isa, sizeof m->isa, "%s", octet_isa_name(act));
   snprintf(m->isa_best, sizeof m->isa_best, "%s", octet_isa_name(best));

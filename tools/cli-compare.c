@@ -421,7 +421,7 @@ static bool write_svg(const cmp_state *s, FILE *f) {
     for (int j = 0; j < ns; j++)
       for (int g = 0; g < ng; g++) {
         key ky;
-        snprintf(ky.model, sizeof ky.model, "%s", models[m]);
+        snprintf(ky.model, sizeof ky.model, "%.*s", (int)sizeof ky.model - 1, models[m]);
         memcpy(ky.precision, sp[j], sizeof ky.precision);
         ky.batch = gvals[g];
         const bench_row *w = find_row(s, sc[j], &ky);

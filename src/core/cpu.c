@@ -2,6 +2,7 @@
 #include "core/cpu.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -58,6 +59,24 @@ static void detect(octet_cpu_features *f) {
   f->asimddp = (hw >> 20) & 1; /* HWCAP_ASIMDDP */
   f->i8mm = (hw2 >> 13) & 1;   /* HWCAP2_I8MM */
   strcpy(f->brand, "arm64");
+  /* qemu-user shows the host's /proc/cpuinfo: x86 fields mean emulation */
+  FILE *ci = fopen("/proc/cpuinfo", "r");
+  char line[256], host[96] = "";
+  bool x86_host = false;
+  while (ci && fgets(line, sizeof line, ci)) {
+    if (strncmp(line, "vendor_id", 9) == 0) x86_host = true;
+    if (!host[0] && strncmp(line, "model name", 10) == 0 && strchr(line, ':')) {
+      const char *c = strchr(line, ':') + 1;
+      while (*c == ' ' || *c == '\t') c++;
+      snprintf(host, sizeof host, "%s", c);
+      host[strcspn(host, "\n")] = '\0';
+    }
+  }
+  if (ci) fclose(ci);
+  if (x86_host) {
+    strcpy(f->emulated, "qemu-user");
+    snprintf(f->brand, sizeof f->brand, "arm64 (emulated by qemu-user on %s)", host);
+  }
 }
 #else
 static void detect(octet_cpu_features *f) { strcpy(f->brand, "unknown"); }
@@ -73,6 +92,14 @@ const octet_cpu_features *octet_cpu(void) {
     octet_cpu_features f;
     memset(&f, 0, sizeof f);
     detect(&f);
+    const char *e = getenv("OCTET_EMULATED");
+    if (e && *e && strcmp(e, "0") != 0) {
+      snprintf(f.emulated, sizeof f.emulated, "%s", e);
+      if (!strstr(f.brand, "emulated")) {
+        size_t n = strlen(f.brand);
+        snprintf(f.brand + n, sizeof f.brand - n, " (emulated: %s)", f.emulated);
+      }
+    }
     features = f; /* every thread computes the same value */
     __atomic_store_n(&detected, 1, __ATOMIC_RELEASE);
   }

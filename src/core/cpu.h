@@ -23,7 +23,11 @@ typedef struct octet_cpu_features {
   bool avx2, fma, f16c, avx512f, avx512bw, avx512vl, avx512dq, avx512vnni,
       avxvnni, avx512bf16, avx512fp16;
   bool neon, asimddp, i8mm, fphp, asimdhp;
-  char brand[64];
+  char brand[160];
+  /* "" on real hardware; "qemu-user" when an arm64 build finds an x86
+   * host's /proc/cpuinfo (qemu-user passes it through); or the value of
+   * OCTET_EMULATED when set (how a user marks emulators octet cannot see). */
+  char emulated[64];
 } octet_cpu_features;
 
 /* Read once; thread-safe after the first call. */

@@ -1,0 +1,147 @@
+/* The arm64 qs8 kernels (backends/arm/qs8-gemm-arm.h) against a scalar
+ * oracle that follows ref's rules (quantization, exact int32 sums, fp32
+ * epilogue in ref's order): bit-identical (memcmp) over a sweep of K below,
+ * at and above the 8-byte groups, M odd and even (the 2-row tiles), N below
+ * and above the 8-column panels, with bias, ReLU and GELU. Kernels the CPU
+ * lacks are skipped. Then the kernel a session picks is checked against
+ * the CPU's features (and against OCTET_TEST_EXPECT_KERNEL when set: CI
+ * runs this under qemu's cortex-a53, neoverse-n1 and max CPU models). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arm/qs8-gemm-arm.h"
+#include "common/linear-epilogue.h"
+#include "core/cpu.h"
+#include "core/vmath.h"
+#include "octet.h"
+#include "onnx-build.h"
+#include "ref/linear.h"
+
+static const octet_isa isas[] = {OCTET_ISA_NEON, OCTET_ISA_DOTPROD, OCTET_ISA_I8MM};
+static const int64_t Ks[] = {1, 7, 8, 9, 33, 383, 1537};
+static const int64_t Ms[] = {1, 2, 3, 7};
+static const int64_t Ns[] = {1, 7, 8, 9, 33};
+
+static unsigned rng = 11;
+static float frand(void) {
+  rng = rng * 1664525u + 1013904223u;
+  return (float)((rng >> 8) & 0xffffff) / 8388608.0f - 1.0f;
+}
+
+/* ref's w8a8 linear, element by element */
+static void oracle(const float *A, const float *W, const float *bias, int act, int64_t M,
+                   int64_t K, int64_t N, float *Y) {
+  int8_t *qw = malloc((size_t)(K * N)), *qa = malloc((size_t)K);
+  float *sw = malloc(sizeof(float) * (size_t)N), sa;
+  octet_qs8_quantize_weights_ref(W, K, N, qw, sw);
+  for (int64_t m = 0; m < M; m++) {
+    octet_qs8_quantize_row_ref(A + m * K, K, qa, &sa);
+    for (int64_t n = 0; n < N; n++) {
+      int32_t acc = 0;
+      for (int64_t k = 0; k < K; k++) acc += (int32_t)qa[k] * qw[k * N + n];
+      float y = (float)acc;
+      y = y * sa;
+      y = y * sw[n];
+      if (bias) y = y + bias[n];
+      if (act == 1) y = y > 0.0f ? y : 0.0f;
+      if (act == 2) y = vm_gelu(y);
+      Y[m * N + n] = y;
+    }
+  }
+  free(qw);
+  free(qa);
+  free(sw);
+}
+
+START_TEST(test_kernel_sweep) {
+  const octet_isa isa = isas[_i];
+  if (!octet_isa_supported(isa)) {
+    printf("SKIP %s: the CPU lacks it\n", octet_isa_name(isa));
+    return;
+  }
+  int cases = 0;
+  for (size_t ki = 0; ki < sizeof Ks / sizeof Ks[0]; ki++)
+    for (size_t mi = 0; mi < sizeof Ms / sizeof Ms[0]; mi++)
+      for (size_t ni = 0; ni < sizeof Ns / sizeof Ns[0]; ni++) {
+        const int64_t K = Ks[ki], M = Ms[mi], N = Ns[ni];
+        const int act = (int)((ki + mi + ni) % 3);
+        float *A = malloc(sizeof(float) * (size_t)(M * K)), *W = malloc(sizeof(float) * (size_t)(K * N));
+        float *B = malloc(sizeof(float) * (size_t)N);
+        float *want = malloc(sizeof(float) * (size_t)(M * N)), *got = malloc(sizeof(float) * (size_t)(M * N));
+        for (int64_t i = 0; i < M * K; i++) A[i] = frand() * 3.0f;
+        for (int64_t i = 0; i < K * N; i++) W[i] = frand();
+        for (int64_t i = 0; i < N; i++) B[i] = frand();
+        const float *bias = (ki + ni) % 2 ? B : NULL;
+        oracle(A, W, bias, act, M, K, N, want);
+        octet_arm_qs8_weights *pw = NULL;
+        ck_assert_int_eq(octet_arm_qs8_pack(W, K, N, isa, &pw), OCTET_OK);
+        void *scratch = malloc(octet_arm_qs8_scratch_bytes(pw, M));
+        memset(got, 0xAB, sizeof(float) * (size_t)(M * N));
+        ck_assert_int_eq(octet_arm_qs8_gemm(pw, M, A, got, bias, act == 1 ? 1 : 0,
+                                            octet_linear_post_select(act, false), scratch, 2),
+                         OCTET_OK);
+        ck_assert_msg(memcmp(want, got, sizeof(float) * (size_t)(M * N)) == 0,
+                      "%s M=%lld K=%lld N=%lld act %d: differs from ref",
+                      octet_arm_qs8_kernel_name(pw), (long long)M, (long long)K, (long long)N,
+                      act);
+        octet_arm_qs8_free(pw);
+        free(scratch);
+        free(A), free(W), free(B), free(want), free(got);
+        cases++;
+      }
+  printf("%s: %d shapes bit-identical to ref\n", octet_isa_name(isa), cases);
+}
+END_TEST
+
+/* The kernel a w8a8 session picks follows the CPU's features. */
+START_TEST(test_kernel_choice) {
+  ob_model *ob = ob_new(17);
+  int64_t xd[2] = {-1, 16}, wd[2] = {16, 8};
+  float w[128];
+  for (int i = 0; i < 128; i++) w[i] = frand();
+  ob_input(ob, "x", 1, 2, xd);
+  ob_init_raw(ob, "W", 1, 2, wd, w, sizeof w);
+  ob_node_add(ob, "MatMul", "mm", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+  ob_output(ob, "y", 1);
+  size_t len;
+  uint8_t *buf = ob_pack(ob, &len);
+  ob_free(ob);
+  octet_model *m = NULL;
+  ck_assert_int_eq(octet_model_load_memory(buf, len, NULL, &m), OCTET_OK);
+  free(buf);
+  octet_session_options o;
+  octet_session_options_init(&o);
+  o.precision = OCTET_PRECISION_W8A8;
+  octet_session *s = NULL;
+  ck_assert_msg(octet_session_create(m, &o, &s) == OCTET_OK, "%s", octet_last_error());
+  octet_node_info ni;
+  ck_assert_int_eq(octet_session_node_info(s, 0, &ni), OCTET_OK);
+  const octet_cpu_features *f = octet_cpu();
+  const char *want = f->i8mm && f->asimddp ? "i8mm" : f->asimddp ? "dotprod" : "neon";
+  printf("cpu: asimddp %d i8mm %d fphp %d -> %s (%s)\n", f->asimddp, f->i8mm, f->fphp,
+         ni.kernel, ni.backend);
+  ck_assert_str_eq(ni.backend, "arm");
+  ck_assert_msg(strstr(ni.kernel, want), "kernel %s, expected %s", ni.kernel, want);
+  const char *expect = getenv("OCTET_TEST_EXPECT_KERNEL");
+  if (expect && *expect) ck_assert_msg(strstr(ni.kernel, expect), "kernel %s, CI expects %s",
+                                       ni.kernel, expect);
+  octet_session_destroy(s);
+  octet_model_destroy(m);
+}
+END_TEST
+
+int main(void) {
+  Suite *su = suite_create("arm-qs8");
+  TCase *tc = tcase_create("qs8");
+  tcase_set_timeout(tc, 600);
+  tcase_add_loop_test(tc, test_kernel_sweep, 0, 3);
+  tcase_add_test(tc, test_kernel_choice);
+  suite_add_tcase(su, tc);
+  SRunner *sr = srunner_create(su);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed != 0;
+}
