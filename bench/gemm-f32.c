@@ -16,27 +16,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench-util.h"
+
 #include "core/cpu.h"
 #include "x86/f32-gemm.h"
 
 #define RUNS 7
 #define MIN_SAMPLE_S 0.005
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 /* ---- peak: 12 independent FMA chains (latency 4 × 2 ports), registers -- */
 
@@ -99,17 +85,17 @@ static double measure_peak(int threads, bool zmm) {
   double v[RUNS];
   volatile float sink = 0;
   for (int r = 0; r < RUNS; r++) {
-    double t = now();
+    double t = bench_now();
 #pragma omp parallel num_threads(threads)
     {
       float s = zmm ? peak_zmm(iters, 0.999999f) : peak_ymm(iters, 0.999999f);
       if (s == 12345.0f) sink = s;
     }
-    t = now() - t;
+    t = bench_now() - t;
     v[r] = threads * iters * flops_per_iter / t * 1e-9;
   }
   (void)sink;
-  return median(v, RUNS);
+  return bench_median(v, RUNS);
 }
 
 /* ---- timing -------------------------------------------------------------- */
@@ -143,18 +129,18 @@ static void run_once(const bench_case *c) {
 static double time_case(const bench_case *c) {
   const double flops = 2.0 * (double)c->M * (double)c->K * (double)c->N;
   run_once(c); /* warm-up */
-  double t = now();
+  double t = bench_now();
   run_once(c);
-  t = now() - t;
+  t = bench_now() - t;
   int reps = t > 0 ? (int)(MIN_SAMPLE_S / t) + 1 : 1;
   double v[RUNS];
   for (int r = 0; r < RUNS; r++) {
-    t = now();
+    t = bench_now();
     for (int i = 0; i < reps; i++) run_once(c);
-    t = now() - t;
+    t = bench_now() - t;
     v[r] = flops * reps / t * 1e-9;
   }
-  return median(v, RUNS);
+  return bench_median(v, RUNS);
 }
 
 /* Lets the other library's idle threads stop spinning before the next
@@ -249,7 +235,7 @@ int main(int argc, char **argv) {
     printf(
         "median %%peak over the %d shapes: f32 %.1f%%, f16w %.1f%%, "
         "OpenBLAS %.1f%%\n",
-        n, median(pf32, n), median(pf16, n), median(pobl, n));
+        n, bench_median(pf32, n), bench_median(pf16, n), bench_median(pobl, n));
   }
   free(A);
   free(C);

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench-util.h"
+
 #include "octet-config.h"
 #include "x86/qs8-gemm.h"
 
@@ -28,17 +30,6 @@
 
 #define RUNS 7
 #define MIN_SAMPLE_S 0.01
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
 
 /* ---- peak: independent VPDPBUSD zmm chains, registers only ----------------- */
 
@@ -76,10 +67,10 @@ static double measure_peak(int threads) {
   double best = 0;
   volatile int sink = 0;
   for (int r = 0; r < 5; r++) {
-    double t0 = now();
+    double t0 = bench_now();
 #pragma omp parallel num_threads(threads)
     sink += peak_loop(iters, omp_get_thread_num() + sink);
-    double g = (double)threads * (double)iters * 16 * 128 / (now() - t0) / 1e9;
+    double g = (double)threads * (double)iters * 16 * 128 / (bench_now() - t0) / 1e9;
     if (g > best) best = g;
   }
   return best;
@@ -102,17 +93,17 @@ typedef struct timing {
 typedef void (*run_fn)(void *ctx);
 static timing time_runs(run_fn fn, void *ctx) {
   fn(ctx); /* warm up */
-  double t0 = now();
+  double t0 = bench_now();
   fn(ctx);
-  double one = now() - t0;
+  double one = bench_now() - t0;
   int reps = one > 0 && one < MIN_SAMPLE_S ? (int)(MIN_SAMPLE_S / one) + 1 : 1;
   double s[RUNS];
   for (int r = 0; r < RUNS; r++) {
-    t0 = now();
+    t0 = bench_now();
     for (int i = 0; i < reps; i++) fn(ctx);
-    s[r] = (now() - t0) / reps;
+    s[r] = (bench_now() - t0) / reps;
   }
-  qsort(s, RUNS, sizeof s[0], cmp_double);
+  qsort(s, RUNS, sizeof s[0], bench_cmp_double);
   return (timing){s[RUNS / 2], s[0]};
 }
 
@@ -254,7 +245,7 @@ static void dnnl_teardown(dnnl_run *r) {
 #endif
 
 static double median_of(double *x, int n) {
-  qsort(x, (size_t)n, sizeof x[0], cmp_double);
+  qsort(x, (size_t)n, sizeof x[0], bench_cmp_double);
   return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
 }
 
@@ -284,7 +275,7 @@ int main(int argc, char **argv) {
   (void)amx;
   printf("oneDNN: not built in\n");
 #endif
-  double total_t0 = now();
+  double total_t0 = bench_now();
   for (int ti = 0; ti < nthreads; ti++) {
     int th = threads_list[ti];
     double peak = have_vnni ? measure_peak(th) : 0;
@@ -356,6 +347,6 @@ int main(int argc, char **argv) {
              median_of(ratio, np), median_of(ratio_q, np));
     printf("\n");
   }
-  printf("\n(total %.1f s)\n", now() - total_t0);
+  printf("\n(total %.1f s)\n", bench_now() - total_t0);
   return 0;
 }

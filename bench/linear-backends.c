@@ -13,21 +13,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench-util.h"
+
 #include "backend.h"
 #include "op-harness.h"
 
 #define RUNS 15
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
 
 /* Median microseconds of one call; negative when the backend cannot
  * prepare the node. */
@@ -40,18 +31,18 @@ static double time_backend(const octet_backend *be, op_case *c, int threads) {
   double t[RUNS];
   int reps = 1;
   for (;;) { /* calls per sample: at least 2 ms */
-    double t0 = now();
+    double t0 = bench_now();
     for (int r = 0; r < reps; r++) k.run(&c->node, c->in, c->n_in, c->out, 1, &kc);
-    if (now() - t0 > 2e-3 || reps > (1 << 20)) break;
+    if (bench_now() - t0 > 2e-3 || reps > (1 << 20)) break;
     reps *= 2;
   }
   for (int i = 0; i < RUNS; i++) {
-    double t0 = now();
+    double t0 = bench_now();
     for (int r = 0; r < reps; r++) k.run(&c->node, c->in, c->n_in, c->out, 1, &kc);
-    t[i] = (now() - t0) / reps * 1e6;
+    t[i] = (bench_now() - t0) / reps * 1e6;
   }
   if (k.free_state) k.free_state(k.state);
-  qsort(t, RUNS, sizeof t[0], cmp_double);
+  qsort(t, RUNS, sizeof t[0], bench_cmp_double);
   return t[RUNS / 2];
 }
 

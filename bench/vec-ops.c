@@ -10,21 +10,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench-util.h"
+
 #include "core/cpu.h"
 #include "core/ir.h"
 #include "core/vmath.h"
 #include "x86/vec-ukernels.h"
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_d(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
 
 /* One benchmarked operation over a buffer of n elements in rows of len. */
 typedef struct job {
@@ -73,19 +64,19 @@ static void run_job(const job *j, size_t n, size_t len, int threads) {
 static double measure(const job *j, size_t n, size_t len, int threads) {
   double bytes = (double)n * (double)(j->in_es + j->out_es);
   run_job(j, n, len, threads);
-  double t0 = now();
+  double t0 = bench_now();
   int reps = 0;
   do {
     run_job(j, n, len, threads);
     reps++;
-  } while (now() - t0 < 0.02);
+  } while (bench_now() - t0 < 0.02);
   double r[7];
   for (int k = 0; k < 7; k++) {
-    double s = now();
+    double s = bench_now();
     for (int i = 0; i < reps; i++) run_job(j, n, len, threads);
-    r[k] = bytes * reps / (now() - s) * 1e-9;
+    r[k] = bytes * reps / (bench_now() - s) * 1e-9;
   }
-  qsort(r, 7, sizeof r[0], cmp_d);
+  qsort(r, 7, sizeof r[0], bench_cmp_double);
   return r[3];
 }
 

@@ -21,9 +21,10 @@ ARM64_PACKAGES=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   libc6:arm64 libgomp1:arm64 libprotobuf-c-dev:arm64 check:arm64
   libopenblas-dev:arm64 pkgconf:arm64)
 
-deps() {
+# apt-get installs those of the given packages that are missing.
+apt_install() {
   local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -31,6 +32,10 @@ deps() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
+}
+
+deps() {
+  apt_install "${APT_PACKAGES[@]}"
   if ! python3 -c 'import numpy, onnx, onnxruntime' 2>/dev/null; then
     echo "octet: pip install ${PIP_PACKAGES[*]}" >&2
     python3 -m pip install -q "${PIP_PACKAGES[@]}" 2>/dev/null ||
@@ -43,15 +48,7 @@ deps_arm64() {
     dpkg --add-architecture arm64
     apt-get update -qq
   fi
-  local missing=()
-  for p in "${ARM64_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "octet: installing ${missing[*]}" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
+  apt_install "${ARM64_PACKAGES[@]}"
 }
 
 # arm64: cross-built (oneDNN left out: Debian's arm64 headers conflict with

@@ -12,7 +12,7 @@
 #include "x86/f32-matmul.h"
 #include "x86/qs8-gemm.h"
 #include "x86/vec-ops.h"
-#include "x86/vec-ukernels.h"
+#include "common/linear-epilogue.h"
 
 static bool x86_level(octet_isa isa) {
   return isa == OCTET_ISA_AVX2 || isa == OCTET_ISA_AVXVNNI ||
@@ -59,18 +59,6 @@ typedef struct linear_state {
   int act;                    /* OCTET_GEMM_ACT_* for the kernel */
   octet_gemm_post_fn post;    /* GELU on each stored row, or NULL */
 } linear_state;
-
-/* The GELU row kernel (the Gelu op's own) for act 2 (erf) / 3 (tanh). */
-static octet_gemm_post_fn gelu_post(int act, bool f16, octet_isa isa) {
-  const bool w = isa == OCTET_ISA_AVX512 || isa == OCTET_ISA_AVX512VNNI;
-  if (act == 2)
-    return f16 ? (w ? octet_f16_vgelu_ukernel__avx512 : octet_f16_vgelu_ukernel__avx2)
-               : (w ? octet_f32_vgelu_ukernel__avx512 : octet_f32_vgelu_ukernel__avx2);
-  if (act == 3)
-    return f16 ? (w ? octet_f16_vgelutanh_ukernel__avx512 : octet_f16_vgelutanh_ukernel__avx2)
-               : (w ? octet_f32_vgelutanh_ukernel__avx512 : octet_f32_vgelutanh_ukernel__avx2);
-  return NULL;
-}
 
 static void linear_free(void *p) {
   linear_state *s = p;
@@ -129,7 +117,7 @@ static octet_status linear_prepare(const octet_node *n, const octet_tview *in, i
   s->M = tv_numel(&out[0]) / (s->N ? s->N : 1);
   const int act = (int)attr_int(n, "act", 0);
   s->act = act == 1 ? OCTET_GEMM_ACT_RELU : OCTET_GEMM_ACT_NONE;
-  s->post = gelu_post(act, out[0].dtype == OCTET_DTYPE_FLOAT16, isa);
+  s->post = octet_linear_post_select(act, out[0].dtype == OCTET_DTYPE_FLOAT16);
   octet_status st = OCTET_OK;
   float *w32 = to_fp32_copy(w);
   if (n_in > 2 && tv_present(&in[2]) && !(s->bias = to_fp32_copy(&in[2])))

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "passes/passes.h"
+#include "ref/linear.h"
 
 static octet_status const_to_fp16(octet_graph *g, int v) {
   octet_value *val = &g->values[v];
@@ -106,8 +107,9 @@ static octet_status lower_fp16(octet_graph *g) {
 
 /* Y = Gather(T, idx) with T a float32 constant [V, D] becomes
  *   Mul(Cast<float>(Gather(Tq, idx)), Gather(S, idx))
- * with Tq int8 [V, D] and S float32 [V, 1]: per row v, S[v] = max|T[v]| / 127
- * (1 for a zero row) and Tq[v, d] = clamp(nearbyintf(T[v, d] / S[v]), +-127).
+ * with Tq int8 [V, D] and S float32 [V, 1], quantized per row v by ref's
+ * activation rule (S[v] = max|T[v]| / 127, 1 for a zero row; Tq[v, d] =
+ * clamp(nearbyintf(T[v, d] * (127 / max|T[v]|)), +-127)).
  * Standard ops only, so every backend (and ref) runs it as it is. */
 static octet_status quantize_table(octet_graph *g, int ni) {
   octet_node *n = &g->nodes[ni];
@@ -121,20 +123,8 @@ static octet_status quantize_table(octet_graph *g, int ni) {
     return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory quantizing '%s'", t->name);
   }
   const float *x = t->data;
-  for (int64_t v = 0; v < V; v++) {
-    float amax = 0.0f;
-    for (int64_t d = 0; d < D; d++) {
-      float a = fabsf(x[v * D + d]);
-      if (a > amax) amax = a;
-    }
-    float s = amax / 127.0f;
-    bool zero = !(s > 0.0f) || !(s < INFINITY);
-    sc[v] = zero ? 1.0f : s;
-    for (int64_t d = 0; d < D; d++) {
-      float r = zero ? 0.0f : nearbyintf(x[v * D + d] / s);
-      q[v * D + d] = (int8_t)(r >= 127.0f ? 127 : r <= -127.0f ? -127 : r == r ? (int)r : 0);
-    }
-  }
+  for (int64_t v = 0; v < V; v++) /* ref's per-row rule, as for activations */
+    octet_qs8_quantize_row_ref(x + v * D, D, q + v * D, &sc[v]);
   const char *base = n->name && *n->name ? n->name : t->name;
   int vq = pass_new_value(g, base, "table_q8");
   int vs = pass_new_value(g, base, "table_scale");
