@@ -88,7 +88,7 @@ octet_status octet_arm_qs8_gemm(const octet_arm_qs8_weights *w, int64_t M, const
 #pragma omp for schedule(static)
     for (int64_t m = 0; m < M; m++) {
       int8_t *row = qa + m * kp;
-      octet_qs8_quantize_row_ref(A + m * K, K, row, &sa[m]);
+      octet_arm_qs8_quantize_row__neon(A + m * K, K, row, &sa[m]);
       memset(row + K, 0, (size_t)(kp - K));
     }
 #pragma omp for schedule(static)

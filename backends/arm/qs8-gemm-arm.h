@@ -35,6 +35,10 @@ void octet_arm_qs8_ukernel_2x8c8__dotprod(size_t kg, const int8_t *a0, const int
 void octet_arm_qs8_ukernel_2x8c8__i8mm(size_t kg, const int8_t *a0, const int8_t *a1,
                                        const int8_t *panel, int32_t acc[2][8]);
 
+/* One row of activations quantized by ref's rule (bit-identical to
+ * octet_qs8_quantize_row_ref), with NEON. */
+void octet_arm_qs8_quantize_row__neon(const float *x, int64_t K, int8_t *q, float *scale);
+
 typedef struct octet_arm_qs8_weights octet_arm_qs8_weights;
 
 /* Quantizes W (fp32 [K, N], row-major) per column and packs it for the

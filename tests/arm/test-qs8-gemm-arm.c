@@ -7,6 +7,7 @@
  * the CPU's features (and against OCTET_TEST_EXPECT_KERNEL when set: CI
  * runs this under qemu's cortex-a53, neoverse-n1 and max CPU models). */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,34 @@ START_TEST(test_kernel_sweep) {
 }
 END_TEST
 
+/* The NEON activation quantizer equals ref's byte for byte, scale included,
+ * on ordinary rows and on zeros, NaN, infinities, subnormals and ties. */
+START_TEST(test_quantize_rows) {
+  static const int64_t lens[] = {1, 3, 4, 5, 8, 9, 33, 383};
+  int rows = 0;
+  for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++)
+    for (int kind = 0; kind < 7; kind++) {
+      const int64_t K = lens[li];
+      float x[383];
+      for (int64_t k = 0; k < K; k++) x[k] = frand() * 10.0f;
+      if (kind == 1) for (int64_t k = 0; k < K; k++) x[k] = 0.0f;
+      if (kind == 2) x[K / 2] = NAN;
+      if (kind == 3) x[K - 1] = INFINITY;
+      if (kind == 4) for (int64_t k = 0; k < K; k++) x[k] *= 1e-41f; /* subnormal */
+      if (kind == 5) for (int64_t k = 0; k < K; k++) x[k] = (float)((k % 9) - 4) * 0.5f;
+      if (kind == 6) x[0] = -INFINITY;
+      int8_t want[383], got[383];
+      float sw, sg;
+      octet_qs8_quantize_row_ref(x, K, want, &sw);
+      octet_arm_qs8_quantize_row__neon(x, K, got, &sg);
+      ck_assert_msg(memcmp(want, got, (size_t)K) == 0 && memcmp(&sw, &sg, sizeof sw) == 0,
+                    "K=%lld kind %d: differs from ref", (long long)K, kind);
+      rows++;
+    }
+  printf("quantizer: %d rows bit-identical to ref\n", rows);
+}
+END_TEST
+
 /* The kernel a w8a8 session picks follows the CPU's features. */
 START_TEST(test_kernel_choice) {
   ob_model *ob = ob_new(17);
@@ -137,6 +166,7 @@ int main(void) {
   TCase *tc = tcase_create("qs8");
   tcase_set_timeout(tc, 600);
   tcase_add_loop_test(tc, test_kernel_sweep, 0, 3);
+  tcase_add_test(tc, test_quantize_rows);
   tcase_add_test(tc, test_kernel_choice);
   suite_add_tcase(su, tc);
   SRunner *sr = srunner_create(su);
