@@ -14,378 +14,10 @@
 
 #include "bench-profile.h"
 #include "bench-report.h"
+#include "cli-bench.h"
 #include "cli-common.h"
 #include "core/cpu.h"
 #include "octet-config.h"
-#include "peaks.h"
-
-#if defined(OCTET_BENCH_OPENBLAS)
-#include <cblas.h>
-#endif
-#if defined(OCTET_BENCH_ONEDNN)
-#include <oneapi/dnnl/dnnl.h>
-#endif
-#ifndef OCTET_BENCH_BUILD
-#define OCTET_BENCH_BUILD "unknown flags"
-#endif
-
-static const char bench_usage[] =
-    "usage: octet bench [MODEL] [options]\n"
-    "\n"
-    "Measures the latency of MODEL for each batch size, precision, backend and\n"
-    "thread count, checks each precision's outputs against fp32 on the same\n"
-    "input, and prints a table (stdout) after a machine block with the CPU,\n"
-    "its ISA, the build and the machine's measured peaks.\n"
-    "\n"
-    "MODEL is an ONNX file, or a built-in model (no file needed, weights from\n"
-    "a fixed seed):\n"
-    "  encoder   BERT-style encoder shaped like all-MiniLM-L6-v2 (6 layers,\n"
-    "            hidden 384, 12 heads, FFN 1536, GELU), sequence length 32\n"
-    "            (the default model)\n"
-    "  mlp       MLP 1024 -> 4096 -> 3072 -> 3072 -> 1024 with GELU\n"
-    "\n"
-    "workload (LIST = comma-separated values):\n"
-    "      --model NAME         built-in model: encoder (default) or mlp\n"
-    "  -b, --batch LIST         batch sizes (default 128,256,512,1024)\n"
-    "      --seq N              sequence length of the encoder; for a file, the\n"
-    "                           value of symbolic dims other than the batch\n"
-    "                           (default 32)\n"
-    "      --batch-dim NAME     the symbolic dim that is the batch (default: the\n"
-    "                           first dim of the first input)\n"
-    "      --dim NAME=VALUE     value of another symbolic dim (repeatable)\n"
-    "      --seed N             seed of the inputs and built-in weights\n"
-    "                           (default 42)\n"
-    "      --int-range LO,HI    random integer inputs in [LO, HI) (default\n"
-    "                           0,30522); inputs named *mask* are all ones,\n"
-    "                           *token_type* all zeros\n"
-    "\n"
-    "sessions:\n"
-    "  -p, --precision LIST     fp16, w8a8, fp32 (default fp16,w8a8). fp32 also\n"
-    "                           runs once per batch, untimed, as the accuracy\n"
-    "                           reference when it is not in the list\n"
-    "      --backend LIST       backends to compare, each a session of its own:\n"
-    "                           x86, onednn, openblas, ref. A name goes first\n"
-    "                           and the library's default order takes what it\n"
-    "                           declines; names joined with '+' are the exact\n"
-    "                           preference list (x86+ref). Default: the\n"
-    "                           library's default order\n"
-    "  -t, --threads LIST       thread counts (default: all cores)\n"
-    "\n"
-    "timing:\n"
-    "      --warmup N           untimed runs first (default 1)\n"
-    "      --reps N             at least N timed runs (default 5)\n"
-    "      --min-time S         and at least S seconds of timed runs (default 1;\n"
-    "                           0 when only --reps is given)\n"
-    "\n"
-    "output:\n"
-    "      --json FILE          write the report as JSON (layout in\n"
-    "                           tools/bench-report.h)\n"
-    "      --csv FILE           one line per result\n"
-    "      --svg FILE           grouped bar chart of the latencies, plus the\n"
-    "                           w8a8/fp16 speedup when both ran\n"
-    "      --md                 print the table as markdown\n"
-    "      --profile            after timing each configuration, run it --reps\n"
-    "                           more times (at most 64) with a per-node hook\n"
-    "                           and print where the time goes: per op type,\n"
-    "                           backend and kernel, the median ms per run, its\n"
-    "                           share, and GOP/s and %% of peak of the matrix\n"
-    "                           products (stdout, before the table)\n"
-    "      --no-peaks           skip the machine-peak microbenchmarks (about\n"
-    "                           1 s; % of peak is then not reported)\n"
-    "  -q, --quiet              print the table only: no machine block, no\n"
-    "                           progress (progress goes to stderr when it is a\n"
-    "                           terminal)\n"
-    "  -h, --help               show this help\n"
-    "\n"
-    "Columns: latency median/min/max/p90 in ms; items/s (batch / median);\n"
-    "speedup vs the fp16 (and fp32) row of the same batch, backend and threads;\n"
-    "cosine similarity and max relative error (max |y - y32| / max |y32|) of\n"
-    "the outputs against fp32; effective GOP/s of the MatMul/Gemm work and its\n"
-    "% of the machine's int8 peak (w8a8) or fp32 FMA peak (fp16, fp32); weight\n"
-    "and activation-arena bytes; the kernel that ran most linear nodes.\n"
-    "\n"
-    "Exit status: 0 when at least one configuration ran, 1 when none did or a\n"
-    "file could not be written, 2 on a usage error.\n";
-
-#define MAX_RUNS 1000000
-#define MAX_BATCH ((int64_t)1 << 24)
-
-typedef struct bench_opts {
-  const char *model_arg;     /* file, or NULL for a built-in */
-  char builtin[16];
-  int64_t seq;
-  bool seq_given;
-  int64_t batches[BENCH_MAX_LIST];
-  int n_batches;
-  octet_precision precs[BENCH_MAX_LIST];
-  int n_precs;
-  char backends[BENCH_MAX_LIST][64]; /* "" = the library's default */
-  int n_backends;
-  int threads[BENCH_MAX_LIST];
-  int n_threads;
-  int warmup, reps;
-  double min_time;
-  bool reps_given, min_time_given;
-  const char *json, *csv, *svg;
-  bool md, quiet, no_peaks, profile;
-  const char *batch_dim;
-  cli_session_opts so;       /* for --dim */
-  uint64_t seed;
-  int64_t int_lo, int_hi;
-} bench_opts;
-
-typedef struct bench_config {
-  octet_precision prec;
-  const char *backend;       /* library list, NULL = default */
-  char spec[64];             /* as given ("x86+ref"), or "default" */
-  char label[64];            /* backend column: the spec, or for the default
-                                the backend that ran most linear nodes */
-  int threads;
-  octet_session *sess;
-  char error[512];
-} bench_config;
-
-typedef struct bench_state {
-  bench_opts o;
-  bench_report rep;
-  octet_model *model;
-  cli_model_io io;
-  bench_config *cfg;
-  int n_cfg;
-  int ref_cfg;               /* config whose output is the reference, -1 */
-  octet_session *ref_sess;   /* dedicated fp32 reference session, or NULL */
-  char ref_error[512];
-  bool progress;
-  FILE *fjson, *fcsv, *fsvg;
-  int step, n_steps;
-  double t_start;
-} bench_state;
-
-/* ---- option parsing -------------------------------------------------------- */
-
-/* Splits a comma list into items (empty items are errors). */
-static int split_list(const char *v, char items[][64], int max, const char *opt) {
-  int n = 0;
-  const char *p = v;
-  if (!*v) return cli_usage_error(bench_usage, "%s needs a list", opt), -1;
-  for (;;) {
-    const char *e = strchr(p, ',');
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    if (len == 0 || len >= 64)
-      return cli_usage_error(bench_usage, "bad %s '%s'", opt, v), -1;
-    if (n == max)
-      return cli_usage_error(bench_usage, "%s: at most %d values", opt, max), -1;
-    memcpy(items[n], p, len);
-    items[n][len] = '\0';
-    n++;
-    if (!e) break;
-    p = e + 1;
-  }
-  return n;
-}
-
-static int parse_args(bench_opts *o, int argc, char **argv) {
-  char items[BENCH_MAX_LIST][64];
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v;
-    int r, n;
-    if (a[0] != '-' || !a[1]) {
-      if (o->model_arg || o->builtin[0])
-        return cli_usage_error(bench_usage, "unexpected argument '%s' (bench takes one MODEL)", a);
-      o->model_arg = a;
-      continue;
-    }
-    if (cli_is_help(a)) {
-      fputs(bench_usage, stdout);
-      return -1;
-    }
-    if (cli_opt_flag(a, "--md", NULL)) {
-      o->md = true;
-      continue;
-    }
-    if (cli_opt_flag(a, "--quiet", "-q")) {
-      o->quiet = true;
-      continue;
-    }
-    if (cli_opt_flag(a, "--profile", NULL)) {
-      o->profile = true;
-      continue;
-    }
-    if (cli_opt_flag(a, "--no-peaks", NULL)) {
-      o->no_peaks = true;
-      continue;
-    }
-    if ((r = cli_opt_value(argc, argv, &i, "--model", NULL, bench_usage, &v))) {
-      if (r < 0) return CLI_EXIT_USAGE;
-      if (strcmp(v, "encoder") != 0 && strcmp(v, "mlp") != 0)
-        return cli_usage_error(bench_usage, "bad --model '%s' (built-ins: encoder, mlp)", v);
-      if (o->model_arg || o->builtin[0])
-        return cli_usage_error(bench_usage, "give either MODEL or --model, once");
-      snprintf(o->builtin, sizeof o->builtin, "%s", v);
-      continue;
-    }
-    if ((r = cli_opt_value(argc, argv, &i, "--batch", "-b", bench_usage, &v))) {
-      if (r < 0 || (n = split_list(v, items, BENCH_MAX_LIST, "--batch")) < 0)
-        return CLI_EXIT_USAGE;
-      o->n_batches = 0;
-      for (int k = 0; k < n; k++) {
-        int64_t b;
-        if (!cli_parse_i64(items[k], 1, MAX_BATCH, &b))
-          return cli_usage_error(bench_usage, "bad batch size '%s' (1..%" PRId64 ")",
-                                 items[k], MAX_BATCH);
-        for (int j = 0; j < o->n_batches; j++)
-          if (o->batches[j] == b)
-            return cli_usage_error(bench_usage, "batch size %" PRId64 " given twice", b);
-        o->batches[o->n_batches++] = b;
-      }
-      continue;
-    }
-    if ((r = cli_opt_value(argc, argv, &i, "--precision", "-p", bench_usage, &v))) {
-      if (r < 0 || (n = split_list(v, items, BENCH_MAX_LIST, "--precision")) < 0)
-        return CLI_EXIT_USAGE;
-      o->n_precs = 0;
-      for (int k = 0; k < n; k++) {
-        octet_precision p;
-        if (octet_precision_parse(items[k], &p) != OCTET_OK)
-          return cli_usage_error(bench_usage,
-                                 "bad precision '%s' (fp16, w8a8 or fp32)", items[k]);
-        for (int j = 0; j < o->n_precs; j++)
-          if (o->precs[j] == p)
-            return cli_usage_error(bench_usage, "precision '%s' given twice", items[k]);
-        o->precs[o->n_precs++] = p;
-      }
-      continue;
-    }
-    if ((r = cli_opt_value(argc, argv, &i, "--backend", NULL, bench_usage, &v))) {
-      if (r < 0 || (n = split_list(v, items, BENCH_MAX_LIST, "--backend")) < 0)
-        return CLI_EXIT_USAGE;
-      o->n_backends = n;
-      for (int k = 0; k < n; k++) memcpy(o->backends[k], items[k], 64);
-      continue;
-    }
-    if ((r = cli_opt_value(argc, argv, &i, "--threads", "-t", bench_usage, &v))) {
-      if (r < 0 || (n = split_list(v, items, BENCH_MAX_LIST, "--threads")) < 0)
-        return CLI_EXIT_USAGE;
-      o->n_threads = 0;
-      for (int k = 0; k < n; k++) {
-        int64_t t;
-        if (!cli_parse_i64(items[k], 0, 4096, &t))
-          return cli_usage_error(bench_usage, "bad thread count '%s' (0..4096, 0 = all cores)",
-                                 items[k]);
-        o->threads[o->n_threads++] = t == 0 ? omp_get_num_procs() : (int)t;
-      }
-      continue;
-    }
-    if ((r = cli_opt_value(argc, argv, &i, "--seq", NULL, bench_usage, &v))) {
-      if (r < 0) return CLI_EXIT_USAGE;
-      if (!cli_parse_i64(v, 1, 1 << 20, &o->seq))
-        return cli_usage_error(bench_usage, "bad --seq '%s' (a positive integer)", v);
-      o->seq_given = true;
-      continue;
-    }
-    if ((r = cli_opt_value(argc, argv, &i, "--warmup", NULL, bench_usage, &v))) {
-      int64_t x;
-      if (r < 0) return CLI_EXIT_USAGE;
-      if (!cli_parse_i64(v, 0, 100000, &x))
-        return cli_usage_error(bench_usage, "bad --warmup '%s' (0..100000)", v);
-      o->warmup = (int)x;
-      continue;
-    }
-    if ((r = cli_opt_value(argc, argv, &i, "--reps", NULL, bench_usage, &v))) {
-      int64_t x;
-      if (r < 0) return CLI_EXIT_USAGE;
-      if (!cli_parse_i64(v, 1, MAX_RUNS, &x))
-        return cli_usage_error(bench_usage, "bad --reps '%s' (1..%d)", v, MAX_RUNS);
-      o->reps = (int)x;
-      o->reps_given = true;
-      continue;
-    }
-    if ((r = cli_opt_value(argc, argv, &i, "--min-time", NULL, bench_usage, &v))) {
-      if (r < 0) return CLI_EXIT_USAGE;
-      char *end;
-      double t = strtod(v, &end);
-      if (!*v || *end || !(t >= 0.0 && t <= 86400.0))
-        return cli_usage_error(bench_usage, "bad --min-time '%s' (seconds, 0..86400)", v);
-      o->min_time = t;
-      o->min_time_given = true;
-      continue;
-    }
-    if ((r = cli_opt_value(argc, argv, &i, "--json", NULL, bench_usage, &v)) ||
-        (r = cli_opt_value(argc, argv, &i, "--csv", NULL, bench_usage, &v)) ||
-        (r = cli_opt_value(argc, argv, &i, "--svg", NULL, bench_usage, &v))) {
-      if (r < 0) return CLI_EXIT_USAGE;
-      if (!*v) return cli_usage_error(bench_usage, "empty file name for %s", a);
-      if (strncmp(a, "--json", 6) == 0) o->json = v;
-      else if (strncmp(a, "--csv", 5) == 0) o->csv = v;
-      else o->svg = v;
-      continue;
-    }
-    if ((r = cli_opt_value(argc, argv, &i, "--batch-dim", NULL, bench_usage, &v))) {
-      if (r < 0) return CLI_EXIT_USAGE;
-      if (!*v) return cli_usage_error(bench_usage, "empty --batch-dim");
-      o->batch_dim = v;
-      continue;
-    }
-    if (strncmp(a, "--dim", 5) == 0 && (a[5] == '\0' || a[5] == '=')) {
-      r = cli_parse_session_opt(argc, argv, &i, bench_usage, &o->so);
-      if (r < 0) return CLI_EXIT_USAGE;
-      continue;
-    }
-    if ((r = cli_opt_value(argc, argv, &i, "--seed", NULL, bench_usage, &v))) {
-      int64_t s;
-      if (r < 0) return CLI_EXIT_USAGE;
-      if (!cli_parse_i64(v, 0, INT64_MAX, &s))
-        return cli_usage_error(bench_usage, "bad --seed '%s'", v);
-      o->seed = (uint64_t)s;
-      continue;
-    }
-    if ((r = cli_opt_value(argc, argv, &i, "--int-range", NULL, bench_usage, &v))) {
-      if (r < 0) return CLI_EXIT_USAGE;
-      const char *comma = strchr(v, ',');
-      char lo[32];
-      size_t ll = comma ? (size_t)(comma - v) : 0;
-      if (!comma || ll == 0 || ll >= sizeof lo)
-        return cli_usage_error(bench_usage, "bad --int-range '%s' (expected LO,HI)", v);
-      memcpy(lo, v, ll);
-      lo[ll] = '\0';
-      if (!cli_parse_i64(lo, INT64_MIN, INT64_MAX, &o->int_lo) ||
-          !cli_parse_i64(comma + 1, INT64_MIN, INT64_MAX, &o->int_hi) ||
-          o->int_lo >= o->int_hi)
-        return cli_usage_error(bench_usage, "bad --int-range '%s' (LO < HI; HI is excluded)", v);
-      continue;
-    }
-    return cli_usage_error(bench_usage, "unknown option '%s' for bench", a);
-  }
-  /* A MODEL that names a built-in and is not a file is the built-in. */
-  if (cli_is_builtin(o->model_arg)) {
-    snprintf(o->builtin, sizeof o->builtin, "%s", o->model_arg);
-    o->model_arg = NULL;
-  }
-  if (!o->model_arg && !o->builtin[0]) snprintf(o->builtin, sizeof o->builtin, "encoder");
-  if (!o->min_time_given) o->min_time = o->reps_given ? 0.0 : 1.0;
-  return CLI_EXIT_OK;
-}
-
-static void opts_defaults(bench_opts *o) {
-  memset(o, 0, sizeof *o);
-  cli_session_opts_init(&o->so);
-  static const int64_t batches[] = {128, 256, 512, 1024};
-  o->n_batches = 4;
-  memcpy(o->batches, batches, sizeof batches);
-  o->precs[0] = OCTET_PRECISION_FP16;
-  o->precs[1] = OCTET_PRECISION_W8A8;
-  o->n_precs = 2;
-  o->n_backends = 1;
-  o->backends[0][0] = '\0';
-  o->threads[0] = omp_get_num_procs();
-  o->n_threads = 1;
-  o->warmup = 1;
-  o->reps = 5;
-  o->seq = 32;
-  o->seed = 42;
-  o->int_lo = 0;
-  o->int_hi = 30522;
-}
 
 /* ---- progress --------------------------------------------------------------- */
 
@@ -414,116 +46,6 @@ static void progress_done(bench_state *s) {
   if (!s->progress) return;
   fputs("\r\033[K", stderr);
   fflush(stderr);
-}
-
-/* ---- machine ----------------------------------------------------------------- */
-
-static void add_warning(bench_machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add_warning(bench_machine *m, const char *fmt, ...) {
-  if (m->n_warnings >= BENCH_MAX_WARNINGS) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(m->warnings[m->n_warnings++], sizeof m->warnings[0], fmt, ap);
-  va_end(ap);
-}
-
-static octet_isa best_isa(void) {
-  static const octet_isa order[] = {OCTET_ISA_I8MM, OCTET_ISA_DOTPROD, OCTET_ISA_NEON,
-                                    OCTET_ISA_AVX512VNNI, OCTET_ISA_AVX512,
-                                    OCTET_ISA_AVXVNNI, OCTET_ISA_AVX2};
-  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-    if (octet_isa_supported(order[i])) return order[i];
-  return OCTET_ISA_REF;
-}
-
-static void cpu_name(char *out, size_t cap) {
-  const char *b = octet_cpu()->brand;
-  while (*b == ' ') b++;
-  if (*b && strcmp(b, "unknown") != 0 && strcmp(b, "arm64") != 0) {
-    snprintf(out, cap, "%s", b);
-    return;
-  }
-  FILE *f = fopen("/proc/cpuinfo", "r");
-  char line[512];
-  while (f && fgets(line, sizeof line, f)) {
-    if (strncmp(line, "model name", 10) == 0 || strncmp(line, "Model", 5) == 0 ||
-        strncmp(line, "CPU part", 8) == 0) {
-      const char *c = strchr(line, ':');
-      if (!c) continue;
-      c++;
-      while (*c == ' ' || *c == '\t') c++;
-      snprintf(out, cap, "%s", c);
-      out[strcspn(out, "\n")] = '\0';
-      fclose(f);
-      return;
-    }
-  }
-  if (f) fclose(f);
-  snprintf(out, cap, "%s", *b ? b : "unknown");
-}
-
-static void fill_machine(bench_machine *m, int threads, bool measure) {
-  cpu_name(m->cpu, sizeof m->cpu);
-  snprintf(m->emulated, sizeof m->emulated, "%s", octet_cpu()->emulated);
-  octet_isa act = octet_isa_active(), best = best_isa();
-  snprintf(m->isa, sizeof m->isa, "%s", octet_isa_name(act));
-  snprintf(m->isa_best, sizeof m->isa_best, "%s", octet_isa_name(best));
-  const octet_cpu_features *f = octet_cpu();
-  const struct { bool on; const char *name; } flags[] = {
-      {f->avx2, "avx2"}, {f->fma, "fma"}, {f->f16c, "f16c"}, {f->avx512f, "avx512f"},
-      {f->avx512bw, "avx512bw"}, {f->avx512vl, "avx512vl"}, {f->avx512dq, "avx512dq"},
-      {f->avx512vnni, "avx512_vnni"}, {f->avxvnni, "avx_vnni"},
-      {f->avx512bf16, "avx512_bf16"}, {f->avx512fp16, "avx512_fp16"}, {f->neon, "neon"},
-      {f->asimddp, "asimddp"}, {f->i8mm, "i8mm"}, {f->fphp, "fphp"}, {f->asimdhp, "asimdhp"}};
-  size_t n = 0;
-  for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-    if (flags[i].on && n < sizeof m->isa_flags)
-      n += (size_t)snprintf(m->isa_flags + n, sizeof m->isa_flags - n, "%s%s", n ? " " : "",
-                            flags[i].name);
-  if (!n) snprintf(m->isa_flags, sizeof m->isa_flags, "none");
-  m->cores = omp_get_num_procs();
-  snprintf(m->compiler, sizeof m->compiler, "%s", OCTET_COMPILER);
-  snprintf(m->build, sizeof m->build, "%s", OCTET_BENCH_BUILD);
-  snprintf(m->octet_version, sizeof m->octet_version, "%s", OCTET_VERSION_STRING);
-  snprintf(m->git_commit, sizeof m->git_commit, "%s", OCTET_GIT_COMMIT);
-#if defined(OCTET_BENCH_OPENBLAS)
-  {
-    const char *cfg = openblas_get_config();
-    snprintf(m->openblas, sizeof m->openblas, "%s", cfg ? cfg : "");
-    if (strncmp(m->openblas, "OpenBLAS ", 9) == 0)
-      memmove(m->openblas, m->openblas + 9, strlen(m->openblas + 9) + 1);
-    const char *core = openblas_get_corename();
-    snprintf(m->openblas_core, sizeof m->openblas_core, "%s", core ? core : "");
-  }
-#endif
-#if defined(OCTET_BENCH_ONEDNN)
-  {
-    const dnnl_version_t *v = dnnl_version();
-    if (v) snprintf(m->onednn, sizeof m->onednn, "%d.%d.%d", v->major, v->minor, v->patch);
-  }
-#endif
-  m->threads = threads;
-  m->peak_fp32_gflops = m->peak_int8_gops = m->mem_gbps = NAN;
-  if (measure) {
-    bench_peaks p;
-    bench_measure_peaks(threads, &p);
-    m->peak_fp32_gflops = p.fp32_gflops;
-    m->peak_int8_gops = p.int8_gops;
-    m->mem_gbps = p.mem_gbps;
-    snprintf(m->peak_fp32_how, sizeof m->peak_fp32_how, "%s", p.fp32_how);
-    snprintf(m->peak_int8_how, sizeof m->peak_int8_how, "%s", p.int8_how);
-    snprintf(m->mem_how, sizeof m->mem_how, "%s", p.mem_how);
-  }
-  const char *env = getenv("OCTET_ISA");
-  if (env && *env && strcmp(env, octet_isa_name(act)) != 0)
-    add_warning(m, "OCTET_ISA=%s is not a level this CPU supports (or not a known name); "
-                   "using %s",
-                env, octet_isa_name(act));
-}
-
-static bool int8_pays_off(octet_isa isa) {
-  return isa == OCTET_ISA_AVX512VNNI || isa == OCTET_ISA_AVXVNNI || isa == OCTET_ISA_DOTPROD ||
-         isa == OCTET_ISA_I8MM;
 }
 
 /* ---- sessions, kernels ------------------------------------------------------- */
@@ -607,185 +129,6 @@ static octet_status make_session(const bench_state *s, octet_precision prec, con
   so.threads = threads;
   so.batch = s->o.batches[0];
   return octet_session_create(s->model, &so, out);
-}
-
-/* ---- inputs ------------------------------------------------------------------- */
-
-static bool name_has(const char *name, const char *part) {
-  if (!name) return false;
-  size_t n = strlen(part);
-  for (const char *p = name; *p; p++) {
-    size_t k = 0;
-    while (k < n && p[k] && tolower((unsigned char)p[k]) == part[k]) k++;
-    if (k == n) return true;
-  }
-  return false;
-}
-
-/* Shapes of every input at batch `batch`. Returns false with a message. */
-static bool input_dims(const bench_state *s, int64_t batch, int64_t (*dims)[OCTET_MAX_RANK],
-                       char *err, size_t cap) {
-  const cli_model_io *io = &s->io;
-  const char *bname = s->o.batch_dim;
-  bool found = false;
-  if (!bname) {
-    if (io->n_inputs == 0 || io->inputs[0].rank < 1) {
-      snprintf(err, cap, "the first input has no dims to take the batch; give --batch-dim");
-      return false;
-    }
-    const octet_tensor_info *in0 = &io->inputs[0];
-    if (in0->dims[0] >= 0 && in0->dims[0] != batch) {
-      snprintf(err, cap,
-               "the first dim of input '%s' is fixed at %" PRId64
-               ": it cannot take batch %" PRId64 " (name a symbolic dim with --batch-dim)",
-               in0->name, in0->dims[0], batch);
-      return false;
-    }
-    bname = in0->dims[0] < 0 ? in0->dim_names[0] : NULL;
-  }
-  for (size_t k = 0; k < io->n_inputs; k++) {
-    const octet_tensor_info *in = &io->inputs[k];
-    int rank = in->rank < 0 ? 0 : in->rank;
-    for (int d = 0; d < rank; d++) {
-      int64_t v = in->dims[d];
-      const char *dn = in->dim_names[d];
-      bool is_batch = (bname && dn && strcmp(dn, bname) == 0) ||
-                      (!s->o.batch_dim && d == 0 && (k == 0 || (v < 0 && !dn)));
-      if (is_batch && (v < 0 || k == 0)) {
-        dims[k][d] = batch;
-        found = true;
-        continue;
-      }
-      if (v >= 0) {
-        dims[k][d] = v;
-        continue;
-      }
-      dims[k][d] = s->o.seq;
-      for (int j = 0; j < s->o.so.n_dims; j++)
-        if (dn && strcmp(s->o.so.dims[j].name, dn) == 0) dims[k][d] = s->o.so.dims[j].value;
-    }
-  }
-  if (!found) {
-    snprintf(err, cap, "no input has a dim named '%s' (--batch-dim)", s->o.batch_dim);
-    return false;
-  }
-  return true;
-}
-
-static void free_inputs(octet_tensor *t, size_t n) {
-  for (size_t k = 0; k < n; k++) free(t[k].data);
-}
-
-static int make_inputs(const bench_state *s, int64_t batch, octet_tensor *t, char *err,
-                       size_t cap) {
-  int64_t(*dims)[OCTET_MAX_RANK] = calloc(s->io.n_inputs + 1, sizeof *dims);
-  if (!dims) {
-    snprintf(err, cap, "out of memory");
-    return CLI_EXIT_ERROR;
-  }
-  if (!input_dims(s, batch, dims, err, cap)) {
-    free(dims);
-    return CLI_EXIT_ERROR;
-  }
-  cli_rand_opts ro = {.seed = s->o.seed, .int_lo = s->o.int_lo, .int_hi = s->o.int_hi};
-  int rc = CLI_EXIT_OK;
-  for (size_t k = 0; k < s->io.n_inputs && rc == CLI_EXIT_OK; k++) {
-    const octet_tensor_info *in = &s->io.inputs[k];
-    t[k].name = in->name;
-    t[k].dtype = in->dtype;
-    t[k].rank = in->rank < 0 ? 0 : in->rank;
-    memcpy(t[k].dims, dims[k], sizeof t[k].dims);
-    rc = cli_random_tensor(&t[k], in->name ? in->name : "", &ro);
-    if (rc != CLI_EXIT_OK) {
-      snprintf(err, cap, "cannot make input '%s'", in->name ? in->name : "?");
-      break;
-    }
-    bool is_int = in->dtype == OCTET_DTYPE_INT64 || in->dtype == OCTET_DTYPE_INT32;
-    if (is_int && (name_has(in->name, "mask") || name_has(in->name, "token_type"))) {
-      size_t es = octet_dtype_size(in->dtype), n = t[k].nbytes / es;
-      int64_t val = name_has(in->name, "mask") ? 1 : 0;
-      for (size_t i = 0; i < n; i++) {
-        if (es == 8)
-          ((int64_t *)t[k].data)[i] = val;
-        else
-          ((int32_t *)t[k].data)[i] = (int32_t)val;
-      }
-    }
-  }
-  free(dims);
-  return rc;
-}
-
-/* ---- accuracy ------------------------------------------------------------------ */
-
-typedef struct ref_out {
-  float *data;   /* NULL: not a float output */
-  size_t n;
-} ref_out;
-
-static bool out_float(const octet_tensor *t, size_t i, float *v) {
-  switch (t->dtype) {
-    case OCTET_DTYPE_FLOAT32: *v = ((const float *)t->data)[i]; return true;
-    case OCTET_DTYPE_FLOAT16: *v = cli_fp16_to_f32(((const uint16_t *)t->data)[i]); return true;
-    case OCTET_DTYPE_FLOAT64: *v = (float)((const double *)t->data)[i]; return true;
-    default: return false;
-  }
-}
-
-static bool is_float_dtype(octet_dtype d) {
-  return d == OCTET_DTYPE_FLOAT32 || d == OCTET_DTYPE_FLOAT16 || d == OCTET_DTYPE_FLOAT64;
-}
-
-static void ref_free(ref_out *r, size_t n) {
-  for (size_t k = 0; k < n; k++) {
-    free(r[k].data);
-    r[k].data = NULL;
-    r[k].n = 0;
-  }
-}
-
-static bool ref_keep(ref_out *r, const octet_tensor *out, size_t n_out) {
-  ref_free(r, n_out);
-  for (size_t k = 0; k < n_out; k++) {
-    const octet_tensor *t = &out[k];
-    if (!is_float_dtype(t->dtype)) continue;
-    size_t n = t->nbytes / octet_dtype_size(t->dtype);
-    r[k].data = malloc(sizeof(float) * (n ? n : 1));
-    if (!r[k].data) return false;
-    r[k].n = n;
-    for (size_t i = 0; i < n; i++) out_float(t, i, &r[k].data[i]);
-  }
-  return true;
-}
-
-/* Cosine similarity and max |y - r| / max |r| over all float outputs. */
-static void accuracy(const ref_out *r, const octet_tensor *out, size_t n_out, double *cosine,
-                     double *max_rel) {
-  double dot = 0, na = 0, nb = 0, maxd = 0, maxr = 0;
-  bool any = false;
-  *cosine = *max_rel = NAN;
-  for (size_t k = 0; k < n_out; k++) {
-    const octet_tensor *t = &out[k];
-    if (!r[k].data || !is_float_dtype(t->dtype)) continue;
-    size_t n = t->nbytes / octet_dtype_size(t->dtype);
-    if (n != r[k].n) return; /* shapes differ: no comparison */
-    any = true;
-    for (size_t i = 0; i < n; i++) {
-      float y = 0.0f;
-      out_float(t, i, &y);
-      double a = y, b = r[k].data[i];
-      dot += a * b;
-      na += a * a;
-      nb += b * b;
-      double d = fabs(a - b);
-      if (d > maxd || isnan(d)) maxd = isnan(d) ? INFINITY : d;
-      if (fabs(b) > maxr) maxr = fabs(b);
-    }
-  }
-  if (!any) return;
-  *cosine = (na > 0 && nb > 0) ? dot / (sqrt(na) * sqrt(nb)) : (na == nb ? 1.0 : 0.0);
-  if (!isfinite(*cosine)) *cosine = NAN;
-  *max_rel = maxr > 0 ? maxd / maxr : (maxd == 0 ? 0.0 : INFINITY);
 }
 
 /* ---- timing -------------------------------------------------------------------- */
@@ -1086,13 +429,13 @@ static void precision_warnings(bench_state *s) {
     w8 |= s->o.precs[i] == OCTET_PRECISION_W8A8;
     f16 |= s->o.precs[i] == OCTET_PRECISION_FP16;
   }
-  octet_isa act = octet_isa_active(), best = best_isa();
-  if (w8 && !int8_pays_off(act)) {
+  octet_isa act = octet_isa_active(), best = bench_best_isa();
+  if (w8 && !bench_int8_pays_off(act)) {
     char forced[128] = "";
-    if (int8_pays_off(best))
+    if (bench_int8_pays_off(best))
       snprintf(forced, sizeof forced, " (lowered by OCTET_ISA; the CPU has %s)",
                octet_isa_name(best));
-    add_warning(m,
+    bench_add_warning(m,
                 "int8 cannot pay off at ISA level %s%s: no VNNI / dot-product instruction, "
                 "so the w8a8 kernels fall back to exact 16-bit multiply-adds; expect little "
                 "or no speedup over fp16",
@@ -1110,7 +453,7 @@ static void precision_warnings(bench_state *s) {
     if (!native) {
       const octet_cpu_features *f = octet_cpu();
       bool hw = f->avx512fp16 || f->asimdhp;
-      add_warning(m,
+      bench_add_warning(m,
                   "fp16 runs through fp32 conversion (fp16 storage, fp32 FMA arithmetic), "
                   "not native fp16 arithmetic: it halves weight memory and bandwidth but "
                   "computes at the fp32 rate%s",
@@ -1156,9 +499,9 @@ static int run_all(bench_state *s) {
     bench_row *rows = &s->rep.rows[b * s->n_cfg];
     char err[512];
     memset(in, 0, sizeof *in * ni);
-    if (make_inputs(s, batch, in, err, sizeof err) != CLI_EXIT_OK) {
+    if (bench_make_inputs(s, batch, in, err, sizeof err) != CLI_EXIT_OK) {
       for (int c = 0; c < s->n_cfg; c++) snprintf(rows[c].error, sizeof rows[c].error, "%s", err);
-      free_inputs(in, ni);
+      bench_free_inputs(in, ni);
       continue;
     }
     /* The fp32 reference for this batch. */
@@ -1168,7 +511,7 @@ static int run_all(bench_state *s) {
       progress(s, "%s fp32 reference, batch %" PRId64, s->rep.settings.model, batch);
       octet_status st = octet_session_run(s->ref_sess, in, ni, out, no);
       if (st == OCTET_OK)
-        have_ref = ref_keep(ref, out, no);
+        have_ref = bench_ref_keep(ref, out, no);
       else
         session_error(s->ref_sess, st, ref_err, sizeof ref_err);
     } else if (s->ref_cfg < 0) {
@@ -1184,10 +527,10 @@ static int run_all(bench_state *s) {
       run_config(s, cf, batch, in, out, w, &times, &times_cap);
       if (!w->ok) continue;
       if (c == s->ref_cfg) {
-        have_ref = ref_keep(ref, out, no);
+        have_ref = bench_ref_keep(ref, out, no);
         if (!have_ref) snprintf(ref_err, sizeof ref_err, "out of memory");
       }
-      if (have_ref) accuracy(ref, out, no, &w->cosine_vs_fp32, &w->max_rel_err_vs_fp32);
+      if (have_ref) bench_accuracy(ref, out, no, &w->cosine_vs_fp32, &w->max_rel_err_vs_fp32);
       if (s->o.profile) profile_config(s, cf, batch, in, out);
     }
     if (!have_ref && ref_err[0] && !s->o.quiet) {
@@ -1195,8 +538,8 @@ static int run_all(bench_state *s) {
       fprintf(stderr, "octet: batch %" PRId64 ": no fp32 reference, no accuracy (%s)\n", batch,
               ref_err);
     }
-    ref_free(ref, no);
-    free_inputs(in, ni);
+    bench_ref_free(ref, no);
+    bench_free_inputs(in, ni);
     memset(in, 0, sizeof *in * ni);
   }
   progress_done(s);
@@ -1210,9 +553,9 @@ static int run_all(bench_state *s) {
 int cmd_bench(int argc, char **argv) {
   bench_state *s = calloc(1, sizeof *s);
   if (!s) return cli_error("out of memory");
-  opts_defaults(&s->o);
+  bench_opts_defaults(&s->o);
   bench_report_init(&s->rep);
-  int rc = parse_args(&s->o, argc, argv);
+  int rc = bench_parse_args(&s->o, argc, argv);
   if (rc != CLI_EXIT_OK) {
     cli_session_opts_free(&s->o.so);
     free(s);
@@ -1232,7 +575,7 @@ int cmd_bench(int argc, char **argv) {
     char err[512];
     if (!dims) rc = cli_error("out of memory");
     for (int b = 0; rc == CLI_EXIT_OK && b < s->o.n_batches; b++)
-      if (!input_dims(s, s->o.batches[b], dims, err, sizeof err)) {
+      if (!bench_input_dims(s, s->o.batches[b], dims, err, sizeof err)) {
         progress_done(s);
         rc = cli_error("%s", err);
       }
@@ -1243,7 +586,7 @@ int cmd_bench(int argc, char **argv) {
     for (int t = 0; t < s->o.n_threads; t++)
       if (s->o.threads[t] > tmax) tmax = s->o.threads[t];
     if (!s->o.no_peaks) progress(s, "measuring the machine's peaks (%d threads)", tmax);
-    fill_machine(&s->rep.machine, tmax, !s->o.no_peaks);
+    bench_fill_machine(&s->rep.machine, tmax, !s->o.no_peaks);
     rc = create_sessions(s);
   }
   if (rc == CLI_EXIT_OK) {
