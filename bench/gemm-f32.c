@@ -1,6 +1,7 @@
 /* Benchmark of the fp32 and fp16-weight GEMM (backends/x86/f32-gemm.h):
- * GFLOP/s and % of the fp32 FMA peak that this program measures with a
- * register-only loop (zmm when the CPU has AVX-512, else ymm), for M in
+ * GFLOP/s and % of the fp32 FMA peak that this program measures with the
+ * register-only loops of tools/peaks.h (zmm at the AVX-512 levels, else
+ * ymm; the same figure `octet bench` reports), for M in
  * {128, 256, 512, 1024} x (K, N) in {(1024,1024), (1024,4096), (4096,1024),
  * (384,1536), (1536,384)}, 1 and 2 threads, median of RUNS runs. No
  * epilogue (plain C = A·W, fp32 out), the same work as the OpenBLAS column:
@@ -17,86 +18,13 @@
 #include <time.h>
 
 #include "bench-util.h"
+#include "peaks.h"
 
 #include "core/cpu.h"
 #include "x86/f32-gemm.h"
 
 #define RUNS 7
 #define MIN_SAMPLE_S 0.005
-
-/* ---- peak: 12 independent FMA chains (latency 4 × 2 ports), registers -- */
-
-__attribute__((target("avx512f"), noinline)) static float peak_zmm(long iters,
-                                                                   float seed) {
-  __m512 x = _mm512_set1_ps(seed), y = _mm512_set1_ps(1e-7f);
-  __m512 a0 = _mm512_set1_ps(0), a1 = _mm512_set1_ps(1);
-  __m512 a2 = _mm512_set1_ps(2), a3 = _mm512_set1_ps(3);
-  __m512 a4 = _mm512_set1_ps(4), a5 = _mm512_set1_ps(5);
-  __m512 a6 = _mm512_set1_ps(6), a7 = _mm512_set1_ps(7);
-  __m512 a8 = _mm512_set1_ps(8), a9 = _mm512_set1_ps(9);
-  __m512 a10 = _mm512_set1_ps(10), a11 = _mm512_set1_ps(11);
-  for (long i = 0; i < iters; i++) {
-    a0 = _mm512_fmadd_ps(a0, x, y), a1 = _mm512_fmadd_ps(a1, x, y);
-    a2 = _mm512_fmadd_ps(a2, x, y), a3 = _mm512_fmadd_ps(a3, x, y);
-    a4 = _mm512_fmadd_ps(a4, x, y), a5 = _mm512_fmadd_ps(a5, x, y);
-    a6 = _mm512_fmadd_ps(a6, x, y), a7 = _mm512_fmadd_ps(a7, x, y);
-    a8 = _mm512_fmadd_ps(a8, x, y), a9 = _mm512_fmadd_ps(a9, x, y);
-    a10 = _mm512_fmadd_ps(a10, x, y), a11 = _mm512_fmadd_ps(a11, x, y);
-  }
-  __m512 s = _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3));
-  s = _mm512_add_ps(
-      s, _mm512_add_ps(_mm512_add_ps(a4, a5), _mm512_add_ps(a6, a7)));
-  s = _mm512_add_ps(
-      s, _mm512_add_ps(_mm512_add_ps(a8, a9), _mm512_add_ps(a10, a11)));
-  return _mm512_reduce_add_ps(s);
-}
-
-__attribute__((target("avx2,fma"), noinline)) static float peak_ymm(
-    long iters, float seed) {
-  __m256 x = _mm256_set1_ps(seed), y = _mm256_set1_ps(1e-7f);
-  __m256 a0 = _mm256_set1_ps(0), a1 = _mm256_set1_ps(1);
-  __m256 a2 = _mm256_set1_ps(2), a3 = _mm256_set1_ps(3);
-  __m256 a4 = _mm256_set1_ps(4), a5 = _mm256_set1_ps(5);
-  __m256 a6 = _mm256_set1_ps(6), a7 = _mm256_set1_ps(7);
-  __m256 a8 = _mm256_set1_ps(8), a9 = _mm256_set1_ps(9);
-  __m256 a10 = _mm256_set1_ps(10), a11 = _mm256_set1_ps(11);
-  for (long i = 0; i < iters; i++) {
-    a0 = _mm256_fmadd_ps(a0, x, y), a1 = _mm256_fmadd_ps(a1, x, y);
-    a2 = _mm256_fmadd_ps(a2, x, y), a3 = _mm256_fmadd_ps(a3, x, y);
-    a4 = _mm256_fmadd_ps(a4, x, y), a5 = _mm256_fmadd_ps(a5, x, y);
-    a6 = _mm256_fmadd_ps(a6, x, y), a7 = _mm256_fmadd_ps(a7, x, y);
-    a8 = _mm256_fmadd_ps(a8, x, y), a9 = _mm256_fmadd_ps(a9, x, y);
-    a10 = _mm256_fmadd_ps(a10, x, y), a11 = _mm256_fmadd_ps(a11, x, y);
-  }
-  __m256 s = _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3));
-  s = _mm256_add_ps(
-      s, _mm256_add_ps(_mm256_add_ps(a4, a5), _mm256_add_ps(a6, a7)));
-  s = _mm256_add_ps(
-      s, _mm256_add_ps(_mm256_add_ps(a8, a9), _mm256_add_ps(a10, a11)));
-  float f[8];
-  _mm256_storeu_ps(f, s);
-  return f[0];
-}
-
-/* GFLOP/s of the register-only loop on `threads` threads, median of RUNS. */
-static double measure_peak(int threads, bool zmm) {
-  const long iters = 20 * 1000 * 1000;
-  const double flops_per_iter = 12.0 * 2.0 * (zmm ? 16 : 8);
-  double v[RUNS];
-  volatile float sink = 0;
-  for (int r = 0; r < RUNS; r++) {
-    double t = bench_now();
-#pragma omp parallel num_threads(threads)
-    {
-      float s = zmm ? peak_zmm(iters, 0.999999f) : peak_ymm(iters, 0.999999f);
-      if (s == 12345.0f) sink = s;
-    }
-    t = bench_now() - t;
-    v[r] = threads * iters * flops_per_iter / t * 1e-9;
-  }
-  (void)sink;
-  return bench_median(v, RUNS);
-}
 
 /* ---- timing -------------------------------------------------------------- */
 
@@ -171,7 +99,6 @@ int main(int argc, char **argv) {
       {1024, 1024}, {1024, 4096}, {4096, 1024}, {384, 1536}, {1536, 384}};
   const int nM = 4, nKN = 5;
   const octet_isa isa = octet_isa_active();
-  const bool zmm = isa == OCTET_ISA_AVX512 || isa == OCTET_ISA_AVX512VNNI;
 
   float *A = aligned_alloc(64, (size_t)1024 * 4096 * sizeof(float));
   float *C = aligned_alloc(64, (size_t)1024 * 4096 * sizeof(float));
@@ -186,10 +113,12 @@ int main(int argc, char **argv) {
 
   for (int ti = 0; ti < nthreads; ti++) {
     const int threads = thread_list[ti];
-    const double peak = measure_peak(threads, zmm);
+    bench_peaks pk;
+    bench_measure_peaks(threads, &pk);
+    const double peak = pk.fp32_gflops;
     openblas_set_num_threads(threads);
-    printf("\nthreads %d: peak (register-only %s FMA) %.1f GFLOP/s\n", threads,
-           zmm ? "zmm" : "ymm", peak);
+    printf("\nthreads %d: peak (register-only %s) %.1f GFLOP/s\n", threads,
+           pk.fp32_how, peak);
     printf("%5s %5s %5s | %-17s %7s %6s | %-17s %7s %6s | %8s %6s\n", "M", "K",
            "N", "kernel", "GFLOP/s", "%peak", "kernel", "GFLOP/s", "%peak",
            "OpenBLAS", "%peak");

@@ -1,5 +1,6 @@
 /* Benchmark of the w8a8 GEMM (backends/x86/qs8-gemm.h): GOP/s and % of the
- * VPDPBUSD zmm peak that this program measures with a register-only loop,
+ * int8 peak that this program measures with the register-only loops of
+ * tools/peaks.h (VPDPBUSD zmm at avx512vnni; the figure `octet bench` reports),
  * for M in {128, 256, 512, 1024} x (K, N) in {(1024,1024), (1024,4096),
  * (4096,1024), (384,1536), (1536,384)}, 1 and 2 threads, median of 7 runs.
  * The octet time includes the per-row activation quantization and the fused
@@ -20,6 +21,7 @@
 #include <time.h>
 
 #include "bench-util.h"
+#include "peaks.h"
 
 #include "octet-config.h"
 #include "x86/qs8-gemm.h"
@@ -30,51 +32,6 @@
 
 #define RUNS 7
 #define MIN_SAMPLE_S 0.01
-
-/* ---- peak: independent VPDPBUSD zmm chains, registers only ----------------- */
-
-__attribute__((target("avx512f,avx512vnni"), noinline)) static int peak_loop(
-    long iters, int seed) {
-  __m512i x = _mm512_set1_epi32(seed), y = _mm512_set1_epi32(seed * 3 + 1);
-  __m512i a0 = _mm512_set1_epi32(0), a1 = _mm512_set1_epi32(1);
-  __m512i a2 = _mm512_set1_epi32(2), a3 = _mm512_set1_epi32(3);
-  __m512i a4 = _mm512_set1_epi32(4), a5 = _mm512_set1_epi32(5);
-  __m512i a6 = _mm512_set1_epi32(6), a7 = _mm512_set1_epi32(7);
-  __m512i a8 = _mm512_set1_epi32(8), a9 = _mm512_set1_epi32(9);
-  __m512i a10 = _mm512_set1_epi32(10), a11 = _mm512_set1_epi32(11);
-  __m512i a12 = _mm512_set1_epi32(12), a13 = _mm512_set1_epi32(13);
-  __m512i a14 = _mm512_set1_epi32(14), a15 = _mm512_set1_epi32(15);
-  for (long i = 0; i < iters; i++) { /* 16 chains: latency 5 x 2 per cycle */
-    a0 = _mm512_dpbusd_epi32(a0, x, y), a1 = _mm512_dpbusd_epi32(a1, x, y);
-    a2 = _mm512_dpbusd_epi32(a2, x, y), a3 = _mm512_dpbusd_epi32(a3, x, y);
-    a4 = _mm512_dpbusd_epi32(a4, x, y), a5 = _mm512_dpbusd_epi32(a5, x, y);
-    a6 = _mm512_dpbusd_epi32(a6, x, y), a7 = _mm512_dpbusd_epi32(a7, x, y);
-    a8 = _mm512_dpbusd_epi32(a8, x, y), a9 = _mm512_dpbusd_epi32(a9, x, y);
-    a10 = _mm512_dpbusd_epi32(a10, x, y), a11 = _mm512_dpbusd_epi32(a11, x, y);
-    a12 = _mm512_dpbusd_epi32(a12, x, y), a13 = _mm512_dpbusd_epi32(a13, x, y);
-    a14 = _mm512_dpbusd_epi32(a14, x, y), a15 = _mm512_dpbusd_epi32(a15, x, y);
-  }
-  __m512i s = _mm512_add_epi32(_mm512_add_epi32(_mm512_add_epi32(a0, a1), _mm512_add_epi32(a2, a3)),
-                               _mm512_add_epi32(_mm512_add_epi32(a4, a5), _mm512_add_epi32(a6, a7)));
-  s = _mm512_add_epi32(s, _mm512_add_epi32(_mm512_add_epi32(_mm512_add_epi32(a8, a9), _mm512_add_epi32(a10, a11)),
-                                           _mm512_add_epi32(_mm512_add_epi32(a12, a13), _mm512_add_epi32(a14, a15))));
-  return _mm512_reduce_add_epi32(s);
-}
-
-/* GOP/s of `threads` threads each running the loop; best of 5. */
-static double measure_peak(int threads) {
-  const long iters = 4000000; /* 64 M VPDPBUSD per thread, ~10 ms */
-  double best = 0;
-  volatile int sink = 0;
-  for (int r = 0; r < 5; r++) {
-    double t0 = bench_now();
-#pragma omp parallel num_threads(threads)
-    sink += peak_loop(iters, omp_get_thread_num() + sink);
-    double g = (double)threads * (double)iters * 16 * 128 / (bench_now() - t0) / 1e9;
-    if (g > best) best = g;
-  }
-  return best;
-}
 
 /* ---- runs -------------------------------------------------------------------- */
 
@@ -261,7 +218,6 @@ int main(int argc, char **argv) {
       threads_list[nthreads++] = atoi(argv[i]);
   }
   if (nthreads == 0) nthreads = 2;
-  const int have_vnni = octet_isa_supported(OCTET_ISA_AVX512VNNI);
   const octet_isa isa = octet_isa_active();
   printf("qs8 GEMM benchmark  cpu: %s  isa: %s\n", octet_cpu()->brand,
          octet_isa_name(isa));
@@ -278,12 +234,11 @@ int main(int argc, char **argv) {
   double total_t0 = bench_now();
   for (int ti = 0; ti < nthreads; ti++) {
     int th = threads_list[ti];
-    double peak = have_vnni ? measure_peak(th) : 0;
-    if (have_vnni)
-      printf("\nthreads %d: VPDPBUSD zmm peak %.0f GOP/s (%.0f per core)\n", th,
-             peak, peak / th);
-    else
-      printf("\nthreads %d: no AVX512_VNNI, no peak\n", th);
+    bench_peaks pk;
+    bench_measure_peaks(th, &pk);
+    const double peak = pk.int8_gops;
+    printf("\nthreads %d: int8 peak %.0f GOP/s (%.0f per core, %s)\n", th, peak,
+           peak / th, pk.int8_how);
     printf("%5s %5s %5s  %-21s %7s %6s %6s", "M", "K", "N", "kernel", "GOP/s",
            "%peak", "best");
     if (OCTET_HAVE_ONEDNN) printf(" %7s %6s %7s", "oneDNN", "ratio", "+quant");

@@ -28,20 +28,22 @@ typedef struct bench_peaks {
 void bench_measure_peaks(int threads, bench_peaks *out);
 
 /* ---- per-ISA kernels (peaks-<isa>.c) -------------------------------------
- * Each compute kernel runs `iters` iterations of PEAK_CHAINS independent
- * chains and returns a value derived from its results (so that it is not
- * optimised away); the operation count per iteration is given beside it.
- * Read kernels read `bytes` (a multiple of 256, 64-byte aligned). */
+ * Each compute kernel runs `iters` iterations of independent register-only
+ * chains (inline assembly, so the compiler can neither merge nor fold them)
+ * and returns the operations it performed (a MAC counts as 2; one
+ * iteration is 24 instructions of the kind named). Read kernels read
+ * `bytes` (a multiple of 256, 64-byte aligned). PEAK_CHAINS is the chain
+ * count of the portable C fallbacks in peaks.c. */
 #define PEAK_CHAINS 12
 
-double peak_fma_avx512(int64_t iters);    /* 12 x 16 lanes x 2 flops */
-double peak_vnni_avx512(int64_t iters);   /* 12 x 64 MACs x 2 ops */
-double peak_madd_avx512(int64_t iters);   /* 12 x 32 MACs x 2 ops */
+double peak_fma_avx512(int64_t iters);    /* 24 vfmadd132ps zmm */
+double peak_vnni_avx512(int64_t iters);   /* 24 vpdpbusd zmm */
+double peak_madd_avx512(int64_t iters);   /* 24 vpmaddwd + vpaddd zmm */
 uint64_t peak_read_avx512(const void *p, size_t bytes);
 
-double peak_fma_avx2(int64_t iters);      /* 12 x 8 lanes x 2 flops */
-double peak_vnni_avxvnni(int64_t iters);  /* 12 x 32 MACs x 2 ops */
-double peak_madd_avx2(int64_t iters);     /* 12 x 16 MACs x 2 ops */
+double peak_fma_avx2(int64_t iters);      /* 24 vfmadd132ps ymm */
+double peak_vnni_avxvnni(int64_t iters);  /* 24 {vex} vpdpbusd ymm */
+double peak_madd_avx2(int64_t iters);     /* 24 vpmaddwd + vpaddd ymm */
 uint64_t peak_read_avx2(const void *p, size_t bytes);
 
 #endif
