@@ -167,6 +167,11 @@ typedef struct octet_session_options {
  * panels into a small reusable buffer before every GEMM (the default: the
  * weights stay half the fp32 size, which is what fp16 is for). */
 #define OCTET_SESSION_FP16_WEIGHTS_AS_FP32 (1u << 0)
+/* Keep attention decomposed (Transpose / MatMul / Softmax / ... nodes)
+ * instead of fusing it into one OctetAttention node per layer. The results
+ * are the same bit for bit; the fused node is faster (the scores and the
+ * head transposes never go to memory). For comparisons and debugging. */
+#define OCTET_SESSION_NO_FUSE_ATTENTION (1u << 1)
 
 OCTET_API void octet_session_options_init(octet_session_options *opts);
 

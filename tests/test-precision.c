@@ -64,18 +64,29 @@ static void load_inputs(const char *model, const octet_model *m, octet_tensor *i
   *n_in = n;
 }
 
-static void run(const octet_model *m, octet_precision p, const char *backends,
-                const octet_tensor *in, size_t n_in, run_out *out) {
+/* Runs a session with these flags; returns how many of its nodes are
+ * fused OctetAttention nodes. */
+static int run_flags(const octet_model *m, octet_precision p, const char *backends,
+                     unsigned flags, const octet_tensor *in, size_t n_in, run_out *out) {
   octet_session_options o;
   octet_session_options_init(&o);
   o.precision = p;
   o.threads = 2;
   o.backends = backends;
+  o.flags = flags;
   octet_session *s = NULL;
   ck_assert_msg(octet_session_create(m, &o, &s) == OCTET_OK, "%s", octet_last_error());
   ck_assert_int_eq(octet_model_output_count(m, &out->n), OCTET_OK);
   ck_assert_msg(octet_session_run(s, in, n_in, out->t, out->n) == OCTET_OK, "%s",
                 octet_session_last_error(s));
+  size_t nodes = 0;
+  int fused = 0;
+  ck_assert_int_eq(octet_session_node_count(s, &nodes), OCTET_OK);
+  for (size_t i = 0; i < nodes; i++) {
+    octet_node_info info;
+    ck_assert_int_eq(octet_session_node_info(s, i, &info), OCTET_OK);
+    fused += strcmp(info.op_type, "OctetAttention") == 0;
+  }
   for (size_t i = 0; i < out->n; i++) { /* outputs live in the session */
     octet_tensor_info info;
     ck_assert_int_eq(octet_model_output_info(m, i, &info), OCTET_OK);
@@ -85,6 +96,12 @@ static void run(const octet_model *m, octet_precision p, const char *backends,
     out->t[i].data = out->copy[i];
   }
   octet_session_destroy(s);
+  return fused;
+}
+
+static void run(const octet_model *m, octet_precision p, const char *backends,
+                const octet_tensor *in, size_t n_in, run_out *out) {
+  run_flags(m, p, backends, 0, in, n_in, out);
 }
 
 static void free_out(run_out *o) {
@@ -187,6 +204,50 @@ START_TEST(test_w8a8_bit_identical_across_isas) {
 }
 END_TEST
 
+/* The fused OctetAttention gives the decomposed graph's outputs bit for bit,
+ * at every precision, on ref and on the best ISA level of this CPU; the
+ * encoder has one fused node per layer. */
+START_TEST(test_attention_fusion_exact) {
+  const char *model = models[_i];
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s.onnx", g_dir, model);
+  octet_model *m = NULL;
+  ck_assert_msg(octet_model_load(path, &m) == OCTET_OK, "%s", octet_last_error());
+  octet_tensor in[8];
+  size_t n_in;
+  load_inputs(model, m, in, &n_in);
+  static const octet_precision ps[] = {OCTET_PRECISION_FP32, OCTET_PRECISION_FP16,
+                                       OCTET_PRECISION_W8A8};
+  static const char *const isas[] = {"ref", "avx2", NULL};
+  for (size_t l = 0; l < 3; l++) {
+    if (isas[l]) setenv("OCTET_ISA", isas[l], 1);
+    else unsetenv("OCTET_ISA");
+    octet_isa_reset();
+    for (size_t p = 0; p < 3; p++) {
+      run_out fused, plain;
+      int nf = run_flags(m, ps[p], NULL, 0, in, n_in, &fused);
+      int np = run_flags(m, ps[p], NULL, OCTET_SESSION_NO_FUSE_ATTENTION, in, n_in, &plain);
+      ck_assert_int_eq(np, 0);
+      if (strcmp(model, "encoder") == 0) ck_assert_int_eq(nf, 6);
+      for (size_t k = 0; k < plain.n; k++) {
+        ck_assert_uint_eq(fused.t[k].nbytes, plain.t[k].nbytes);
+        ck_assert_msg(memcmp(fused.t[k].data, plain.t[k].data, plain.t[k].nbytes) == 0,
+                      "%s: precision %d at %s: fused attention output '%s' differs", model,
+                      (int)ps[p], octet_isa_name(octet_isa_active()), plain.t[k].name);
+      }
+      printf("%-10s precision %d %-10s %d fused attention nodes, bit-identical to unfused\n",
+             model, (int)ps[p], octet_isa_name(octet_isa_active()), nf);
+      free_out(&fused);
+      free_out(&plain);
+    }
+  }
+  unsetenv("OCTET_ISA");
+  octet_isa_reset();
+  for (size_t i = 0; i < n_in; i++) free(in[i].data);
+  octet_model_destroy(m);
+}
+END_TEST
+
 /* Weight memory of the built-in encoder: fp16 holds at most 0.51x and w8a8
  * at most 0.27x of fp32's bytes (int8 linear weights and an int8 token
  * embedding table with a scale per row). */
@@ -270,6 +331,7 @@ int main(void) {
   int n = (int)(sizeof models / sizeof models[0]);
   tcase_add_loop_test(tc, test_accuracy, 0, n);
   tcase_add_loop_test(tc, test_w8a8_bit_identical_across_isas, 0, n);
+  tcase_add_loop_test(tc, test_attention_fusion_exact, 0, n);
   tcase_add_test(tc, test_weight_bytes);
   tcase_add_test(tc, test_quantized_table);
   suite_add_tcase(s, tc);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/ir.h"
+#include "ref/kernels.h"
 
 /* Tile sizes of the float32 engine: rows x columns per task, and the depth
  * of one pass over K (a KB x NB block of B stays in L2). */
@@ -181,6 +182,18 @@ static octet_status mm_run_f32(const mm_job *g, const float *a,
   if (failed)
     return octet_fail(OCTET_ERR_NO_MEMORY, "MatMul: out of memory (packing)");
   return OCTET_OK;
+}
+
+void octet_ref_matmul_f32(size_t M, size_t N, size_t K, const float *a, const float *b,
+                          float *c) {
+  mm_job g = {0};
+  g.m = (int64_t)M, g.n = (int64_t)N, g.k = (int64_t)K;
+  g.rsa = g.k, g.csa = 1, g.rsb = g.n, g.csb = 1;
+  g.alpha = 1.0f;
+  g.zero = true;
+  g.nbatch = 1;
+  for (int64_t j0 = 0; j0 < g.n; j0 += NB)
+    mm_tile(&g, a, b, c, 0, g.m, j0, j0 + NB < g.n ? j0 + NB : g.n, NULL);
 }
 
 /* ---- float64 and integer loops ------------------------------------------- */

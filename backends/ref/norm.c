@@ -11,6 +11,7 @@
 
 #include "core/ir.h"
 #include "core/vmath.h"
+#include "ref/kernels.h"
 
 /* Elements above which kernels use several threads. */
 #define PAR_ELEMS 65536
@@ -85,6 +86,10 @@ static void softmax_row(const void *x, void *y, bool f16, int64_t base,
       ((float *)y)[k] = vm_canon_nan(((float *)y)[k] * inv);
     }
   }
+}
+
+void octet_ref_softmax_row(const void *x, void *y, bool f16, size_t n) {
+  softmax_row(x, y, f16, 0, (int64_t)n, 1);
 }
 
 static void softmax_f64(const double *x, double *y, int64_t base, int64_t len,

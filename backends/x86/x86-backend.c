@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "x86/attention.h"
 #include "x86/f32-gemm.h"
 #include "x86/f32-matmul.h"
 #include "x86/qs8-gemm.h"
@@ -37,11 +38,12 @@ static bool linear_ok(const octet_node *n, const octet_tview *in, int n_in) {
 static bool x86_supports(const octet_node *n, const octet_tview *in, int n_in,
                          const octet_tview *out, int n_out,
                          const octet_plan_ctx *ctx) {
-  (void)ctx;
   octet_isa isa = octet_isa_active();
   if (!x86_level(isa)) return false;
   if (is_linear(n)) return linear_ok(n, in, n_in);
   if (strcmp(n->op_type, "MatMul") == 0) return octet_x86_matmul_supports(n, in, n_in, out, n_out);
+  if (strcmp(n->op_type, "OctetAttention") == 0)
+    return octet_x86_attention_supports(n, in, n_in, ctx);
   const char *name;
   return octet_x86_select_kernel(n, in, n_in, out, n_out, isa, &name) != NULL;
 }
@@ -169,6 +171,8 @@ static octet_status x86_prepare(const octet_node *n, const octet_tview *in, int 
   if (is_linear(n)) return linear_prepare(n, in, n_in, out, ctx->threads, isa, k);
   if (strcmp(n->op_type, "MatMul") == 0)
     return octet_x86_matmul_prepare(n, in, out, ctx->threads, isa, k);
+  if (strcmp(n->op_type, "OctetAttention") == 0)
+    return octet_x86_attention_prepare(n, in, n_in, ctx->threads, isa, k);
   const char *name = NULL;
   octet_kernel_fn fn = octet_x86_select_kernel(n, in, n_in, out, n_out, isa, &name);
   if (!fn)

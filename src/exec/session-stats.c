@@ -42,6 +42,13 @@ void octet_plan_count_flops(octet_session *s) {
     if (st->node < 0 || st->node >= g->n_nodes) continue;
     const octet_node *n = &g->nodes[st->node];
     const char *op = st->info.op_type ? st->info.op_type : n->op_type;
+    if (strcmp(op, "OctetAttention") == 0 && n->n_inputs >= 2 && n->inputs[1] >= 0 &&
+        n->outputs[0] >= 0) {
+      /* Q K^T and P V: 2 x B*H*Sq*Sk*D multiply-adds (Y is [B, Sq, H, D]) */
+      const octet_tview *kv = &p->pv[n->inputs[1]].tv, *y = &p->pv[n->outputs[0]].tv;
+      if (kv->rank == 4) st->info.flops = 2.0 * 2.0 * numel(y) * (double)kv->dims[1];
+      continue;
+    }
     if (!is_linear_op(op) || n->n_inputs < 1 || n->n_outputs < 1) continue;
     int va = n->inputs[0], vy = n->outputs[0];
     if (va < 0 || va >= g->n_values || vy < 0 || vy >= g->n_values) continue;

@@ -108,15 +108,16 @@ octet_status octet_session_create(const octet_model *model,
   s->threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
   if (s->threads > 1024) s->threads = 1024;
   s->batch = opts->batch > 0 ? opts->batch : 1;
-  if (opts->flags & ~OCTET_SESSION_FP16_WEIGHTS_AS_FP32) {
+  const unsigned known = OCTET_SESSION_FP16_WEIGHTS_AS_FP32 | OCTET_SESSION_NO_FUSE_ATTENTION;
+  if (opts->flags & ~known) {
     octet_session_destroy(s);
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "unknown session flags 0x%x",
-                      opts->flags & ~OCTET_SESSION_FP16_WEIGHTS_AS_FP32);
+                      opts->flags & ~known);
   }
   s->flags = opts->flags;
   octet_status st = parse_backends(s, opts->backends);
   if (st == OCTET_OK) st = octet_graph_clone(&model->g, &s->g);
-  if (st == OCTET_OK) st = octet_pass_fuse(&s->g);
+  if (st == OCTET_OK) st = octet_pass_fuse(&s->g, s->flags);
   if (st == OCTET_OK) st = octet_pass_lower(&s->g, s->precision);
   if (st == OCTET_OK) {
     int64_t dims[64][OCTET_MAX_RANK];

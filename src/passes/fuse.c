@@ -1,5 +1,6 @@
-/* Fusion passes: decomposed LayerNorm and erf-GELU back into single ops, and
- * MatMul/Gemm with constant weights (+ bias, + Relu) into OctetLinear. Each
+/* Fusion passes: decomposed LayerNorm and erf-GELU back into single ops,
+ * MatMul/Gemm with constant weights (+ bias, + Relu) into OctetLinear, and
+ * the head-transposed attention chain into OctetAttention. Each
  * sub-pass matches on the graph as it stands, marks the matched nodes dead,
  * appends the replacement, then the graph is compacted and re-sorted. */
 #include <math.h>
@@ -290,9 +291,118 @@ static octet_status fuse_linear(fuse_ctx *c) {
   return OCTET_OK;
 }
 
-octet_status octet_pass_fuse(octet_graph *g) {
-  octet_status (*const passes[])(fuse_ctx *) = {fuse_layernorm, fuse_gelu, fuse_linear};
+/* ---- attention ------------------------------------------------------------ */
+
+static bool has_perm(const octet_node *n, const int64_t want[4]) {
+  const int64_t *p = NULL;
+  size_t count = 0;
+  return attr_ints(n, "perm", &p, &count) && count == 4 && p[0] == want[0] &&
+         p[1] == want[1] && p[2] == want[2] && p[3] == want[3];
+}
+
+/* v made by a Transpose with `perm` that only `user` reads: that Transpose
+ * (its input is the [B, S, H, D] tensor), else -1. */
+static int head_transpose(fuse_ctx *c, int v, int user, const int64_t perm[4]) {
+  int t = producer(c, v);
+  if (!is_op(c, t, "Transpose") || !has_perm(node(c, t), perm)) return -1;
+  return pass_sole_consumer(c->g, c->uses, v) == user ? t : -1;
+}
+
+/* s = MatMul(qt, kt) [Mul c | Div c]: fills the MatMul, the scale node and
+ * the scale constant; false when s is not of that form. */
+static bool scores_of(fuse_ctx *c, int s, int user, int *mm, int *sc_node, int *sc_val,
+                      int *op) {
+  if (pass_sole_consumer(c->g, c->uses, s) != user) return false;
+  int p = producer(c, s);
+  *sc_node = -1, *sc_val = -1, *op = 0;
+  float f;
+  if (is_op(c, p, "Mul") || is_op(c, p, "Div")) {
+    const octet_node *n = node(c, p);
+    bool div = is_op(c, p, "Div");
+    int k = -1;
+    if (n->n_inputs == 2 && pass_const_scalar(c->g, n->inputs[1], &f)) k = 1;
+    else if (!div && n->n_inputs == 2 && pass_const_scalar(c->g, n->inputs[0], &f)) k = 0;
+    if (k < 0) return false;
+    *sc_node = p, *sc_val = n->inputs[k], *op = div ? 2 : 1;
+    s = n->inputs[1 - k];
+    if (pass_sole_consumer(c->g, c->uses, s) != p) return false;
+    p = producer(c, s);
+  }
+  if (!is_op(c, p, "MatMul")) return false;
+  *mm = p;
+  return true;
+}
+
+/* K^T of the heads: Transpose(K, 0,2,3,1), or Transpose(0,1,3,2) of
+ * Transpose(K, 0,2,1,3), read only by `user`. Returns the first Transpose
+ * (its input is K) and sets *second to the other one (or -1). */
+static int keys_transpose(fuse_ctx *c, int v, int user, int *second) {
+  static const int64_t to_keys_t[4] = {0, 2, 3, 1}, swap_last[4] = {0, 1, 3, 2},
+                       to_heads[4] = {0, 2, 1, 3};
+  *second = -1;
+  int t = head_transpose(c, v, user, to_keys_t);
+  if (t >= 0) return t;
+  int t2 = head_transpose(c, v, user, swap_last);
+  if (t2 < 0) return -1;
+  t = head_transpose(c, node(c, t2)->inputs[0], t2, to_heads);
+  if (t >= 0) *second = t2;
+  return t;
+}
+
+/* Transpose(Q, 0,2,1,3), K^T (keys_transpose), Transpose(V, 0,2,1,3);
+ * MatMul [Mul|Div by a constant] [Add mask] Softmax(-1) MatMul
+ * Transpose(0,2,1,3)  ==>  OctetAttention(Q, K, V, mask, scale), which
+ * writes the last Transpose's output (so readers of its shape still work). */
+static octet_status fuse_attention(fuse_ctx *c) {
+  static const int64_t to_heads[4] = {0, 2, 1, 3};
+  octet_graph *g = c->g;
+  for (int i = 0; i < c->n_orig; i++) {
+    if (!is_op(c, i, "Softmax")) continue;
+    const octet_node *sm = node(c, i);
+    int64_t axis = attr_int(sm, "axis", -1);
+    if ((axis != -1 && axis != 3) || (sm->opset > 0 && sm->opset < 13)) continue;
+    int x = sm->inputs[0], mask = -1, add = -1;
+    int mm1 = -1, sc_node = -1, sc_val = -1, op = 0;
+    int pa = producer(c, x);
+    if (is_op(c, pa, "Add") && pass_sole_consumer(g, c->uses, x) == i) {
+      const octet_node *an = node(c, pa);
+      for (int k = 0; k < 2 && add < 0; k++)
+        if (scores_of(c, an->inputs[k], pa, &mm1, &sc_node, &sc_val, &op))
+          add = pa, mask = an->inputs[1 - k];
+    }
+    if (add < 0 && !scores_of(c, x, i, &mm1, &sc_node, &sc_val, &op)) continue;
+    const octet_node *m1 = node(c, mm1);
+    int tq = head_transpose(c, m1->inputs[0], mm1, to_heads);
+    int tk2 = -1, tk = keys_transpose(c, m1->inputs[1], mm1, &tk2);
+    int mm2 = pass_sole_consumer(g, c->uses, sm->outputs[0]);
+    if (tq < 0 || tk < 0 || !is_op(c, mm2, "MatMul") || node(c, mm2)->inputs[0] != sm->outputs[0])
+      continue;
+    int tv = head_transpose(c, node(c, mm2)->inputs[1], mm2, to_heads);
+    int to = pass_sole_consumer(g, c->uses, node(c, mm2)->outputs[0]);
+    if (tv < 0 || !is_op(c, to, "Transpose") || !has_perm(node(c, to), to_heads)) continue;
+    int ins[5] = {node(c, tq)->inputs[0], node(c, tk)->inputs[0], node(c, tv)->inputs[0],
+                  mask, sc_val};
+    int out = node(c, to)->outputs[0];
+    int dead_nodes[] = {tq, tk, tk2, tv, mm1, sc_node, add, i, mm2, to};
+    for (size_t q = 0; q < sizeof dead_nodes / sizeof dead_nodes[0]; q++)
+      if (dead_nodes[q] >= 0) c->dead[dead_nodes[q]] = true;
+    char name[256];
+    snprintf(name, sizeof name, "%s/attention", node(c, i)->name);
+    int ni = octet_graph_add_node(g, name, "OctetAttention", ins, op ? 5 : (mask >= 0 ? 4 : 3),
+                                  &out, 1);
+    if (ni < 0) return OCTET_ERR_NO_MEMORY;
+    octet_attr *a = octet_node_add_attr(&g->nodes[ni], "scale_op", OCTET_ATTR_INT);
+    if (!a) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+    a->i = op;
+  }
+  return OCTET_OK;
+}
+
+octet_status octet_pass_fuse(octet_graph *g, unsigned flags) {
+  octet_status (*const passes[])(fuse_ctx *) = {fuse_layernorm, fuse_gelu, fuse_linear,
+                                                fuse_attention};
   for (size_t p = 0; p < sizeof passes / sizeof passes[0]; p++) {
+    if (passes[p] == fuse_attention && (flags & OCTET_SESSION_NO_FUSE_ATTENTION)) continue;
     fuse_ctx c;
     octet_status st = begin(&c, g);
     if (st != OCTET_OK) return st;

@@ -7,8 +7,9 @@
 
 /* Precision-independent fusion: decomposed LayerNorm -> LayerNormalization,
  * decomposed erf-GELU -> Gelu, MatMul/Gemm with constant weights (+ bias Add,
- * + Relu) -> OctetLinear. */
-octet_status octet_pass_fuse(octet_graph *g);
+ * + Relu) -> OctetLinear, the head-transposed attention chain ->
+ * OctetAttention (unless flags has OCTET_SESSION_NO_FUSE_ATTENTION). */
+octet_status octet_pass_fuse(octet_graph *g, unsigned flags);
 /* Precision lowering: fp16 converts float constants and activations to
  * float16 (Casts at the graph's float inputs and outputs); w8a8 marks every
  * OctetLinear as quantized. fp32 changes nothing. */

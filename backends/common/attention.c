@@ -1,0 +1,154 @@
+/* The OctetAttention driver (attention.h): per (batch, head) task, with
+ * rows of Q, K and V read straight from the [B, S, H, D] tensors:
+ *
+ *   q  [Sq, D]  <- Q[b, :, h, :]        kt [D, Sk] <- K[b, :, h, :]^T
+ *   v  [Sk, D]  <- V[b, :, h, :]
+ *   s  = matmul(q, kt)          (float16: rounded, as MatMul's output)
+ *   s  = s * c | s / c          (the scale op's kernel, in s's dtype)
+ *   s  = s + mask row           (the Add's kernel, in s's dtype)
+ *   p  = softmax(s) per row
+ *   o  = matmul(p, v)           -> Y[b, :, h, :]
+ *
+ * Everything of one task stays in the thread's scratch (a few tens of KB
+ * for BERT-sized heads), so the scores never go to memory. */
+#include <omp.h>
+#include <string.h>
+
+#include "common/attention.h"
+
+void octet_attention_dims_of(const octet_node *n, const octet_tview *in, int n_in,
+                             octet_attention_dims *d) {
+  memset(d, 0, sizeof *d);
+  const octet_tview *q = &in[0], *k = &in[1];
+  d->B = q->dims[0], d->Sq = q->dims[1], d->H = q->dims[2], d->D = q->dims[3];
+  d->Sk = k->dims[1];
+  d->f16 = q->dtype == OCTET_DTYPE_FLOAT16;
+  d->scale_op = (int)attr_int(n, "scale_op", 0);
+  d->mask = n_in > 3 && tv_present(&in[3]);
+  if (d->mask) {
+    const int64_t full[4] = {d->B, d->H, d->Sq, d->Sk};
+    broadcast_strides(in[3].dims, in[3].rank, full, 4, d->mstride);
+  }
+}
+
+static size_t up64(size_t x) { return (x + 63) / 64 * 64; }
+
+/* Scratch layout of one thread, in bytes from its start. */
+typedef struct att_layout {
+  size_t q, kt, v, s, p, o, h16, kb, total;
+} att_layout;
+
+static att_layout layout(const octet_attention_dims *d) {
+  const size_t f = sizeof(float), sq = (size_t)d->Sq, sk = (size_t)d->Sk, dd = (size_t)d->D;
+  att_layout l;
+  l.q = 0;
+  l.kt = l.q + up64(sq * dd * f);
+  l.v = l.kt + up64(dd * sk * f);
+  l.s = l.v + up64(sk * dd * f);
+  l.p = l.s + up64(sq * sk * f);
+  l.o = l.p + up64(sq * sk * f);
+  l.h16 = l.o + up64(sq * dd * f);        /* float16 scores, then probabilities */
+  l.kb = l.h16 + up64(2 * sq * sk * 2);   /* one K row in fp32 */
+  l.total = l.kb + up64(dd * f);
+  return l;
+}
+
+size_t octet_attention_scratch_bytes(const octet_attention_dims *d) {
+  return layout(d).total;
+}
+
+/* Rows [.., h, :] of a [B, S, H, D] tensor into dense fp32 [S, D]. */
+static void gather_rows(const octet_attention_dims *d, const octet_attention_kernels *k,
+                        const char *x, int64_t S, int64_t b, int64_t h, float *dst) {
+  const size_t es = d->f16 ? 2 : 4, D = (size_t)d->D;
+  for (int64_t i = 0; i < S; i++) {
+    const char *src = x + (size_t)(((b * S + i) * d->H + h) * d->D) * es;
+    if (d->f16)
+      k->to_f32(D, src, dst + (size_t)i * D);
+    else
+      memcpy(dst + (size_t)i * D, src, D * sizeof(float));
+  }
+}
+
+static void run_task(const octet_attention_dims *d, const octet_attention_kernels *k,
+                     const octet_tview *in, octet_tview *out, char *scratch, int64_t task) {
+  const att_layout l = layout(d);
+  const int64_t b = task / d->H, h = task % d->H;
+  const size_t Sq = (size_t)d->Sq, Sk = (size_t)d->Sk, D = (size_t)d->D;
+  const size_t es = d->f16 ? 2 : 4;
+  float *q = (float *)(scratch + l.q), *kt = (float *)(scratch + l.kt);
+  float *v = (float *)(scratch + l.v), *s = (float *)(scratch + l.s);
+  float *p = (float *)(scratch + l.p), *o = (float *)(scratch + l.o);
+  float *kb = (float *)(scratch + l.kb);
+  uint16_t *sh = (uint16_t *)(scratch + l.h16), *ph = sh + Sq * Sk;
+
+  gather_rows(d, k, in[0].data, d->Sq, b, h, q);
+  gather_rows(d, k, in[2].data, d->Sk, b, h, v);
+  const char *K = in[1].data;
+  for (size_t j = 0; j < Sk; j++) {
+    const char *src = K + (size_t)(((b * d->Sk + (int64_t)j) * d->H + h) * d->D) * es;
+    const float *row = (const float *)src;
+    if (d->f16) {
+      k->to_f32(D, src, kb);
+      row = kb;
+    }
+    for (size_t c = 0; c < D; c++) kt[c * Sk + j] = row[c];
+  }
+
+  k->matmul(Sq, Sk, D, q, kt, s);
+  /* the score rows in the activation dtype */
+  void *sr = s, *pr = p;
+  size_t rs = Sk * sizeof(float);
+  if (d->f16) {
+    k->from_f32(Sq * Sk, s, sh);
+    sr = sh, pr = ph, rs = Sk * 2;
+  }
+  const void *c = d->scale_op ? in[4].data : NULL;
+  if (d->scale_op == 1) k->mulc(Sq * Sk, sr, c, sr);
+  if (d->scale_op == 2) k->divc(Sq * Sk, sr, c, sr);
+  const char *M = d->mask ? in[3].data : NULL;
+  for (size_t i = 0; i < Sq; i++) {
+    char *row = (char *)sr + i * rs;
+    if (M) {
+      const char *mrow = M + (size_t)(b * d->mstride[0] + h * d->mstride[1] +
+                                      (int64_t)i * d->mstride[2]) * es;
+      if (d->mstride[3])
+        k->add(Sk, row, mrow, row);
+      else
+        k->addc(Sk, row, mrow, row);
+    }
+    k->softmax(Sk, row, (char *)pr + i * rs);
+  }
+  if (d->f16) k->to_f32(Sq * Sk, ph, p);
+  k->matmul(Sq, D, Sk, p, v, o);
+
+  char *Y = out[0].data;
+  for (size_t i = 0; i < Sq; i++) {
+    char *dst = Y + (size_t)(((b * d->Sq + (int64_t)i) * d->H + h) * d->D) * es;
+    if (d->f16)
+      k->from_f32(D, o + i * D, dst);
+    else
+      memcpy(dst, o + i * D, D * sizeof(float));
+  }
+}
+
+void octet_attention_run(const octet_attention_dims *d, const octet_attention_kernels *k,
+                         const octet_tview *in, int n_in, octet_tview *out, void *scratch,
+                         int threads) {
+  (void)n_in;
+  const int64_t tasks = d->B * d->H;
+  if (tasks == 0 || d->Sq == 0 || d->D == 0) return;
+  if (d->Sk == 0) { /* an empty sum: the products are zero */
+    memset(out[0].data, 0, tv_nbytes(&out[0]));
+    return;
+  }
+  const size_t per = octet_attention_scratch_bytes(d);
+  const double work = (double)tasks * (double)d->Sq * (double)d->Sk * (double)d->D;
+  const int nt = threads > 1 && work >= 65536.0 ? threads : 1;
+#pragma omp parallel num_threads(nt)
+  {
+    char *mine = (char *)scratch + (size_t)omp_get_thread_num() * per;
+#pragma omp for schedule(static)
+    for (int64_t t = 0; t < tasks; t++) run_task(d, k, in, out, mine, t);
+  }
+}

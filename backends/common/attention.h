@@ -1,0 +1,55 @@
+/* The OctetAttention driver (src/ops/attention.c has the op's semantics),
+ * shared by the ref and x86 backends: the loops over (batch, head), the
+ * gathers of one head's Q, K^T and V into dense fp32 tiles and the scatter
+ * of its output are written once; each backend supplies the row kernels
+ * through octet_attention_kernels (ref: portable C; x86: AVX2 / AVX-512
+ * kernels that are bit-identical to ref), so both produce the decomposed
+ * graph's result bit for bit. */
+#ifndef OCTET_COMMON_ATTENTION_H
+#define OCTET_COMMON_ATTENTION_H
+
+#include <stddef.h>
+
+#include "core/ir.h"
+
+/* y[i] = x[i] converted (n elements). */
+typedef void (*octet_att_cvt_fn)(size_t n, const void *x, void *y);
+/* y[i] = a[i] op b[i] (same shape) or a[i] op b[0] (the "c" forms). */
+typedef void (*octet_att_binary_fn)(size_t n, const void *a, const void *b, void *y);
+/* Softmax of one contiguous row of n > 0 elements (y != x). */
+typedef void (*octet_att_softmax_fn)(size_t n, const void *x, void *y);
+/* C[M, N] = A[M, K] x B[K, N], dense fp32, ref's MatMul summation order. */
+typedef void (*octet_att_matmul_fn)(size_t M, size_t N, size_t K, const float *a,
+                                    const float *b, float *c);
+
+/* One set per activation dtype: the binary and softmax kernels read and
+ * write that dtype (computing in fp32); cvt converts to and from fp32. */
+typedef struct octet_attention_kernels {
+  octet_att_matmul_fn matmul;
+  octet_att_cvt_fn to_f32, from_f32; /* f16 <-> f32; unused for float32 */
+  octet_att_binary_fn mulc, divc, add, addc;
+  octet_att_softmax_fn softmax;
+} octet_attention_kernels;
+
+/* The shapes of one node, from its input views. */
+typedef struct octet_attention_dims {
+  int64_t B, Sq, Sk, H, D;
+  bool f16;
+  int scale_op;              /* 0 none, 1 mul, 2 div */
+  bool mask;
+  int64_t mstride[4];        /* mask strides over [B, H, Sq, Sk] (0: broadcast) */
+} octet_attention_dims;
+
+/* Fills d from the node and its inputs (as checked by octet_infer_Attention). */
+void octet_attention_dims_of(const octet_node *n, const octet_tview *in, int n_in,
+                             octet_attention_dims *d);
+/* Bytes of scratch one thread needs. */
+size_t octet_attention_scratch_bytes(const octet_attention_dims *d);
+
+/* Runs the node: `scratch` holds `threads` blocks of
+ * octet_attention_scratch_bytes(d) bytes, 64-byte aligned. */
+void octet_attention_run(const octet_attention_dims *d, const octet_attention_kernels *k,
+                         const octet_tview *in, int n_in, octet_tview *out, void *scratch,
+                         int threads);
+
+#endif

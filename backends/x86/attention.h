@@ -1,0 +1,16 @@
+/* The x86 backend's OctetAttention: the shared driver (common/attention.h)
+ * with the AVX-512 or AVX2 MatMul, Softmax and elementwise kernels, which
+ * are bit-identical to ref's, so the fused node gives the decomposed
+ * graph's result bit for bit at every ISA level. */
+#ifndef OCTET_X86_ATTENTION_H
+#define OCTET_X86_ATTENTION_H
+
+#include "backend.h"
+#include "core/cpu.h"
+
+bool octet_x86_attention_supports(const octet_node *n, const octet_tview *in, int n_in,
+                                  const octet_plan_ctx *ctx);
+octet_status octet_x86_attention_prepare(const octet_node *n, const octet_tview *in, int n_in,
+                                         int threads, octet_isa isa, octet_node_kernel *k);
+
+#endif
