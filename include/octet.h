@@ -172,6 +172,10 @@ typedef struct octet_session_options {
  * are the same bit for bit; the fused node is faster (the scores and the
  * head transposes never go to memory). For comparisons and debugging. */
 #define OCTET_SESSION_NO_FUSE_ATTENTION (1u << 1)
+/* Keep a residual Add after a linear layer as its own node instead of
+ * adding it in the linear's epilogue (fp32 and w8a8; fp16 never fuses it).
+ * The results are the same bit for bit. For comparisons and debugging. */
+#define OCTET_SESSION_NO_FUSE_RESIDUAL (1u << 2)
 
 OCTET_API void octet_session_options_init(octet_session_options *opts);
 

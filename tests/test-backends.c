@@ -34,14 +34,17 @@ static const char *g_dir;
 typedef struct lin_case {
   int64_t M, K, N;
   int bias, act; /* act: 0 none, 1 Relu, 2 Gelu, 3 Gelu tanh (fused into the node) */
+  int res;       /* + a second input r [M, N] (a residual Add, fused at fp32/w8a8) */
 } lin_case;
 
 static const lin_case cases[] = {
-    {1, 1, 1, 0, 0},       {7, 33, 1537, 1, 0},  {33, 383, 7, 1, 1},   {1, 1537, 33, 0, 1},
-    {64, 64, 64, 1, 0},    {33, 1024, 383, 1, 1}, {257, 384, 1536, 1, 0},
-    {300, 1536, 384, 1, 1}, {1025, 7, 1537, 0, 0}, {512, 1024, 1024, 1, 0}, {3, 4096, 33, 1, 0},
-    {3, 33, 7, 1, 0},      {8, 32, 32, 1, 1},    {8, 31, 32, 0, 0},
-    {65, 384, 1536, 1, 2}, {9, 100, 70, 1, 3},   {40, 64, 129, 0, 2},
+    {1, 1, 1, 0, 0, 0},       {7, 33, 1537, 1, 0, 0},  {33, 383, 7, 1, 1, 0},   {1, 1537, 33, 0, 1, 0},
+    {64, 64, 64, 1, 0, 0},    {33, 1024, 383, 1, 1, 0}, {257, 384, 1536, 1, 0, 0},
+    {300, 1536, 384, 1, 1, 0}, {1025, 7, 1537, 0, 0, 0}, {512, 1024, 1024, 1, 0, 0}, {3, 4096, 33, 1, 0, 0},
+    {3, 33, 7, 1, 0, 0},      {8, 32, 32, 1, 1, 0},    {8, 31, 32, 0, 0, 0},
+    {65, 384, 1536, 1, 2, 0}, {9, 100, 70, 1, 3, 0},   {40, 64, 129, 0, 2, 0},
+    {33, 383, 70, 1, 0, 1}, {257, 384, 384, 1, 0, 1}, {7, 1536, 384, 0, 0, 1},
+    {64, 64, 64, 1, 0, 1},
 };
 enum { N_CASES = sizeof cases / sizeof cases[0] };
 static const octet_precision precisions[] = {OCTET_PRECISION_FP32, OCTET_PRECISION_FP16,
@@ -63,6 +66,10 @@ static octet_model *linear_model(const lin_case *c) {
   ob_model *ob = ob_new(20); /* Gelu is opset 20 */
   int64_t xd[2] = {-1, c->K}, wd[2] = {c->K, c->N}, bd[1] = {c->N};
   ob_input(ob, "x", 1, 2, xd);
+  if (c->res) {
+    int64_t rd[2] = {-1, c->N};
+    ob_input(ob, "r", 1, 2, rd);
+  }
   float *w = malloc(sizeof(float) * (size_t)(c->K * c->N));
   float *b = malloc(sizeof(float) * (size_t)c->N);
   for (int64_t i = 0; i < c->K * c->N; i++) w[i] = frand() / sqrtf((float)c->K);
@@ -71,16 +78,21 @@ static octet_model *linear_model(const lin_case *c) {
   ob_init_raw(ob, "B", 1, 1, bd, b, sizeof(float) * (size_t)c->N);
   free(w);
   free(b);
-  const char *mm_in[] = {"x", "W"}, *mm_out[] = {c->bias || c->act ? "t" : "y"};
+  const char *fin = c->res ? "z" : "y"; /* the linear's output */
+  const char *mm_in[] = {"x", "W"}, *mm_out[] = {c->bias || c->act ? "t" : fin};
   ob_node_add(ob, "MatMul", "mm", 2, mm_in, 1, mm_out);
   const char *last = "t";
   if (c->bias) {
-    const char *in[] = {"t", "B"}, *out[] = {c->act ? "u" : "y"};
+    const char *in[] = {"t", "B"}, *out[] = {c->act ? "u" : fin};
     ob_node_add(ob, "Add", "add", 2, in, 1, out);
     last = "u";
   }
+  if (c->res) {
+    const char *in[] = {"z", "r"}, *out[] = {"y"};
+    ob_node_add(ob, "Add", "residual", 2, in, 1, out);
+  }
   if (c->act) {
-    const char *in[] = {last}, *out[] = {"y"};
+    const char *in[] = {last}, *out[] = {fin};
     ob_node *a = ob_node_add(ob, c->act == 1 ? "Relu" : "Gelu", "act", 1, in, 1, out);
     if (c->act == 3) ob_attr_string(a, "approximate", "tanh");
   }
@@ -98,8 +110,8 @@ static octet_model *linear_model(const lin_case *c) {
 /* Runs the model; returns a copy of output 0 (float32) and the backend of
  * the OctetLinear node. */
 static float *run_linear(const octet_model *m, const char *backends, octet_precision p,
-                         unsigned flags, const float *x, int64_t M, int64_t K, int64_t N, char *who,
-                         size_t who_cap) {
+                         unsigned flags, const float *x, const float *r, int64_t M, int64_t K,
+                         int64_t N, char *who, size_t who_cap, int *n_add) {
   octet_session_options o;
   octet_session_options_init(&o);
   o.precision = p;
@@ -109,10 +121,13 @@ static float *run_linear(const octet_model *m, const char *backends, octet_preci
   o.flags = flags;
   octet_session *s = NULL;
   ck_assert_msg(octet_session_create(m, &o, &s) == OCTET_OK, "%s", octet_last_error());
-  octet_tensor in = {.name = "x", .dtype = OCTET_DTYPE_FLOAT32, .rank = 2, .dims = {M, K},
-                     .data = (void *)x, .nbytes = sizeof(float) * (size_t)(M * K)};
+  octet_tensor in[2] = {
+      {.name = "x", .dtype = OCTET_DTYPE_FLOAT32, .rank = 2, .dims = {M, K},
+       .data = (void *)x, .nbytes = sizeof(float) * (size_t)(M * K)},
+      {.name = "r", .dtype = OCTET_DTYPE_FLOAT32, .rank = 2, .dims = {M, N},
+       .data = (void *)r, .nbytes = sizeof(float) * (size_t)(M * N)}};
   octet_tensor out;
-  ck_assert_msg(octet_session_run(s, &in, 1, &out, 1) == OCTET_OK, "%s",
+  ck_assert_msg(octet_session_run(s, in, r ? 2 : 1, &out, 1) == OCTET_OK, "%s",
                 octet_session_last_error(s));
   ck_assert_int_eq(out.dtype, OCTET_DTYPE_FLOAT32);
   ck_assert_uint_eq(out.nbytes, sizeof(float) * (size_t)(M * N));
@@ -121,10 +136,12 @@ static float *run_linear(const octet_model *m, const char *backends, octet_preci
   size_t nn = 0;
   ck_assert_int_eq(octet_session_node_count(s, &nn), OCTET_OK);
   who[0] = '\0';
+  *n_add = 0;
   for (size_t i = 0; i < nn; i++) {
     octet_node_info info;
     ck_assert_int_eq(octet_session_node_info(s, i, &info), OCTET_OK);
     if (strcmp(info.op_type, "OctetLinear") == 0) snprintf(who, who_cap, "%s", info.backend);
+    *n_add += strcmp(info.op_type, "Add") == 0;
   }
   octet_session_destroy(s);
   return y;
@@ -147,10 +164,20 @@ START_TEST(test_linear_sweep) {
   octet_model *m = linear_model(c);
   float *x = malloc(sizeof(float) * (size_t)(c->M * c->K));
   for (int64_t i = 0; i < c->M * c->K; i++) x[i] = frand();
+  float *r = NULL;
+  if (c->res) {
+    r = malloc(sizeof(float) * (size_t)(c->M * c->N));
+    for (int64_t i = 0; i < c->M * c->N; i++) r[i] = frand();
+  }
   char who[32], who_ref[32];
-  float *ref = run_linear(m, "ref", p, 0, x, c->M, c->K, c->N, who_ref, sizeof who_ref);
-  float *got = run_linear(m, g_backend, p, flags, x, c->M, c->K, c->N, who, sizeof who);
+  int adds_ref, adds;
+  float *ref = run_linear(m, "ref", p, 0, x, r, c->M, c->K, c->N, who_ref, sizeof who_ref,
+                          &adds_ref);
+  float *got = run_linear(m, g_backend, p, flags, x, r, c->M, c->K, c->N, who, sizeof who, &adds);
   ck_assert_str_eq(who_ref, "ref");
+  /* the residual Add is fused into the linear node except at fp16 */
+  ck_assert_int_eq(adds, c->res && p == OCTET_PRECISION_FP16 ? 1 : 0);
+  ck_assert_int_eq(adds_ref, adds);
   bool taken = strcmp(who, g_backend) == 0;
   ck_assert_msg(taken == expect_taken(c, p), "M=%lld K=%lld N=%lld %s: node went to %s",
                 (long long)c->M, (long long)c->K, (long long)c->N, octet_precision_name(p), who);
@@ -174,6 +201,7 @@ START_TEST(test_linear_sweep) {
   free(ref);
   free(got);
   free(x);
+  free(r);
   octet_model_destroy(m);
 }
 END_TEST

@@ -278,6 +278,41 @@ END_TEST
 
 /* ---- Gemm ---------------------------------------------------------------- */
 
+/* OctetLinear with a residual of another shape: broadcast as the Add it
+ * replaces, including one that makes the output larger than X @ W. */
+START_TEST(linear_residual_broadcast) {
+  const float x[2 * 2] = {1, 2, 3, 4};     /* X [2, 2] */
+  const float w[2 * 3] = {1, 0, 2, 0, 1, -1}; /* W [2, 3]: XW = [[1,2,0],[3,4,2]] */
+  const float r3[3] = {10, 20, 30};
+  const float r223[2 * 2 * 3] = {1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4};
+  for (int k = 0; k < 3; k++) {
+    op_case c;
+    oc_init(&c, "OctetLinear", 1);
+    oc_input_dynamic(&c, F32, 2, D(2, 2), x);
+    oc_input(&c, F32, 2, D(2, 3), w);
+    oc_input(&c, OCTET_DTYPE_UNDEFINED, 0, NULL, NULL);
+    if (k == 0) oc_input_dynamic(&c, F32, 1, D(3), r3);
+    if (k == 1) oc_input_dynamic(&c, F32, 3, D(2, 2, 3), r223);
+    if (k == 2) oc_input_dynamic(&c, F16, 1, D(3), r3); /* wrong dtype */
+    octet_status st = oc_run(&c, 1);
+    if (k == 2) {
+      ck_assert_int_eq(st, OCTET_ERR_SHAPE);
+    } else {
+      ck_assert_int_eq(st, OCTET_OK);
+    }
+    if (k == 0) {
+      check_shape(&c, 0, 2, D(2, 3));
+      check_f32(&c, 0, FV(11, 22, 30, 13, 24, 32), 6, 0);
+    }
+    if (k == 1) {
+      check_shape(&c, 0, 3, D(2, 2, 3));
+      check_f32(&c, 0, FV(2, 3, 1, 5, 6, 4, 4, 5, 3, 7, 8, 6), 12, 0);
+    }
+    oc_free(&c);
+  }
+}
+END_TEST
+
 START_TEST(gemm_basic) {
   op_case c;
   oc_init(&c, "Gemm", 13);
@@ -398,6 +433,7 @@ Suite *linalg_suite(void) {
   tcase_add_test(tc, gemm_big_trans_b);
   tcase_add_test(tc, gemm_dtypes);
   tcase_add_test(tc, gemm_errors);
+  tcase_add_test(tc, linear_residual_broadcast);
   suite_add_tcase(s, tc);
   return s;
 }

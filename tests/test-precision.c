@@ -65,9 +65,10 @@ static void load_inputs(const char *model, const octet_model *m, octet_tensor *i
 }
 
 /* Runs a session with these flags; returns how many of its nodes are
- * fused OctetAttention nodes. */
+ * fused OctetAttention nodes (and sets *adds to the number of Add nodes). */
 static int run_flags(const octet_model *m, octet_precision p, const char *backends,
-                     unsigned flags, const octet_tensor *in, size_t n_in, run_out *out) {
+                     unsigned flags, const octet_tensor *in, size_t n_in, run_out *out,
+                     int *adds) {
   octet_session_options o;
   octet_session_options_init(&o);
   o.precision = p;
@@ -80,13 +81,15 @@ static int run_flags(const octet_model *m, octet_precision p, const char *backen
   ck_assert_msg(octet_session_run(s, in, n_in, out->t, out->n) == OCTET_OK, "%s",
                 octet_session_last_error(s));
   size_t nodes = 0;
-  int fused = 0;
+  int fused = 0, n_add = 0;
   ck_assert_int_eq(octet_session_node_count(s, &nodes), OCTET_OK);
   for (size_t i = 0; i < nodes; i++) {
     octet_node_info info;
     ck_assert_int_eq(octet_session_node_info(s, i, &info), OCTET_OK);
     fused += strcmp(info.op_type, "OctetAttention") == 0;
+    n_add += strcmp(info.op_type, "Add") == 0;
   }
+  if (adds) *adds = n_add;
   for (size_t i = 0; i < out->n; i++) { /* outputs live in the session */
     octet_tensor_info info;
     ck_assert_int_eq(octet_model_output_info(m, i, &info), OCTET_OK);
@@ -101,7 +104,7 @@ static int run_flags(const octet_model *m, octet_precision p, const char *backen
 
 static void run(const octet_model *m, octet_precision p, const char *backends,
                 const octet_tensor *in, size_t n_in, run_out *out) {
-  run_flags(m, p, backends, 0, in, n_in, out);
+  run_flags(m, p, backends, 0, in, n_in, out, NULL);
 }
 
 static void free_out(run_out *o) {
@@ -204,10 +207,12 @@ START_TEST(test_w8a8_bit_identical_across_isas) {
 }
 END_TEST
 
-/* The fused OctetAttention gives the decomposed graph's outputs bit for bit,
- * at every precision, on ref and on the best ISA level of this CPU; the
- * encoder has one fused node per layer. */
-START_TEST(test_attention_fusion_exact) {
+/* The fused OctetAttention and the residual Add fused into linear nodes give
+ * the decomposed graph's outputs bit for bit, at every precision, on ref,
+ * avx2 and the best ISA level of this CPU. The encoder has one fused
+ * attention per layer and, at fp32 and w8a8, two residual Adds per layer
+ * fused (fp16 keeps them: its Add rounds the linear's output first). */
+START_TEST(test_fusion_exact) {
   const char *model = models[_i];
   char path[1024];
   snprintf(path, sizeof path, "%s/%s.onnx", g_dir, model);
@@ -219,26 +224,38 @@ START_TEST(test_attention_fusion_exact) {
   static const octet_precision ps[] = {OCTET_PRECISION_FP32, OCTET_PRECISION_FP16,
                                        OCTET_PRECISION_W8A8};
   static const char *const isas[] = {"ref", "avx2", NULL};
+  const bool encoder = strcmp(model, "encoder") == 0;
   for (size_t l = 0; l < 3; l++) {
     if (isas[l]) setenv("OCTET_ISA", isas[l], 1);
     else unsetenv("OCTET_ISA");
     octet_isa_reset();
     for (size_t p = 0; p < 3; p++) {
-      run_out fused, plain;
-      int nf = run_flags(m, ps[p], NULL, 0, in, n_in, &fused);
-      int np = run_flags(m, ps[p], NULL, OCTET_SESSION_NO_FUSE_ATTENTION, in, n_in, &plain);
+      run_out fused, plain, nores;
+      int adds_f, adds_p, adds_r;
+      int nf = run_flags(m, ps[p], NULL, 0, in, n_in, &fused, &adds_f);
+      int np = run_flags(m, ps[p], NULL, OCTET_SESSION_NO_FUSE_ATTENTION, in, n_in, &plain,
+                         &adds_p);
+      run_flags(m, ps[p], NULL, OCTET_SESSION_NO_FUSE_RESIDUAL, in, n_in, &nores, &adds_r);
       ck_assert_int_eq(np, 0);
-      if (strcmp(model, "encoder") == 0) ck_assert_int_eq(nf, 6);
+      if (encoder) {
+        ck_assert_int_eq(nf, 6);
+        ck_assert_int_eq(adds_r - adds_f, ps[p] == OCTET_PRECISION_FP16 ? 0 : 12);
+      }
       for (size_t k = 0; k < plain.n; k++) {
         ck_assert_uint_eq(fused.t[k].nbytes, plain.t[k].nbytes);
         ck_assert_msg(memcmp(fused.t[k].data, plain.t[k].data, plain.t[k].nbytes) == 0,
                       "%s: precision %d at %s: fused attention output '%s' differs", model,
                       (int)ps[p], octet_isa_name(octet_isa_active()), plain.t[k].name);
+        ck_assert_msg(memcmp(fused.t[k].data, nores.t[k].data, plain.t[k].nbytes) == 0,
+                      "%s: precision %d at %s: fused residual output '%s' differs", model,
+                      (int)ps[p], octet_isa_name(octet_isa_active()), plain.t[k].name);
       }
-      printf("%-10s precision %d %-10s %d fused attention nodes, bit-identical to unfused\n",
-             model, (int)ps[p], octet_isa_name(octet_isa_active()), nf);
+      printf("%-10s %-4s %-10s %d fused attention, %d residual Adds fused: bit-identical\n",
+             model, octet_precision_name(ps[p]), octet_isa_name(octet_isa_active()), nf,
+             adds_r - adds_f);
       free_out(&fused);
       free_out(&plain);
+      free_out(&nores);
     }
   }
   unsetenv("OCTET_ISA");
@@ -331,7 +348,7 @@ int main(void) {
   int n = (int)(sizeof models / sizeof models[0]);
   tcase_add_loop_test(tc, test_accuracy, 0, n);
   tcase_add_loop_test(tc, test_w8a8_bit_identical_across_isas, 0, n);
-  tcase_add_loop_test(tc, test_attention_fusion_exact, 0, n);
+  tcase_add_loop_test(tc, test_fusion_exact, 0, n);
   tcase_add_test(tc, test_weight_bytes);
   tcase_add_test(tc, test_quantized_table);
   suite_add_tcase(s, tc);

@@ -22,7 +22,7 @@ static bool arm_supports(const octet_node *n, const octet_tview *in, int n_in,
     return false;
   }
   const octet_tview *x = &in[0], *w = &in[1];
-  if (n_in > 3 && tv_present(&in[3])) return false;
+  if (n_in > 3 && tv_present(&in[3]) && !octet_linear_residual_ok(n, in, &out[0])) return false;
   int64_t act = attr_int(n, "act", 0);
   return act >= 0 && act <= 3 && w->data && w->rank == 2 && w->dtype == OCTET_DTYPE_FLOAT32 &&
          x->dtype == OCTET_DTYPE_FLOAT32 && out[0].dtype == OCTET_DTYPE_FLOAT32 &&
@@ -50,14 +50,22 @@ static void arm_linear_free(void *p) {
 
 static octet_status arm_linear_run(const octet_node *n, const octet_tview *in, int n_in,
                                    octet_tview *out, int n_out, const octet_kctx *ctx) {
-  (void)n_in; (void)n_out;
+  (void)n_out;
   const arm_linear *s = ctx->state;
   int64_t M = tv_numel(&in[0]) / s->K;
   if (M > s->M)
     return octet_fail(OCTET_ERR_INTERNAL, "Linear '%s': %lld rows, planned for %lld", n->name,
                       (long long)M, (long long)s->M);
-  return octet_arm_qs8_gemm(s->w, M, in[0].data, out[0].data, s->bias, s->act, s->post,
-                            s->scratch, ctx->threads);
+  octet_status st = octet_arm_qs8_gemm(s->w, M, in[0].data, out[0].data, s->bias, s->act,
+                                       s->post, s->scratch, ctx->threads);
+  if (st != OCTET_OK || n_in < 4 || !tv_present(&in[3])) return st;
+  /* the fused residual Add (act 0, so it comes last), row by row */
+  const int64_t N = tv_numel(&out[0]) / (M ? M : 1);
+  const float *R = in[3].data;
+  float *Y = out[0].data;
+#pragma omp parallel for num_threads(ctx->threads) schedule(static)
+  for (int64_t i = 0; i < M; i++) octet_linear_add_residual((size_t)N, R + i * N, Y + i * N);
+  return OCTET_OK;
 }
 
 static octet_status arm_prepare(const octet_node *n, const octet_tview *in, int n_in,

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/ir.h"
+
 typedef struct octet_linear_epilogue_kernels {
   const char *name; /* "scalar", "avx512" */
   void (*f16_to_f32)(size_t n, const uint16_t *x, float *y);
@@ -40,6 +42,14 @@ void octet_linear_gelu_f32_scalar(size_t n, const void *x, void *y);
 void octet_linear_gelu_f16_scalar(size_t n, const void *x, void *y);
 void octet_linear_gelutanh_f32_scalar(size_t n, const void *x, void *y);
 void octet_linear_gelutanh_f16_scalar(size_t n, const void *x, void *y);
+
+/* The residual input of an OctetLinear (in[3], from a fused residual Add)
+ * as the backends with a row epilogue take it: float32, of Y's shape, after
+ * no activation (act 0), Y float32. In the ref order it is the last
+ * operation, y = y + r[j], so adding it to a finished row is exact. */
+bool octet_linear_residual_ok(const octet_node *n, const octet_tview *in, const octet_tview *out);
+/* y[j] = y[j] + r[j] for j < n. */
+void octet_linear_add_residual(size_t n, const float *r, float *y);
 
 extern const octet_linear_epilogue_kernels octet_linear_epilogue_scalar;
 extern const octet_linear_epilogue_kernels octet_linear_epilogue_avx512;

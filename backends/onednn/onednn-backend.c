@@ -70,8 +70,8 @@ static bool onednn_supports(const octet_node *n, const octet_tview *in, int n_in
   if (strcmp(n->op_type, "OctetLinear") != 0) return false;
   const octet_tview *x = &in[0], *w = &in[1];
   if (!w->data || w->rank != 2) return false;
-  if (n_in > 3 && tv_present(&in[3])) {
-    octet_backend_why(ctx, "residual input not supported");
+  if (n_in > 3 && tv_present(&in[3]) && !octet_linear_residual_ok(n, in, &out[0])) {
+    octet_backend_why(ctx, "residual only float32, of the output's shape, without activation");
     return false;
   }
   if (x->dtype == OCTET_DTYPE_FLOAT16 || w->dtype == OCTET_DTYPE_FLOAT16 ||
@@ -257,16 +257,19 @@ static dnnl_status_t mm_exec(const onednn_state *s, const mm_prim *p, const void
 /* ---- run ------------------------------------------------------------------- */
 
 static octet_status run_blocks(const octet_node *n, const onednn_state *s, const float *X,
-                               float *Y, int threads) {
+                               const float *R, float *Y, int threads) {
   const int relu = attr_int(n, "act", 0) == 1;
   if (s->M == 0) return OCTET_OK;
   if (!s->quant) {
     dnnl_status_t e = mm_exec(s, &s->blk, X, Y);
     if (e != dnnl_success) return dnnl_err(e, "matmul", n);
-    if (s->post) {
+    if (s->post || R) {
       const int64_t N = s->N;
 #pragma omp parallel for num_threads(threads) schedule(static)
-      for (int64_t i = 0; i < s->M; i++) s->post((size_t)N, Y + i * N, Y + i * N);
+      for (int64_t i = 0; i < s->M; i++) {
+        if (s->post) s->post((size_t)N, Y + i * N, Y + i * N);
+        if (R) octet_linear_add_residual((size_t)N, R + i * N, Y + i * N);
+      }
     }
     return OCTET_OK;
   }
@@ -283,6 +286,7 @@ static octet_status run_blocks(const octet_node *n, const onednn_state *s, const
       float *y = Y + (r0 + i) * N;
       s->epi->qs8((size_t)N, s->acc + i * N, s->comp, s->sa[i], s->sw, s->bias, relu, y);
       if (s->post) s->post((size_t)N, y, y);
+      if (R) octet_linear_add_residual((size_t)N, R + (r0 + i) * N, y);
     }
   }
   return OCTET_OK;
@@ -290,14 +294,15 @@ static octet_status run_blocks(const octet_node *n, const onednn_state *s, const
 
 static octet_status onednn_run(const octet_node *n, const octet_tview *in, int n_in,
                                octet_tview *out, int n_out, const octet_kctx *ctx) {
-  (void)n_in; (void)n_out;
+  (void)n_out;
   const onednn_state *s = ctx->state;
   if (tv_numel(&in[0]) != s->M * s->K)
     return octet_fail(OCTET_ERR_INTERNAL, "Linear '%s': input not the planned shape", n->name);
   /* oneDNN's OpenMP regions take the calling thread's max-threads */
   int prev = omp_get_max_threads();
   if (prev != ctx->threads) omp_set_num_threads(ctx->threads);
-  octet_status st = run_blocks(n, s, in[0].data, out[0].data, ctx->threads);
+  const float *R = n_in > 3 && tv_present(&in[3]) ? in[3].data : NULL;
+  octet_status st = run_blocks(n, s, in[0].data, R, out[0].data, ctx->threads);
   if (prev != ctx->threads) omp_set_num_threads(prev);
   return st;
 }

@@ -43,8 +43,8 @@ static bool blas_supports(const octet_node *n, const octet_tview *in, int n_in,
     return false;
   }
   const octet_tview *x = &in[0], *w = &in[1];
-  if (n_in > 3 && tv_present(&in[3])) {
-    octet_backend_why(ctx, "residual input not supported");
+  if (n_in > 3 && tv_present(&in[3]) && !octet_linear_residual_ok(n, in, &out[0])) {
+    octet_backend_why(ctx, "residual only float32, of the output's shape, without activation");
     return false;
   }
   if (!w->data || w->rank != 2 || !is_f(x->dtype) || !is_f(w->dtype) || !is_f(out[0].dtype))
@@ -91,7 +91,8 @@ static void blas_free(void *p) {
 
 static octet_status blas_run(const octet_node *n, const octet_tview *in, int n_in,
                              octet_tview *out, int n_out, const octet_kctx *ctx) {
-  (void)n_in; (void)n_out;
+  (void)n_out;
+  const float *R = n_in > 3 && tv_present(&in[3]) ? in[3].data : NULL;
   const blas_state *s = ctx->state;
   const int64_t K = s->K, N = s->N, M = tv_numel(&in[0]) / (K ? K : 1);
   const int relu = attr_int(n, "act", 0) == 1;
@@ -139,11 +140,12 @@ static octet_status blas_run(const octet_node *n, const octet_tview *in, int n_i
           epi->f32_to_f16((size_t)nb, C + i * ldc, bias, relu, Y + i * N);
           if (post) post((size_t)nb, Y + i * N, Y + i * N);
         }
-      } else if (bias || relu || post) {
+      } else if (bias || relu || post || R) {
 #pragma omp parallel for num_threads(threads) schedule(static)
         for (int64_t i = 0; i < mb; i++) {
           epi->f32((size_t)nb, C + i * ldc, bias, relu, C + i * ldc);
           if (post) post((size_t)nb, C + i * ldc, C + i * ldc);
+          if (R) octet_linear_add_residual((size_t)nb, R + (r0 + i) * N + j0, C + i * ldc);
         }
       }
     }

@@ -163,9 +163,54 @@ static octet_status run_qs8(const octet_node *n, const octet_tview *in, int n_in
   return OCTET_OK;
 }
 
+static bool same_shape(const octet_tview *a, const octet_tview *b) {
+  if (a->rank != b->rank) return false;
+  for (int d = 0; d < a->rank; d++)
+    if (a->dims[d] != b->dims[d]) return false;
+  return true;
+}
+
+/* A residual of another shape than X @ W (broadcast, as the Add it
+ * replaces): the linear into a temporary, then Y = T + R broadcast, in fp32
+ * and rounded to Y's dtype. */
+static octet_status linear_broadcast_residual(const octet_node *n, const octet_tview *in,
+                                              octet_tview *out, const octet_kctx *ctx) {
+  const octet_tview *x = &in[0], *r = &in[3];
+  octet_tview t = out[0];
+  t.rank = x->rank;
+  memcpy(t.dims, x->dims, sizeof t.dims);
+  t.dims[t.rank - 1] = in[1].dims[1];
+  t.data = malloc(tv_nbytes(&t) + 1);
+  if (!t.data) return octet_fail(OCTET_ERR_NO_MEMORY, "Linear '%s': out of memory", n->name);
+  octet_status status = octet_ref_Linear(n, in, 3, &t, 1, ctx);
+  if (status == OCTET_OK) {
+    const octet_tview *y = &out[0];
+    int64_t stt[OCTET_MAX_RANK], str[OCTET_MAX_RANK], total = tv_numel(y);
+    broadcast_strides(t.dims, t.rank, y->dims, y->rank, stt);
+    broadcast_strides(r->dims, r->rank, y->dims, y->rank, str);
+    for (int64_t i = 0; i < total; i++) {
+      int64_t rest = i, it = 0, ir = 0;
+      for (int d = y->rank - 1; d >= 0; d--) {
+        int64_t idx = rest % y->dims[d];
+        rest /= y->dims[d];
+        it += idx * stt[d];
+        ir += idx * str[d];
+      }
+      st(y->data, y->dtype, i, ld(t.data, t.dtype, it) + ld(r->data, r->dtype, ir));
+    }
+  }
+  free(t.data);
+  return status;
+}
+
 octet_status octet_ref_Linear(const octet_node *n, const octet_tview *in, int n_in,
                               octet_tview *out, int n_out, const octet_kctx *ctx) {
   (void)n_out;
+  if (n_in > 3 && tv_present(&in[3])) {
+    const int64_t K = in[1].dims[0], N = in[1].dims[1];
+    if (!same_shape(&in[3], &out[0]) || tv_numel(&in[0]) / (K ? K : 1) * N != tv_numel(&out[0]))
+      return linear_broadcast_residual(n, in, out, ctx);
+  }
   if (attr_int(n, "quant", 0)) {
     if (!ctx->state)
       return octet_fail(OCTET_ERR_INTERNAL, "Linear '%s': w8a8 weights not prepared", n->name);

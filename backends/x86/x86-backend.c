@@ -24,8 +24,9 @@ static bool is_linear(const octet_node *n) {
   return strcmp(n->op_type, "OctetLinear") == 0;
 }
 
-static bool linear_ok(const octet_node *n, const octet_tview *in, int n_in) {
-  if (n_in > 3 && tv_present(&in[3])) return false; /* residual: not fused yet */
+static bool linear_ok(const octet_node *n, const octet_tview *in, int n_in,
+                      const octet_tview *out) {
+  if (n_in > 3 && tv_present(&in[3]) && !octet_linear_residual_ok(n, in, out)) return false;
   if (attr_int(n, "act", 0) < 0 || attr_int(n, "act", 0) > 3) return false;
   const octet_tview *x = &in[0], *w = &in[1];
   if (!w->data || w->rank != 2) return false;
@@ -40,7 +41,7 @@ static bool x86_supports(const octet_node *n, const octet_tview *in, int n_in,
                          const octet_plan_ctx *ctx) {
   octet_isa isa = octet_isa_active();
   if (!x86_level(isa)) return false;
-  if (is_linear(n)) return linear_ok(n, in, n_in);
+  if (is_linear(n)) return linear_ok(n, in, n_in, out);
   if (strcmp(n->op_type, "MatMul") == 0) return octet_x86_matmul_supports(n, in, n_in, out, n_out);
   if (strcmp(n->op_type, "OctetAttention") == 0)
     return octet_x86_attention_supports(n, in, n_in, ctx);
@@ -75,17 +76,18 @@ static void linear_free(void *p) {
 
 static octet_status linear_run_qs8(const octet_node *n, const octet_tview *in, int n_in,
                                    octet_tview *out, int n_out, const octet_kctx *ctx) {
-  (void)n; (void)n_in; (void)n_out;
+  (void)n; (void)n_out;
   const linear_state *s = ctx->state;
   int64_t M = tv_numel(&in[0]) / (s->K ? s->K : 1);
   octet_gemm_epilogue ep = {.bias = s->bias, .act = s->act, .post = s->post};
+  if (n_in > 3 && tv_present(&in[3])) ep.residual = in[3].data, ep.ldr = s->N;
   return octet_qs8_gemm(s->qw, M, in[0].data, s->K, out[0].data, s->N, &ep, s->scratch,
                         ctx->threads);
 }
 
 static octet_status linear_run_f32(const octet_node *n, const octet_tview *in, int n_in,
                                    octet_tview *out, int n_out, const octet_kctx *ctx) {
-  (void)n; (void)n_in; (void)n_out;
+  (void)n; (void)n_out;
   const linear_state *s = ctx->state;
   int64_t M = tv_numel(&in[0]) / (s->K ? s->K : 1);
   const float *A = in[0].data;
@@ -94,6 +96,7 @@ static octet_status linear_run_f32(const octet_node *n, const octet_tview *in, i
     A = s->x32;
   }
   octet_gemm_epilogue ep = {.bias = s->bias, .act = s->act, .post = s->post};
+  if (n_in > 3 && tv_present(&in[3])) ep.residual = in[3].data, ep.ldr = s->N;
   return octet_f32_gemm(s->fw, M, A, s->K, out[0].data, s->N,
                         out[0].dtype == OCTET_DTYPE_FLOAT16, &ep, s->scratch, ctx->threads);
 }

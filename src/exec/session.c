@@ -108,7 +108,8 @@ octet_status octet_session_create(const octet_model *model,
   s->threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
   if (s->threads > 1024) s->threads = 1024;
   s->batch = opts->batch > 0 ? opts->batch : 1;
-  const unsigned known = OCTET_SESSION_FP16_WEIGHTS_AS_FP32 | OCTET_SESSION_NO_FUSE_ATTENTION;
+  const unsigned known = OCTET_SESSION_FP16_WEIGHTS_AS_FP32 | OCTET_SESSION_NO_FUSE_ATTENTION |
+                         OCTET_SESSION_NO_FUSE_RESIDUAL;
   if (opts->flags & ~known) {
     octet_session_destroy(s);
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "unknown session flags 0x%x",
@@ -117,7 +118,7 @@ octet_status octet_session_create(const octet_model *model,
   s->flags = opts->flags;
   octet_status st = parse_backends(s, opts->backends);
   if (st == OCTET_OK) st = octet_graph_clone(&model->g, &s->g);
-  if (st == OCTET_OK) st = octet_pass_fuse(&s->g, s->flags);
+  if (st == OCTET_OK) st = octet_pass_fuse(&s->g, s->flags, s->precision);
   if (st == OCTET_OK) st = octet_pass_lower(&s->g, s->precision);
   if (st == OCTET_OK) {
     int64_t dims[64][OCTET_MAX_RANK];

@@ -6,6 +6,8 @@
  * the separate Relu / Gelu op computes on the Linear's output, including
  * its rounding to fp16 when Y is fp16), quant (1: w8a8 — W quantized per output
  * column, X per row, int32 accumulation; see backends/ref/linear.c). */
+#include <string.h>
+
 #include "core/ir.h"
 
 static bool is_float(octet_dtype t) {
@@ -35,12 +37,18 @@ octet_status octet_infer_Linear(const octet_node *n, const octet_tview *in,
                         n->name, (long long)w->dims[1]);
   }
   if (n_in > 3 && tv_present(&in[3])) {
+    /* the residual Add it replaces: numpy broadcasting, Y takes the
+     * broadcast shape (kernels other than ref take only R of Y's shape) */
     const octet_tview *r = &in[3];
-    bool same = r->dtype == x->dtype && r->rank == out[0].rank;
-    for (int i = 0; same && i < r->rank; i++) same = r->dims[i] == out[0].dims[i];
-    if (!same)
-      return octet_fail(OCTET_ERR_SHAPE, "Linear '%s': residual must have the output's shape",
+    int64_t dims[OCTET_MAX_RANK];
+    int rank = 0;
+    if (r->dtype != x->dtype ||
+        !broadcast_shapes(out[0].dims, out[0].rank, r->dims, r->rank, dims, &rank))
+      return octet_fail(OCTET_ERR_SHAPE,
+                        "Linear '%s': residual must have X's dtype and broadcast with the output",
                         n->name);
+    out[0].rank = rank;
+    memcpy(out[0].dims, dims, sizeof dims);
   }
   int64_t act = attr_int(n, "act", 0);
   if (act < 0 || act > 3)

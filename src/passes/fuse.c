@@ -1,6 +1,7 @@
 /* Fusion passes: decomposed LayerNorm and erf-GELU back into single ops,
  * MatMul/Gemm with constant weights (+ bias, + Relu) into OctetLinear, and
- * the head-transposed attention chain into OctetAttention. Each
+ * the head-transposed attention chain into OctetAttention, and a residual
+ * Add after a linear node into the linear's epilogue. Each
  * sub-pass matches on the graph as it stands, marks the matched nodes dead,
  * appends the replacement, then the graph is compacted and re-sorted. */
 #include <math.h>
@@ -398,11 +399,70 @@ static octet_status fuse_attention(fuse_ctx *c) {
   return OCTET_OK;
 }
 
-octet_status octet_pass_fuse(octet_graph *g, unsigned flags) {
+/* ---- residual ------------------------------------------------------------- */
+
+/* Is node `anc` among the producers that value v depends on? */
+static bool depends_on(fuse_ctx *c, int v, int anc) {
+  octet_graph *g = c->g;
+  bool *seen = calloc((size_t)g->n_nodes + 1, sizeof(bool));
+  int *stack = malloc(sizeof(int) * ((size_t)g->n_nodes + 1));
+  bool found = false;
+  int top = 0;
+  if (!seen || !stack) {
+    free(seen), free(stack);
+    return true; /* out of memory: do not fuse */
+  }
+  int p = producer(c, v);
+  if (p >= 0) stack[top++] = p, seen[p] = true;
+  while (top > 0 && !found) {
+    int n = stack[--top];
+    if (n == anc) found = true;
+    for (int i = 0; i < g->nodes[n].n_inputs && !found; i++) {
+      int q = producer(c, g->nodes[n].inputs[i]);
+      if (q >= 0 && !seen[q]) seen[q] = true, stack[top++] = q;
+    }
+  }
+  free(seen), free(stack);
+  return found;
+}
+
+/* OctetLinear (no activation, no residual) whose only reader is Add(y, r)
+ * with r an activation  ==>  OctetLinear(x, W, B, r): the residual add in
+ * the GEMM's epilogue. For float32 activations only (fp32 and w8a8): the
+ * epilogue adds in fp32, which is the separate Add exactly; with float16
+ * activations the Add would round the linear's output first. */
+static octet_status fuse_residual(fuse_ctx *c) {
+  octet_graph *g = c->g;
+  for (int i = 0; i < c->n_orig; i++) {
+    if (!is_op(c, i, "OctetLinear")) continue;
+    const octet_node *n = node(c, i);
+    if (attr_int(n, "act", 0) != 0 || n->n_inputs > 3 || n->n_outputs != 1) continue;
+    int y = n->outputs[0], a = pass_sole_consumer(g, c->uses, y);
+    if (!is_op(c, a, "Add") || (node(c, a)->domain && node(c, a)->domain[0])) continue;
+    int r = other_input(node(c, a), y);
+    if (r < 0 || r == y || pass_const(g, r) || depends_on(c, r, i)) continue;
+    int ins[4] = {n->inputs[0], n->inputs[1], n->n_inputs > 2 ? n->inputs[2] : -1, r};
+    int out = node(c, a)->outputs[0];
+    c->dead[i] = c->dead[a] = true;
+    char name[256];
+    snprintf(name, sizeof name, "%s", n->name);
+    int ni = octet_graph_add_node(g, name, "OctetLinear", ins, 4, &out, 1);
+    if (ni < 0) return OCTET_ERR_NO_MEMORY;
+    octet_attr *at = octet_node_add_attr(&g->nodes[ni], "act", OCTET_ATTR_INT);
+    if (!at) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+    at->i = 0;
+  }
+  return OCTET_OK;
+}
+
+octet_status octet_pass_fuse(octet_graph *g, unsigned flags, octet_precision precision) {
   octet_status (*const passes[])(fuse_ctx *) = {fuse_layernorm, fuse_gelu, fuse_linear,
-                                                fuse_attention};
+                                                fuse_attention, fuse_residual};
   for (size_t p = 0; p < sizeof passes / sizeof passes[0]; p++) {
     if (passes[p] == fuse_attention && (flags & OCTET_SESSION_NO_FUSE_ATTENTION)) continue;
+    if (passes[p] == fuse_residual &&
+        (precision == OCTET_PRECISION_FP16 || (flags & OCTET_SESSION_NO_FUSE_RESIDUAL)))
+      continue;
     fuse_ctx c;
     octet_status st = begin(&c, g);
     if (st != OCTET_OK) return st;

@@ -8,8 +8,10 @@
 /* Precision-independent fusion: decomposed LayerNorm -> LayerNormalization,
  * decomposed erf-GELU -> Gelu, MatMul/Gemm with constant weights (+ bias Add,
  * + Relu) -> OctetLinear, the head-transposed attention chain ->
- * OctetAttention (unless flags has OCTET_SESSION_NO_FUSE_ATTENTION). */
-octet_status octet_pass_fuse(octet_graph *g, unsigned flags);
+ * OctetAttention (unless flags has OCTET_SESSION_NO_FUSE_ATTENTION), and
+ * at fp32 and w8a8 a residual Add after a linear node into the linear
+ * (unless OCTET_SESSION_NO_FUSE_RESIDUAL). */
+octet_status octet_pass_fuse(octet_graph *g, unsigned flags, octet_precision precision);
 /* Precision lowering: fp16 converts float constants and activations to
  * float16 (Casts at the graph's float inputs and outputs); w8a8 marks every
  * OctetLinear as quantized. fp32 changes nothing. */
