@@ -1,6 +1,7 @@
 /* Benchmark of the w8a8 GEMM (backends/x86/qs8-gemm.h): GOP/s and % of the
  * int8 peak that this program measures with the register-only loops of
- * tools/peaks.h (VPDPBUSD zmm at avx512vnni; the figure `octet bench` reports),
+ * tools/peaks.h (TDPBUSD at amx, VPDPBUSD zmm at avx512vnni: the instruction
+ * of the active level's kernel; the figure `octet bench` reports),
  * for M in {128, 256, 512, 1024} x (K, N) in {(1024,1024), (1024,4096),
  * (4096,1024), (384,1536), (1536,384)}, 1 and 2 threads, median of 7 runs.
  * The octet time includes the per-row activation quantization and the fused
@@ -8,9 +9,11 @@
  * its u8s8->f32 matmul with per-column output scales and bias, weights
  * reordered once into format `any`; its activations are already u8, so its
  * time has no quantization in it; "+quant" adds the time of octet's
- * quantizer alone (what using oneDNN for w8a8 would cost). oneDNN is limited
- * to AVX512_CORE_VNNI (the same instructions; AMX is out of scope) unless
- * --onednn-amx is given. Ratios are octet's speed over the other's.
+ * quantizer alone (what using oneDNN for w8a8 would cost). oneDNN gets the
+ * same instruction class as octet's kernel: AMX at level amx, at most
+ * AVX512_CORE_VNNI below it (OCTET_ISA=avx512vnni compares the VNNI
+ * kernels on an AMX machine) unless --onednn-amx is given. Ratios are
+ * octet's speed over the other's.
  *
  * usage: bench-gemm-qs8 [--onednn-amx] [threads...]   (default: 1 2) */
 #include <immintrin.h>
@@ -219,6 +222,7 @@ int main(int argc, char **argv) {
   }
   if (nthreads == 0) nthreads = 2;
   const octet_isa isa = octet_isa_active();
+  if (isa == OCTET_ISA_AMX) amx = 1;
   printf("qs8 GEMM benchmark  cpu: %s  isa: %s\n", octet_cpu()->brand,
          octet_isa_name(isa));
 #if OCTET_HAVE_ONEDNN

@@ -151,7 +151,8 @@ static bool expect_taken(const lin_case *c, octet_precision p) {
   if (strcmp(g_backend, "openblas") == 0)
     return p != OCTET_PRECISION_W8A8 && (double)c->M * c->N * c->K >= OPENBLAS_MIN_MACS;
   if (p == OCTET_PRECISION_FP16) return false; /* onednn: no f16 matmul */
-  if (p == OCTET_PRECISION_W8A8 && octet_isa_active() != OCTET_ISA_AVX512VNNI &&
+  if (p == OCTET_PRECISION_W8A8 && octet_isa_active() != OCTET_ISA_AMX &&
+      octet_isa_active() != OCTET_ISA_AVX512VNNI &&
       octet_isa_active() != OCTET_ISA_AVXVNNI && octet_isa_active() < OCTET_ISA_NEON)
     return false; /* oneDNN int8 needs VNNI to be exact */
   return true;

@@ -172,7 +172,8 @@ START_TEST(test_w8a8_bit_identical_across_isas) {
   size_t n_in;
   load_inputs(model, m, in, &n_in);
   static const octet_isa levels[] = {OCTET_ISA_AVX2, OCTET_ISA_AVXVNNI, OCTET_ISA_AVX512,
-                                     OCTET_ISA_AVX512VNNI, OCTET_ISA_NEON, OCTET_ISA_DOTPROD,
+                                     OCTET_ISA_AVX512VNNI, OCTET_ISA_AMX, OCTET_ISA_NEON,
+                                     OCTET_ISA_DOTPROD,
                                      OCTET_ISA_I8MM};
   setenv("OCTET_ISA", "ref", 1);
   octet_isa_reset();

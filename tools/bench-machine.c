@@ -39,7 +39,7 @@ void bench_add_warning(bench_machine *m, const char *fmt, ...) {
 
 octet_isa bench_best_isa(void) {
   static const octet_isa order[] = {OCTET_ISA_I8MM, OCTET_ISA_DOTPROD, OCTET_ISA_NEON,
-                                    OCTET_ISA_AVX512VNNI, OCTET_ISA_AVX512,
+                                    OCTET_ISA_AMX, OCTET_ISA_AVX512VNNI, OCTET_ISA_AVX512,
                                     OCTET_ISA_AVXVNNI, OCTET_ISA_AVX2};
   for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
     if (octet_isa_supported(order[i])) return order[i];
@@ -83,7 +83,7 @@ void bench_fill_machine(bench_machine *m, int threads, bool measure) {
       {f->avx2, "avx2"}, {f->fma, "fma"}, {f->f16c, "f16c"}, {f->avx512f, "avx512f"},
       {f->avx512bw, "avx512bw"}, {f->avx512vl, "avx512vl"}, {f->avx512dq, "avx512dq"},
       {f->avx512vnni, "avx512_vnni"}, {f->avxvnni, "avx_vnni"},
-      {f->avx512bf16, "avx512_bf16"}, {f->avx512fp16, "avx512_fp16"}, {f->neon, "neon"},
+      {f->avx512bf16, "avx512_bf16"}, {f->avx512fp16, "avx512_fp16"}, {f->amx, "amx_int8"}, {f->neon, "neon"},
       {f->asimddp, "asimddp"}, {f->i8mm, "i8mm"}, {f->fphp, "fphp"}, {f->asimdhp, "asimdhp"}};
   size_t n = 0;
   for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
@@ -132,7 +132,7 @@ void bench_fill_machine(bench_machine *m, int threads, bool measure) {
 }
 
 bool bench_int8_pays_off(octet_isa isa) {
-  return isa == OCTET_ISA_AVX512VNNI || isa == OCTET_ISA_AVXVNNI || isa == OCTET_ISA_DOTPROD ||
+  return isa == OCTET_ISA_AMX || isa == OCTET_ISA_AVX512VNNI || isa == OCTET_ISA_AVXVNNI || isa == OCTET_ISA_DOTPROD ||
          isa == OCTET_ISA_I8MM;
 }
 

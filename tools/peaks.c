@@ -173,13 +173,17 @@ void bench_measure_peaks(int threads, bench_peaks *out) {
   octet_isa isa = octet_isa_active();
 #if defined(OCTET_PEAKS_X86)
   switch (isa) {
+    case OCTET_ISA_AMX:
     case OCTET_ISA_AVX512VNNI:
     case OCTET_ISA_AVX512:
       fma = peak_fma_avx512;
       fma_how = "vfmadd132ps zmm";
       rd = peak_read_avx512;
       rd_how = "zmm";
-      if (isa == OCTET_ISA_AVX512VNNI) {
+      if (isa == OCTET_ISA_AMX) {
+        dot = peak_amx_int8;
+        dot_how = "tdpbusd (AMX-INT8)";
+      } else if (isa == OCTET_ISA_AVX512VNNI) {
         dot = peak_vnni_avx512;
         dot_how = "vpdpbusd zmm";
       } else {

@@ -1,7 +1,7 @@
 /* The machine's peaks, measured by short microbenchmarks for `octet bench`:
  * fp32 FMA GFLOP/s (register-only FMA chains), int8 dot-product GOP/s with
- * the best instruction of the active ISA level (VPDPBUSD zmm/ymm, else the
- * exact 16-bit multiply-add VPMADDWD), and memory GB/s (a streaming read of
+ * the best instruction of the active ISA level (AMX TDPBUSD, VPDPBUSD zmm/ymm,
+ * else the exact 16-bit multiply-add VPMADDWD), and memory GB/s (a streaming read of
  * a buffer larger than the last-level cache). All threads run at once
  * (OpenMP); each figure is the best of a few timed trials. One MAC counts as
  * 2 operations. The kernels of each ISA live in their own file compiled with
@@ -45,5 +45,7 @@ double peak_fma_avx2(int64_t iters);      /* 24 vfmadd132ps ymm */
 double peak_vnni_avxvnni(int64_t iters);  /* 24 {vex} vpdpbusd ymm */
 double peak_madd_avx2(int64_t iters);     /* 24 vpmaddwd + vpaddd ymm */
 uint64_t peak_read_avx2(const void *p, size_t bytes);
+
+double peak_amx_int8(int64_t iters);      /* 4 tdpbusd (16x16x64) */
 
 #endif

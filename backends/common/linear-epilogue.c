@@ -15,8 +15,8 @@ static octet_linear_post_fn scalar_post(int act, bool f16) {
 
 static octet_linear_post_fn best_post(int act, bool f16) {
   octet_isa isa = octet_isa_active();
-  bool w = isa == OCTET_ISA_AVX512 || isa == OCTET_ISA_AVX512VNNI;
-  if (isa == OCTET_ISA_REF || isa > OCTET_ISA_AVX512VNNI) return scalar_post(act, f16);
+  bool w = octet_isa_is_avx512(isa);
+  if (!octet_isa_is_x86(isa)) return scalar_post(act, f16);
   if (act == 2)
     return f16 ? (w ? octet_f16_vgelu_ukernel__avx512 : octet_f16_vgelu_ukernel__avx2)
                : (w ? octet_f32_vgelu_ukernel__avx512 : octet_f32_vgelu_ukernel__avx2);
@@ -28,8 +28,7 @@ static octet_linear_post_fn best_post(int act, bool f16) {
 
 static const octet_linear_epilogue_kernels *best(void) {
   octet_isa isa = octet_isa_active();
-  return isa == OCTET_ISA_AVX512 || isa == OCTET_ISA_AVX512VNNI ? &octet_linear_epilogue_avx512
-                                                                 : &octet_linear_epilogue_scalar;
+  return octet_isa_is_avx512(isa) ? &octet_linear_epilogue_avx512 : &octet_linear_epilogue_scalar;
 }
 #else
 static octet_linear_post_fn best_post(int act, bool f16) { return scalar_post(act, f16); }

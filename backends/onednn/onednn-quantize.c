@@ -32,6 +32,7 @@ octet_onednn_quantize_fn octet_onednn_quantizer(void) { return quantize; }
 
 dnnl_cpu_isa_t octet_onednn_isa_cap(void) {
   switch (octet_isa_active()) {
+  case OCTET_ISA_AMX: return dnnl_cpu_isa_avx512_core_amx;
   case OCTET_ISA_AVX512VNNI: return dnnl_cpu_isa_avx512_core_vnni;
   case OCTET_ISA_AVX512: return dnnl_cpu_isa_avx512_core;
   case OCTET_ISA_AVXVNNI: return dnnl_cpu_isa_avx2_vnni;
@@ -42,7 +43,8 @@ dnnl_cpu_isa_t octet_onednn_isa_cap(void) {
 
 const char *octet_onednn_int8_unsupported(void) {
   octet_isa isa = octet_isa_active();
-  if (isa == OCTET_ISA_AVX512VNNI || isa == OCTET_ISA_AVXVNNI) return NULL;
+  if (isa == OCTET_ISA_AMX || isa == OCTET_ISA_AVX512VNNI || isa == OCTET_ISA_AVXVNNI)
+    return NULL;
   return "oneDNN int8 without VNNI saturates (vpmaddubsw): not exact";
 }
 #else

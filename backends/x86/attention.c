@@ -80,7 +80,7 @@ octet_status octet_x86_attention_prepare(const octet_node *n, const octet_tview 
   x86_attention *s = calloc(1, sizeof *s);
   if (!s) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
   octet_attention_dims_of(n, in, n_in, &s->d);
-  const bool wide = isa == OCTET_ISA_AVX512 || isa == OCTET_ISA_AVX512VNNI;
+  const bool wide = octet_isa_is_avx512(isa);
   s->k = wide ? (s->d.f16 ? &avx512_f16 : &avx512_f32) : (s->d.f16 ? &avx2_f16 : &avx2_f32);
   s->threads = threads > 0 ? threads : 1;
   const size_t per = octet_attention_scratch_bytes(&s->d);

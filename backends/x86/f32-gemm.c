@@ -44,10 +44,9 @@ static bool isa_allows(octet_isa want, octet_isa have) {
     case OCTET_ISA_REF:
       return true;
     case OCTET_ISA_AVX2:
-      return want == OCTET_ISA_AVX2 || want == OCTET_ISA_AVXVNNI ||
-             want == OCTET_ISA_AVX512 || want == OCTET_ISA_AVX512VNNI;
+      return octet_isa_is_x86(want);
     case OCTET_ISA_AVX512:
-      return want == OCTET_ISA_AVX512 || want == OCTET_ISA_AVX512VNNI;
+      return octet_isa_is_avx512(want);
     default:
       return false;
   }

@@ -108,7 +108,7 @@ octet_status octet_x86_matmul_prepare(const octet_node *n, const octet_tview *in
       s->nbatch *= a->dims[d];
   }
   s->f16 = a->dtype == OCTET_DTYPE_FLOAT16;
-  const bool wide = isa == OCTET_ISA_AVX512 || isa == OCTET_ISA_AVX512VNNI;
+  const bool wide = octet_isa_is_avx512(isa);
   s->mm = wide ? octet_f32_matmul__avx512 : octet_f32_matmul__avx2;
   s->to_f32 = wide ? octet_f16_f32_vcvt_ukernel__avx512 : octet_f16_f32_vcvt_ukernel__avx2;
   s->to_f16 = wide ? octet_f32_f16_vcvt_ukernel__avx512 : octet_f32_f16_vcvt_ukernel__avx2;

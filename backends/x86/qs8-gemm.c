@@ -35,19 +35,24 @@ struct octet_qs8_weights {
 
 static const octet_qs8_kernel kernel_scalar = {
     "qs8 4x16c4 scalar", OCTET_ISA_REF, 4, 16, 4,
-    octet_qs8_gemm_ukernel_4x16c4__scalar, octet_qs8_quantize_rows_scalar};
+    octet_qs8_gemm_ukernel_4x16c4__scalar, octet_qs8_quantize_rows_scalar, 4, NULL, NULL};
 static const octet_qs8_kernel kernel_avx2 = {
     "qs8 4x8c4 avx2", OCTET_ISA_AVX2, 4, 8, 8,
-    octet_qs8_gemm_ukernel_4x8c4__avx2, octet_qs8_quantize_rows__avx2};
+    octet_qs8_gemm_ukernel_4x8c4__avx2, octet_qs8_quantize_rows__avx2, 4, NULL, NULL};
 static const octet_qs8_kernel kernel_avxvnni = {
     "qs8 6x16c4 avxvnni", OCTET_ISA_AVXVNNI, 6, 16, 8,
-    octet_qs8_gemm_ukernel_6x16c4__avxvnni, octet_qs8_quantize_rows__avx2};
+    octet_qs8_gemm_ukernel_6x16c4__avxvnni, octet_qs8_quantize_rows__avx2, 4, NULL, NULL};
 static const octet_qs8_kernel kernel_avx512vnni = {
     "qs8 8x48c4 avx512vnni", OCTET_ISA_AVX512VNNI, 8, 48, 16,
-    octet_qs8_gemm_ukernel_8x48c4__avx512vnni, octet_qs8_quantize_rows__avx512};
+    octet_qs8_gemm_ukernel_8x48c4__avx512vnni, octet_qs8_quantize_rows__avx512, 4, NULL, NULL};
+static const octet_qs8_kernel kernel_amx = {
+    "qs8 32x32c4 amx", OCTET_ISA_AMX, 32, 32, 16,
+    octet_qs8_gemm_ukernel_32x32c4__amx, octet_qs8_quantize_rows__avx512, 64,
+    octet_qs8_amx_begin, octet_qs8_amx_end};
 
 const octet_qs8_kernel *octet_qs8_kernel_for(octet_isa isa) {
   switch (isa) {
+    case OCTET_ISA_AMX: return &kernel_amx;
     case OCTET_ISA_AVX512VNNI: return &kernel_avx512vnni;
     case OCTET_ISA_AVXVNNI: return &kernel_avxvnni;
     case OCTET_ISA_AVX512: /* no VNNI: the exact int16 path */
@@ -77,7 +82,7 @@ octet_status octet_qs8_weights_pack(const float *w, int64_t K, int64_t N,
                       octet_isa_name(isa));
   const octet_qs8_kernel *kern = octet_qs8_kernel_for(isa);
   size_t k = (size_t)K, n = (size_t)N, nr = (size_t)kern->nr;
-  size_t kp = round_up(k, 4);
+  size_t kp = round_up(k, (size_t)kern->kalign);
   size_t npanels = (n + nr - 1) / nr;
   size_t panel_bytes = nr * 8 + kp * nr;
   size_t total = 64;
@@ -227,6 +232,7 @@ static void run_part(const qs8_job *j, int tid, int nth) {
   const size_t tiles = (r1 - r0 + mr - 1) / mr;
   const size_t cap = kp / 4 * 64; /* bytes one kernel call prefetches */
   octet_qs8_ukernel_params prm = {.ldr = j->ldr, .act = j->act};
+  if (kern->begin) kern->begin();
   for (size_t pa = p0; pa < p1; pa += pb) {
     const size_t pe = pa + pb < p1 ? pa + pb : p1;
     /* the next block's panels, prefetched into L2 a slice per row tile */
@@ -272,6 +278,7 @@ static void run_part(const qs8_job *j, int tid, int nth) {
       }
     }
   }
+  if (kern->end) kern->end();
 }
 
 octet_status octet_qs8_gemm(const octet_qs8_weights *w, int64_t M,

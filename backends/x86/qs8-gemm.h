@@ -109,7 +109,8 @@ static inline void octet_qs8_row_scale(float amax, float *scale, float *inv) {
  * Computes the tile C[0:mr, 0:nr] (mr <= MR, 1 <= nr <= NR) with the full
  * epilogue.
  *   a:     mr rows of quantized activations (u8, row stride lda bytes),
- *          kp = round_up(K, 4) bytes each;
+ *          kp = round_up(K, kalign) bytes each (bytes from round_up(K, 4)
+ *          on may hold anything: their weights are zero);
  *   w:     one packed panel of np = min(NR, round_up(nr, NG)) columns:
  *            int32 comp[np]    -128 * sum_k qw[k, n]   (the u8 offset)
  *            float scale[np]   sw[n]
@@ -152,6 +153,13 @@ void octet_qs8_gemm_ukernel_6x16c4__avxvnni(size_t mr, size_t nr, size_t kp,
 void octet_qs8_gemm_ukernel_8x48c4__avx512vnni(
     size_t mr, size_t nr, size_t kp, const uint8_t *a, size_t lda,
     const int8_t *w, float *c, size_t ldc, const octet_qs8_ukernel_params *p);
+/* AMX: kp a multiple of 64; runs between octet_qs8_amx_begin() (loads the
+ * tile configuration of the calling thread) and octet_qs8_amx_end(). */
+void octet_qs8_gemm_ukernel_32x32c4__amx(
+    size_t mr, size_t nr, size_t kp, const uint8_t *a, size_t lda,
+    const int8_t *w, float *c, size_t ldc, const octet_qs8_ukernel_params *p);
+void octet_qs8_amx_begin(void);
+void octet_qs8_amx_end(void);
 
 /* A kernel and how to pack for it; one entry per ISA. */
 typedef struct octet_qs8_kernel {
@@ -160,6 +168,11 @@ typedef struct octet_qs8_kernel {
   int mr, nr, ng;           /* tile rows, panel columns, column granule */
   octet_qs8_ukernel_fn gemm;
   octet_qs8_quantize_fn quantize;
+  int kalign;               /* kp = round_up(K, kalign) (4 or 64) */
+  /* Per-thread set-up before its first microkernel call of a GEMM, and
+   * tear-down after its last (AMX tile configuration); NULL: none. */
+  void (*begin)(void);
+  void (*end)(void);
 } octet_qs8_kernel;
 
 /* The kernel used for `isa` (always non-NULL: the scalar one below AVX2). */

@@ -503,6 +503,7 @@ octet_kernel_fn octet_x86_select_kernel(const octet_node *node,
       break;
     case OCTET_ISA_AVX512:
     case OCTET_ISA_AVX512VNNI:
+    case OCTET_ISA_AMX:
       avx512 = true;
       break;
     default:

@@ -16,8 +16,7 @@
 #include "common/linear-epilogue.h"
 
 static bool x86_level(octet_isa isa) {
-  return isa == OCTET_ISA_AVX2 || isa == OCTET_ISA_AVXVNNI ||
-         isa == OCTET_ISA_AVX512 || isa == OCTET_ISA_AVX512VNNI;
+  return octet_isa_is_x86(isa);
 }
 
 static bool is_linear(const octet_node *n) {

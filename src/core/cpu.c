@@ -7,11 +7,26 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 static unsigned long long xgetbv0(void) {
   unsigned int lo, hi;
   __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
   return ((unsigned long long)hi << 32) | lo;
+}
+
+/* Linux hands out the AMX tile data state (8 KB per thread) only on
+ * request; without it the first tile instruction faults. */
+static bool amx_permitted(void) {
+#if defined(__linux__) && defined(SYS_arch_prctl)
+  const long req_xcomp_perm = 0x1023, xfeature_xtiledata = 18;
+  return syscall(SYS_arch_prctl, req_xcomp_perm, xfeature_xtiledata) == 0;
+#else
+  return false;
+#endif
 }
 
 static void detect(octet_cpu_features *f) {
@@ -39,6 +54,8 @@ static void detect(octet_cpu_features *f) {
   f->avx512vnni = zmm_os && ((c7 >> 11) & 1);
   f->avx512bf16 = zmm_os && ((a71 >> 5) & 1);
   f->avx512fp16 = zmm_os && ((d7 >> 23) & 1);
+  const bool tiles_os = (xcr0 & 0x60000) == 0x60000; /* XTILECFG, XTILEDATA */
+  f->amx = tiles_os && ((d7 >> 24) & 1) && ((d7 >> 25) & 1) && amx_permitted();
   unsigned brand[12];
   if (__get_cpuid_max(0x80000000, NULL) >= 0x80000004) {
     for (unsigned i = 0; i < 3; i++)
@@ -116,6 +133,7 @@ bool octet_isa_supported(octet_isa isa) {
     case OCTET_ISA_AVXVNNI: return avx2 && f->avxvnni;
     case OCTET_ISA_AVX512: return avx512;
     case OCTET_ISA_AVX512VNNI: return avx512 && f->avx512vnni;
+    case OCTET_ISA_AMX: return avx512 && f->avx512vnni && f->amx;
     case OCTET_ISA_NEON: return f->neon;
     case OCTET_ISA_DOTPROD: return f->neon && f->asimddp;
     case OCTET_ISA_I8MM: return f->neon && f->asimddp && f->i8mm;
@@ -124,18 +142,18 @@ bool octet_isa_supported(octet_isa isa) {
 }
 
 static const char *const isa_names[] = {"ref", "avx2", "avxvnni", "avx512",
-                                        "avx512vnni", "neon", "dotprod", "i8mm"};
+                                        "avx512vnni", "amx", "neon", "dotprod", "i8mm"};
 
 const char *octet_isa_name(octet_isa isa) {
   return (unsigned)isa < sizeof isa_names / sizeof isa_names[0] ? isa_names[isa] : "?";
 }
 
-/* The x86 levels form a chain: avx2 < avxvnni < avx512 < avx512vnni, where
+/* The x86 levels form a chain: avx2 < avxvnni < avx512 < avx512vnni < amx, where
  * avx512 without VNNI is below avxvnni for int8 but above it for floats, so
  * "highest" means the last supported entry of this order. */
 static octet_isa best(void) {
   static const octet_isa order[] = {OCTET_ISA_I8MM, OCTET_ISA_DOTPROD, OCTET_ISA_NEON,
-                                    OCTET_ISA_AVX512VNNI, OCTET_ISA_AVX512,
+                                    OCTET_ISA_AMX, OCTET_ISA_AVX512VNNI, OCTET_ISA_AVX512,
                                     OCTET_ISA_AVXVNNI, OCTET_ISA_AVX2};
   for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
     if (octet_isa_supported(order[i])) return order[i];

@@ -16,7 +16,7 @@
 #include "op-harness.h"
 
 static const octet_isa levels[] = {OCTET_ISA_AVX2, OCTET_ISA_AVXVNNI, OCTET_ISA_AVX512,
-                                   OCTET_ISA_AVX512VNNI};
+                                   OCTET_ISA_AVX512VNNI, OCTET_ISA_AMX};
 
 static unsigned rng = 11;
 static float frand(void) {

@@ -16,7 +16,8 @@
 #include "x86/qs8-gemm.h"
 
 static const octet_isa kernel_isas[] = {OCTET_ISA_REF, OCTET_ISA_AVX2,
-                                        OCTET_ISA_AVXVNNI, OCTET_ISA_AVX512VNNI};
+                                        OCTET_ISA_AVXVNNI, OCTET_ISA_AVX512VNNI,
+                                        OCTET_ISA_AMX};
 #define N_KERNELS (sizeof kernel_isas / sizeof kernel_isas[0])
 
 static unsigned rng_state = 12345;
@@ -173,8 +174,10 @@ START_TEST(weights_pack_info) {
     ck_assert_int_eq(octet_qs8_weights_n(pw), N);
     size_t b = octet_qs8_weights_bytes(pw);
     ck_assert_uint_ge(b, (size_t)(K * N));
-    /* K*N + 8 per column + the last panel's padding + small */
-    ck_assert_uint_le(b, (size_t)(K * N + 8 * N) + (size_t)(kern->nr * (K + 4)) + 1024);
+    /* K*N + 8 per column + K's padding to kalign + the last panel's
+     * padding + small */
+    ck_assert_uint_le(b, (size_t)(K * N + 8 * N) + (size_t)((kern->kalign - 4) * N) +
+                             (size_t)(kern->nr * (K + kern->kalign)) + 1024);
     ck_assert_uint_eq(octet_qs8_scratch_bytes(pw, 0, 2), 0);
     ck_assert_uint_gt(octet_qs8_scratch_bytes(pw, 5, 2), 0);
     octet_qs8_weights_free(pw);
@@ -244,16 +247,23 @@ static void check_ukernel(const octet_qs8_kernel *kern, size_t mr, size_t nr,
 }
 
 START_TEST(ukernels_direct) {
-  static const size_t kps[] = {0, 4, 8, 12, 36, 64};
+  /* k below, at and above the unroll (4-k kernels) or the 64-k chunk (AMX) */
+  static const size_t kps4[] = {0, 4, 8, 12, 36, 64}, kps64[] = {0, 64, 128, 320};
   for (size_t i = 0; i < N_KERNELS; i++) {
     const octet_qs8_kernel *kern = octet_qs8_kernel_for(kernel_isas[i]);
     if (skip(kernel_isas[i], kern->name)) continue;
+    const size_t *kps = kern->kalign == 64 ? kps64 : kps4;
+    const size_t nk = kern->kalign == 64 ? 4 : 6;
     int tiles = 0;
+    if (kern->begin) kern->begin();
     for (size_t mr = 1; mr <= (size_t)kern->mr; mr++)
       for (size_t nr = 1; nr <= (size_t)kern->nr; nr++)
-        for (size_t ki = 0; ki < sizeof kps / sizeof kps[0]; ki++, tiles++)
+        for (size_t ki = 0; ki < nk; ki++, tiles++) {
+          ck_assert_uint_eq(kps[ki] % (size_t)kern->kalign, 0);
           check_ukernel(kern, mr, nr, kps[ki], (int)(mr + nr + ki) % 8);
-    ck_assert_int_eq(tiles, kern->mr * kern->nr * (int)(sizeof kps / sizeof kps[0]));
+        }
+    if (kern->end) kern->end();
+    ck_assert_int_eq(tiles, kern->mr * kern->nr * (int)nk);
   }
 }
 END_TEST
@@ -495,6 +505,7 @@ START_TEST(kernel_for_levels) {
   ck_assert_str_eq(octet_qs8_kernel_for(OCTET_ISA_AVX512)->name, "qs8 4x8c4 avx2");
   ck_assert_str_eq(octet_qs8_kernel_for(OCTET_ISA_AVXVNNI)->name, "qs8 6x16c4 avxvnni");
   ck_assert_str_eq(octet_qs8_kernel_for(OCTET_ISA_AVX512VNNI)->name, "qs8 8x48c4 avx512vnni");
+  ck_assert_str_eq(octet_qs8_kernel_for(OCTET_ISA_AMX)->name, "qs8 32x32c4 amx");
   for (size_t i = 0; i < N_KERNELS; i++)
     if (skip(kernel_isas[i], octet_qs8_kernel_for(kernel_isas[i])->name)) continue;
 }

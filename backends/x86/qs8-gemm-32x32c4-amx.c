@@ -1,0 +1,154 @@
+/* w8a8 GEMM microkernel: 32 rows x 32 columns, k in chunks of 64, AMX-INT8.
+ *
+ * The eight tile registers hold four 16x16 int32 accumulators (tmm0-3),
+ * two 16-row x 64-byte activation tiles (tmm4-5: u8 = qa + 128) and two
+ * 16-k-group x 16-column weight tiles (tmm6-7). The weight tile is read
+ * straight from the packed panel of the VNNI kernels (4 consecutive k of a
+ * column together, np columns per k group): row r of the tile is k group r
+ * of the chunk, 64 bytes at column block j, stride np * 4, so AMX needs no
+ * layout of its own; only K is padded to a multiple of 64 (zero weights) at
+ * packing (octet_qs8_kernel.kalign). TDPBUSD multiplies u8 by s8 into exact
+ * int32, like VPDPBUSD: the accumulators plus the packed compensation
+ * -128 * colsum are the exact sums of qa * qw, and the fp32 epilogue is
+ * the one every kernel runs (qs8-gemm.h), so outputs are bit-identical to
+ * the VNNI, AVX2 and scalar kernels.
+ *
+ * Edge tiles: a tile of fewer than 16 valid rows (or 16-31) loads its last
+ * activation tile from a 1 KB copy on the stack padded with zero bytes, so
+ * no byte past the caller's rows is read; a panel of 16 columns runs one
+ * weight tile. The tile configuration is loaded once per thread and GEMM
+ * call (octet_qs8_amx_begin) and released after (octet_qs8_amx_end). */
+#include <immintrin.h>
+#include <string.h>
+
+#include "x86/qs8-gemm.h"
+
+typedef struct amx_config {
+  uint8_t palette, start_row;
+  uint8_t reserved[14];
+  uint16_t colsb[16];
+  uint8_t rows[16];
+} amx_config;
+
+void octet_qs8_amx_begin(void) {
+  amx_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.palette = 1;
+  for (int t = 0; t < 8; t++) cfg.colsb[t] = 64, cfg.rows[t] = 16;
+  /* inline asm, not _tile_loadconfig: GCC 12's builtin does not tell the
+   * optimiser it reads cfg, and the stores above were dropped */
+  __asm__ volatile("ldtilecfg %0" : : "m"(cfg));
+}
+
+void octet_qs8_amx_end(void) { _tile_release(); }
+
+/* Rows [0, rows) of the 16-row activation tile at a (chunk of 64 k), the
+ * rest zero, in buf. */
+static void copy_rows(uint8_t *buf, const uint8_t *a, size_t lda, size_t rows) {
+  for (size_t r = 0; r < rows; r++) memcpy(buf + 64 * r, a + r * lda, 64);
+  memset(buf + 64 * rows, 0, 64 * (16 - rows));
+}
+
+/* The epilogue from the int32 tile sums acc[32][32] (qs8-gemm.h's order). */
+static void epilogue(size_t mr, size_t nr, const int32_t (*acc)[32], const int32_t *comp,
+                     const float *sw, float *c, size_t ldc, const octet_qs8_ukernel_params *p) {
+  const float *bias = p->bias, *res = p->residual;
+  const int relu = p->act == OCTET_GEMM_ACT_RELU;
+  const __m512 zero = _mm512_setzero_ps();
+  for (size_t i = 0; i < mr; i++, c += ldc) {
+    const __m512 sa = _mm512_set1_ps(p->scale_a[i]);
+    const float *r = res ? res + i * p->ldr : NULL;
+    for (size_t j = 0; j < nr; j += 16) {
+      const size_t left = nr - j;
+      const __mmask16 m = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+      __m512i s = _mm512_add_epi32(_mm512_load_si512(acc[i] + j), _mm512_loadu_si512(comp + j));
+      __m512 y = _mm512_mul_ps(_mm512_cvtepi32_ps(s), sa);
+      y = _mm512_mul_ps(y, _mm512_loadu_ps(sw + j));
+      if (bias) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, bias + j));
+      if (r) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, r + j));
+      if (relu) y = _mm512_max_ps(y, zero);
+      _mm512_mask_storeu_ps(c + j, m, y);
+    }
+  }
+}
+
+/* One chunk of 64 k: the driver's prefetch hint, one line per 4 k. */
+#define PREFETCH16()                                                     \
+  do {                                                                   \
+    for (int q = 0; q < 16; q++) _mm_prefetch(pf + q * pfs, _MM_HINT_T1); \
+    pf += 16 * pfs;                                                      \
+  } while (0)
+
+/* Activation tile T from rows at `rowp` (16 of them, or `n` < 16 copied). */
+#define LOAD_A(T, rowp, n)                  \
+  do {                                      \
+    if ((n) >= 16) {                        \
+      _tile_loadd(T, (rowp), lda);          \
+    } else {                                \
+      copy_rows(edge, (rowp), lda, (n));    \
+      _tile_loadd(T, edge, 64);             \
+    }                                       \
+  } while (0)
+
+void octet_qs8_gemm_ukernel_32x32c4__amx(size_t mr, size_t nr, size_t kp, const uint8_t *a,
+                                         size_t lda, const int8_t *w, float *c, size_t ldc,
+                                         const octet_qs8_ukernel_params *p) {
+  const size_t np = nr > 16 ? 32 : 16, bs = 4 * np;
+  const int32_t *comp = (const int32_t *)w;
+  const float *sw = (const float *)(w + 4 * np);
+  const int8_t *b = w + 8 * np;
+  const char *pf = p->prefetch;
+  const size_t pfs = p->prefetch_step;
+  const size_t r0 = mr < 16 ? mr : 16, r1 = mr > 16 ? mr - 16 : 0;
+  uint8_t edge[16 * 64] __attribute__((aligned(64)));
+  int32_t acc[32][32] __attribute__((aligned(64)));
+  _tile_zero(0);
+  _tile_zero(1);
+  _tile_zero(2);
+  _tile_zero(3);
+  if (r1 && np == 32) {
+    for (size_t k = 0; k < kp; k += 64, b += 16 * bs) {
+      PREFETCH16();
+      LOAD_A(4, a + k, r0);
+      _tile_loadd(6, b, bs);
+      _tile_dpbusd(0, 4, 6);
+      _tile_loadd(7, b + 64, bs);
+      _tile_dpbusd(1, 4, 7);
+      LOAD_A(5, a + 16 * lda + k, r1);
+      _tile_dpbusd(2, 5, 6);
+      _tile_dpbusd(3, 5, 7);
+    }
+  } else if (r1) {
+    for (size_t k = 0; k < kp; k += 64, b += 16 * bs) {
+      PREFETCH16();
+      LOAD_A(4, a + k, r0);
+      _tile_loadd(6, b, bs);
+      _tile_dpbusd(0, 4, 6);
+      LOAD_A(5, a + 16 * lda + k, r1);
+      _tile_dpbusd(2, 5, 6);
+    }
+  } else if (np == 32) {
+    for (size_t k = 0; k < kp; k += 64, b += 16 * bs) {
+      PREFETCH16();
+      LOAD_A(4, a + k, r0);
+      _tile_loadd(6, b, bs);
+      _tile_loadd(7, b + 64, bs);
+      _tile_dpbusd(0, 4, 6);
+      _tile_dpbusd(1, 4, 7);
+    }
+  } else {
+    for (size_t k = 0; k < kp; k += 64, b += 16 * bs) {
+      PREFETCH16();
+      LOAD_A(4, a + k, r0);
+      _tile_loadd(6, b, bs);
+      _tile_dpbusd(0, 4, 6);
+    }
+  }
+  _tile_stored(0, &acc[0][0], 128);
+  if (np == 32) _tile_stored(1, &acc[0][16], 128);
+  if (r1) {
+    _tile_stored(2, &acc[16][0], 128);
+    if (np == 32) _tile_stored(3, &acc[16][16], 128);
+  }
+  epilogue(mr, nr, (const int32_t(*)[32])acc, comp, sw, c, ldc, p);
+}
