@@ -10,7 +10,9 @@
  *   o  = matmul(p, v)           -> Y[b, :, h, :]
  *
  * Everything of one task stays in the thread's scratch (a few tens of KB
- * for BERT-sized heads), so the scores never go to memory. */
+ * for BERT-sized heads), so the scores never go to memory. float32 Q, V
+ * and Y are read and written in place (row stride H * D); float16 rows go
+ * through fp32 copies. */
 #include <omp.h>
 #include <string.h>
 
@@ -33,7 +35,9 @@ void octet_attention_dims_of(const octet_node *n, const octet_tview *in, int n_i
 
 static size_t up64(size_t x) { return (x + 63) / 64 * 64; }
 
-/* Scratch layout of one thread, in bytes from its start. */
+/* Scratch layout of one thread, in bytes from its start: dense fp32 tiles
+ * (q, v and o only for float16, whose rows are converted; float32 reads Q
+ * and V and writes Y in place through the row stride H * D). */
 typedef struct att_layout {
   size_t q, kt, v, s, p, o, h16, kb, total;
 } att_layout;
@@ -48,8 +52,8 @@ static att_layout layout(const octet_attention_dims *d) {
   l.p = l.s + up64(sq * sk * f);
   l.o = l.p + up64(sq * sk * f);
   l.h16 = l.o + up64(sq * dd * f);        /* float16 scores, then probabilities */
-  l.kb = l.h16 + up64(2 * sq * sk * 2);   /* one K row in fp32 */
-  l.total = l.kb + up64(dd * f);
+  l.kb = l.h16 + up64(2 * sq * sk * 2);   /* K's rows in fp32 (float16 input) */
+  l.total = l.kb + up64(sk * dd * f);
   return l;
 }
 
@@ -57,17 +61,18 @@ size_t octet_attention_scratch_bytes(const octet_attention_dims *d) {
   return layout(d).total;
 }
 
-/* Rows [.., h, :] of a [B, S, H, D] tensor into dense fp32 [S, D]. */
-static void gather_rows(const octet_attention_dims *d, const octet_attention_kernels *k,
-                        const char *x, int64_t S, int64_t b, int64_t h, float *dst) {
-  const size_t es = d->f16 ? 2 : 4, D = (size_t)d->D;
-  for (int64_t i = 0; i < S; i++) {
-    const char *src = x + (size_t)(((b * S + i) * d->H + h) * d->D) * es;
-    if (d->f16)
-      k->to_f32(D, src, dst + (size_t)i * D);
-    else
-      memcpy(dst + (size_t)i * D, src, D * sizeof(float));
-  }
+void octet_attention_transpose_f32(size_t rows, size_t cols, const float *src, size_t lds,
+                                   float *dst, size_t ldd) {
+  for (size_t r = 0; r < rows; r++)
+    for (size_t c = 0; c < cols; c++) dst[c * ldd + r] = src[r * lds + c];
+}
+
+/* Rows [.., h, :] of a float16 [B, S, H, D] tensor into dense fp32 [S, D]. */
+static void gather_f16(const octet_attention_dims *d, const octet_attention_kernels *k,
+                       const char *x, int64_t S, int64_t b, int64_t h, float *dst) {
+  const size_t D = (size_t)d->D;
+  for (int64_t i = 0; i < S; i++)
+    k->to_f32(D, x + (size_t)(((b * S + i) * d->H + h) * d->D) * 2, dst + (size_t)i * D);
 }
 
 static void run_task(const octet_attention_dims *d, const octet_attention_kernels *k,
@@ -75,27 +80,32 @@ static void run_task(const octet_attention_dims *d, const octet_attention_kernel
   const att_layout l = layout(d);
   const int64_t b = task / d->H, h = task % d->H;
   const size_t Sq = (size_t)d->Sq, Sk = (size_t)d->Sk, D = (size_t)d->D;
+  const size_t ld = (size_t)(d->H * d->D); /* row stride of Q, K, V, Y */
   const size_t es = d->f16 ? 2 : 4;
-  float *q = (float *)(scratch + l.q), *kt = (float *)(scratch + l.kt);
-  float *v = (float *)(scratch + l.v), *s = (float *)(scratch + l.s);
-  float *p = (float *)(scratch + l.p), *o = (float *)(scratch + l.o);
-  float *kb = (float *)(scratch + l.kb);
+  float *kt = (float *)(scratch + l.kt), *s = (float *)(scratch + l.s);
+  float *p = (float *)(scratch + l.p);
   uint16_t *sh = (uint16_t *)(scratch + l.h16), *ph = sh + Sq * Sk;
+  /* the head's first row in Q and Y ([b, 0, h, :]) and in K and V */
+  const size_t qoff = (size_t)((b * d->Sq * d->H + h) * d->D);
+  const size_t koff = (size_t)((b * d->Sk * d->H + h) * d->D);
 
-  gather_rows(d, k, in[0].data, d->Sq, b, h, q);
-  gather_rows(d, k, in[2].data, d->Sk, b, h, v);
-  const char *K = in[1].data;
-  for (size_t j = 0; j < Sk; j++) {
-    const char *src = K + (size_t)(((b * d->Sk + (int64_t)j) * d->H + h) * d->D) * es;
-    const float *row = (const float *)src;
-    if (d->f16) {
-      k->to_f32(D, src, kb);
-      row = kb;
-    }
-    for (size_t c = 0; c < D; c++) kt[c * Sk + j] = row[c];
+  const float *q, *v, *kr;
+  size_t ldq = ld, ldv = ld, ldk = ld;
+  if (d->f16) {
+    float *qb = (float *)(scratch + l.q), *vb = (float *)(scratch + l.v);
+    float *kb = (float *)(scratch + l.kb);
+    gather_f16(d, k, in[0].data, d->Sq, b, h, qb);
+    gather_f16(d, k, in[2].data, d->Sk, b, h, vb);
+    gather_f16(d, k, in[1].data, d->Sk, b, h, kb);
+    q = qb, v = vb, kr = kb, ldq = ldv = ldk = D;
+  } else {
+    q = (const float *)in[0].data + qoff;
+    kr = (const float *)in[1].data + koff;
+    v = (const float *)in[2].data + koff;
   }
+  k->transpose(Sk, D, kr, ldk, kt, Sk);
 
-  k->matmul(Sq, Sk, D, q, kt, s);
+  k->matmul(Sq, Sk, D, q, ldq, kt, Sk, s, Sk);
   /* the score rows in the activation dtype */
   void *sr = s, *pr = p;
   size_t rs = Sk * sizeof(float);
@@ -119,16 +129,14 @@ static void run_task(const octet_attention_dims *d, const octet_attention_kernel
     }
     k->softmax(Sk, row, (char *)pr + i * rs);
   }
-  if (d->f16) k->to_f32(Sq * Sk, ph, p);
-  k->matmul(Sq, D, Sk, p, v, o);
-
-  char *Y = out[0].data;
-  for (size_t i = 0; i < Sq; i++) {
-    char *dst = Y + (size_t)(((b * d->Sq + (int64_t)i) * d->H + h) * d->D) * es;
-    if (d->f16)
-      k->from_f32(D, o + i * D, dst);
-    else
-      memcpy(dst, o + i * D, D * sizeof(float));
+  if (d->f16) {
+    float *o = (float *)(scratch + l.o);
+    k->to_f32(Sq * Sk, ph, p);
+    k->matmul(Sq, D, Sk, p, Sk, v, ldv, o, D);
+    char *Y = (char *)out[0].data + qoff * 2;
+    for (size_t i = 0; i < Sq; i++) k->from_f32(D, o + i * D, Y + i * ld * 2);
+  } else {
+    k->matmul(Sq, D, Sk, p, Sk, v, ldv, (float *)out[0].data + qoff, ld);
   }
 }
 

@@ -18,14 +18,19 @@ typedef void (*octet_att_cvt_fn)(size_t n, const void *x, void *y);
 typedef void (*octet_att_binary_fn)(size_t n, const void *a, const void *b, void *y);
 /* Softmax of one contiguous row of n > 0 elements (y != x). */
 typedef void (*octet_att_softmax_fn)(size_t n, const void *x, void *y);
-/* C[M, N] = A[M, K] x B[K, N], dense fp32, ref's MatMul summation order. */
-typedef void (*octet_att_matmul_fn)(size_t M, size_t N, size_t K, const float *a,
-                                    const float *b, float *c);
+/* C[M, N] = A[M, K] x B[K, N], fp32 with row strides lda, ldb, ldc, ref's
+ * MatMul summation order. */
+typedef void (*octet_att_matmul_fn)(size_t M, size_t N, size_t K, const float *a, size_t lda,
+                                    const float *b, size_t ldb, float *c, size_t ldc);
+/* dst[c * ldd + r] = src[r * lds + c] for r < rows, c < cols (fp32). */
+typedef void (*octet_att_transpose_fn)(size_t rows, size_t cols, const float *src, size_t lds,
+                                       float *dst, size_t ldd);
 
 /* One set per activation dtype: the binary and softmax kernels read and
  * write that dtype (computing in fp32); cvt converts to and from fp32. */
 typedef struct octet_attention_kernels {
   octet_att_matmul_fn matmul;
+  octet_att_transpose_fn transpose;
   octet_att_cvt_fn to_f32, from_f32; /* f16 <-> f32; unused for float32 */
   octet_att_binary_fn mulc, divc, add, addc;
   octet_att_softmax_fn softmax;
@@ -45,6 +50,10 @@ void octet_attention_dims_of(const octet_node *n, const octet_tview *in, int n_i
                              octet_attention_dims *d);
 /* Bytes of scratch one thread needs. */
 size_t octet_attention_scratch_bytes(const octet_attention_dims *d);
+
+/* The portable transpose (any backend's table may use it). */
+void octet_attention_transpose_f32(size_t rows, size_t cols, const float *src, size_t lds,
+                                   float *dst, size_t ldd);
 
 /* Runs the node: `scratch` holds `threads` blocks of
  * octet_attention_scratch_bytes(d) bytes, 64-byte aligned. */

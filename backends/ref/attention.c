@@ -55,10 +55,12 @@ static void f32_softmax(size_t n, const void *x, void *y) { octet_ref_softmax_ro
 static void f16_softmax(size_t n, const void *x, void *y) { octet_ref_softmax_row(x, y, true, n); }
 
 static const octet_attention_kernels ref_f32 = {
-    .matmul = octet_ref_matmul_f32, .mulc = f32_mulc, .divc = f32_divc,
+    .matmul = octet_ref_matmul_f32, .transpose = octet_attention_transpose_f32,
+    .mulc = f32_mulc, .divc = f32_divc,
     .add = f32_add, .addc = f32_addc, .softmax = f32_softmax};
 static const octet_attention_kernels ref_f16 = {
-    .matmul = octet_ref_matmul_f32, .to_f32 = f16_to_f32, .from_f32 = f32_to_f16,
+    .matmul = octet_ref_matmul_f32, .transpose = octet_attention_transpose_f32,
+    .to_f32 = f16_to_f32, .from_f32 = f32_to_f16,
     .mulc = f16_mulc, .divc = f16_divc, .add = f16_add, .addc = f16_addc,
     .softmax = f16_softmax};
 

@@ -101,12 +101,12 @@ static void k1x1(int64_t n, float *restrict c0, const float *restrict b0,
 /* One tile: rows [i0,i1) and columns [j0,j1) of one batch's C, over all K.
  * `pack` (KB*NB floats) is used when B's columns are not contiguous. */
 static void mm_tile(const mm_job *g, const float *a, const float *b,
-                    float *c, int64_t i0, int64_t i1, int64_t j0,
+                    float *c, int64_t ldc, int64_t i0, int64_t i1, int64_t j0,
                     int64_t j1, float *pack) {
   int64_t nw = j1 - j0;
   if (g->zero)
     for (int64_t i = i0; i < i1; i++)
-      memset(c + i * g->n + j0, 0, sizeof(float) * (size_t)nw);
+      memset(c + i * ldc + j0, 0, sizeof(float) * (size_t)nw);
   const float *brow[KB];
   for (int64_t k0 = 0; k0 < g->k; k0 += KB) {
     int64_t kn = g->k - k0 < KB ? g->k - k0 : KB;
@@ -122,7 +122,7 @@ static void mm_tile(const mm_job *g, const float *a, const float *b,
     for (int64_t i = i0; i < i1; i += 4) {
       int64_t ir = i1 - i < 4 ? i1 - i : 4;
       float *cr[4];
-      for (int64_t r = 0; r < ir; r++) cr[r] = c + (i + r) * g->n + j0;
+      for (int64_t r = 0; r < ir; r++) cr[r] = c + (i + r) * ldc + j0;
       int64_t q = 0;
       for (; q + 4 <= kn; q += 4) {
         float av[16];
@@ -175,7 +175,7 @@ static octet_status mm_run_f32(const mm_job *g, const float *a,
       int64_t j1 = j0 + NB < g->n ? j0 + NB : g->n;
       int64_t oa, ob;
       batch_offsets(g, bi, &oa, &ob);
-      mm_tile(g, a + oa, b + ob, c + bi * g->m * g->n, i0, i1, j0, j1, pack);
+      mm_tile(g, a + oa, b + ob, c + bi * g->m * g->n, g->n, i0, i1, j0, j1, pack);
     }
     free(pack);
   }
@@ -184,16 +184,16 @@ static octet_status mm_run_f32(const mm_job *g, const float *a,
   return OCTET_OK;
 }
 
-void octet_ref_matmul_f32(size_t M, size_t N, size_t K, const float *a, const float *b,
-                          float *c) {
+void octet_ref_matmul_f32(size_t M, size_t N, size_t K, const float *a, size_t lda,
+                          const float *b, size_t ldb, float *c, size_t ldc) {
   mm_job g = {0};
   g.m = (int64_t)M, g.n = (int64_t)N, g.k = (int64_t)K;
-  g.rsa = g.k, g.csa = 1, g.rsb = g.n, g.csb = 1;
+  g.rsa = (int64_t)lda, g.csa = 1, g.rsb = (int64_t)ldb, g.csb = 1;
   g.alpha = 1.0f;
   g.zero = true;
   g.nbatch = 1;
   for (int64_t j0 = 0; j0 < g.n; j0 += NB)
-    mm_tile(&g, a, b, c, 0, g.m, j0, j0 + NB < g.n ? j0 + NB : g.n, NULL);
+    mm_tile(&g, a, b, c, (int64_t)ldc, 0, g.m, j0, j0 + NB < g.n ? j0 + NB : g.n, NULL);
 }
 
 /* ---- float64 and integer loops ------------------------------------------- */

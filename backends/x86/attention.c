@@ -14,23 +14,23 @@
 #define ATT_MAX_SCRATCH ((size_t)64 << 20)
 
 static const octet_attention_kernels avx512_f32 = {
-    .matmul = octet_f32_matmul__avx512,
+    .matmul = octet_f32_matmul__avx512, .transpose = octet_f32_transpose__avx512,
     .mulc = octet_f32_vmulc_ukernel__avx512, .divc = octet_f32_vdivc_ukernel__avx512,
     .add = octet_f32_vadd_ukernel__avx512, .addc = octet_f32_vaddc_ukernel__avx512,
     .softmax = octet_f32_softmax_ukernel__avx512};
 static const octet_attention_kernels avx512_f16 = {
-    .matmul = octet_f32_matmul__avx512,
+    .matmul = octet_f32_matmul__avx512, .transpose = octet_f32_transpose__avx512,
     .to_f32 = octet_f16_f32_vcvt_ukernel__avx512, .from_f32 = octet_f32_f16_vcvt_ukernel__avx512,
     .mulc = octet_f16_vmulc_ukernel__avx512, .divc = octet_f16_vdivc_ukernel__avx512,
     .add = octet_f16_vadd_ukernel__avx512, .addc = octet_f16_vaddc_ukernel__avx512,
     .softmax = octet_f16_softmax_ukernel__avx512};
 static const octet_attention_kernels avx2_f32 = {
-    .matmul = octet_f32_matmul__avx2,
+    .matmul = octet_f32_matmul__avx2, .transpose = octet_attention_transpose_f32,
     .mulc = octet_f32_vmulc_ukernel__avx2, .divc = octet_f32_vdivc_ukernel__avx2,
     .add = octet_f32_vadd_ukernel__avx2, .addc = octet_f32_vaddc_ukernel__avx2,
     .softmax = octet_f32_softmax_ukernel__avx2};
 static const octet_attention_kernels avx2_f16 = {
-    .matmul = octet_f32_matmul__avx2,
+    .matmul = octet_f32_matmul__avx2, .transpose = octet_attention_transpose_f32,
     .to_f32 = octet_f16_f32_vcvt_ukernel__avx2, .from_f32 = octet_f32_f16_vcvt_ukernel__avx2,
     .mulc = octet_f16_vmulc_ukernel__avx2, .divc = octet_f16_vdivc_ukernel__avx2,
     .add = octet_f16_vadd_ukernel__avx2, .addc = octet_f16_vaddc_ukernel__avx2,

@@ -25,12 +25,13 @@ static inline __m512 group4(__m512 c, const float *a, __m512 b0, __m512 b1, __m5
 }
 
 /* Rows [0, R) (R <= 4) of A against 32 columns at j (masks m0, m1). */
-static inline void tile(size_t R, size_t N, size_t K, const float *a, const float *b,
-                        float *c, size_t j, __mmask16 m0, __mmask16 m1) {
+static inline void tile(size_t R, size_t N, size_t K, const float *a, size_t lda,
+                        const float *b, float *c, size_t ldc, size_t j, __mmask16 m0,
+                        __mmask16 m1) {
   __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
          c30 = c00, c31 = c00;
-  const float *a0 = a, *a1 = R > 1 ? a + K : a, *a2 = R > 2 ? a + 2 * K : a,
-              *a3 = R > 3 ? a + 3 * K : a;
+  const float *a0 = a, *a1 = R > 1 ? a + lda : a, *a2 = R > 2 ? a + 2 * lda : a,
+              *a3 = R > 3 ? a + 3 * lda : a;
   for (size_t k0 = 0; k0 < K; k0 += KBLOCK) {
     const size_t kn = K - k0 < KBLOCK ? K - k0 : KBLOCK;
     size_t q = 0;
@@ -71,30 +72,31 @@ static inline void tile(size_t R, size_t N, size_t K, const float *a, const floa
   _mm512_mask_storeu_ps(c + j, m0, c00);
   _mm512_mask_storeu_ps(c + j + 16, m1, c01);
   if (R > 1) {
-    _mm512_mask_storeu_ps(c + N + j, m0, c10);
-    _mm512_mask_storeu_ps(c + N + j + 16, m1, c11);
+    _mm512_mask_storeu_ps(c + ldc + j, m0, c10);
+    _mm512_mask_storeu_ps(c + ldc + j + 16, m1, c11);
   }
   if (R > 2) {
-    _mm512_mask_storeu_ps(c + 2 * N + j, m0, c20);
-    _mm512_mask_storeu_ps(c + 2 * N + j + 16, m1, c21);
+    _mm512_mask_storeu_ps(c + 2 * ldc + j, m0, c20);
+    _mm512_mask_storeu_ps(c + 2 * ldc + j + 16, m1, c21);
   }
   if (R > 3) {
-    _mm512_mask_storeu_ps(c + 3 * N + j, m0, c30);
-    _mm512_mask_storeu_ps(c + 3 * N + j + 16, m1, c31);
+    _mm512_mask_storeu_ps(c + 3 * ldc + j, m0, c30);
+    _mm512_mask_storeu_ps(c + 3 * ldc + j + 16, m1, c31);
   }
 }
 
-void octet_f32_matmul__avx512(size_t M, size_t N, size_t K, const float *a, const float *b,
-                              float *c) {
+void octet_f32_matmul__avx512(size_t M, size_t N, size_t K, const float *a, size_t lda,
+                              const float *b, size_t ldb, float *c, size_t ldc) {
   if (K == 0) {
-    memset(c, 0, sizeof(float) * M * N);
+    for (size_t i = 0; i < M; i++) memset(c + i * ldc, 0, sizeof(float) * N);
     return;
   }
   for (size_t i = 0; i < M; i += 4) {
     const size_t R = M - i < 4 ? M - i : 4;
     for (size_t j = 0; j < N; j += 32) {
       const size_t left = N - j;
-      tile(R, N, K, a + i * K, b, c + i * N, j, lanes(left), left > 16 ? lanes(left - 16) : 0);
+      tile(R, ldb, K, a + i * lda, lda, b, c + i * ldc, ldc, j, lanes(left),
+           left > 16 ? lanes(left - 16) : 0);
     }
   }
 }

@@ -73,7 +73,8 @@ static octet_status matmul_run(const octet_node *n, const octet_tview *in, int n
       const char *b = B + (size_t)(bi * K * N) * es;
       char *c = C + (size_t)((bi * M + r0) * N) * es;
       if (!s->f16) {
-        s->mm((size_t)rows, (size_t)N, (size_t)K, (const float *)a, (const float *)b, (float *)c);
+        s->mm((size_t)rows, (size_t)N, (size_t)K, (const float *)a, (size_t)K, (const float *)b,
+              (size_t)N, (float *)c, (size_t)N);
         continue;
       }
       const float *bf = shared_b;
@@ -83,7 +84,7 @@ static octet_status matmul_run(const octet_node *n, const octet_tview *in, int n
         bf = b32;
       }
       s->to_f32((size_t)(rows * K), a, a32);
-      s->mm((size_t)rows, (size_t)N, (size_t)K, a32, bf, c32);
+      s->mm((size_t)rows, (size_t)N, (size_t)K, a32, (size_t)K, bf, (size_t)N, c32, (size_t)N);
       s->to_f16((size_t)(rows * N), c32, c);
     }
   }

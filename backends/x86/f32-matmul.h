@@ -19,13 +19,17 @@
 #include "backend.h"
 #include "core/cpu.h"
 
-/* C[M, N] = A[M, K] x B[K, N], all dense row-major fp32. */
-typedef void (*octet_f32_matmul_fn)(size_t M, size_t N, size_t K, const float *a,
-                                    const float *b, float *c);
-void octet_f32_matmul__avx2(size_t M, size_t N, size_t K, const float *a, const float *b,
-                            float *c);
-void octet_f32_matmul__avx512(size_t M, size_t N, size_t K, const float *a, const float *b,
-                              float *c);
+/* C[M, N] = A[M, K] x B[K, N], row-major fp32 with row strides lda, ldb,
+ * ldc (elements; >= K, N, N). */
+typedef void (*octet_f32_matmul_fn)(size_t M, size_t N, size_t K, const float *a, size_t lda,
+                                    const float *b, size_t ldb, float *c, size_t ldc);
+void octet_f32_matmul__avx2(size_t M, size_t N, size_t K, const float *a, size_t lda,
+                            const float *b, size_t ldb, float *c, size_t ldc);
+void octet_f32_matmul__avx512(size_t M, size_t N, size_t K, const float *a, size_t lda,
+                              const float *b, size_t ldb, float *c, size_t ldc);
+/* dst[c * ldd + r] = src[r * lds + c] for r < rows, c < cols (fp32). */
+void octet_f32_transpose__avx512(size_t rows, size_t cols, const float *src, size_t lds,
+                                 float *dst, size_t ldd);
 
 /* The x86 backend's MatMul: both operands float32 (or both float16) with
  * the same batch dims, or B a single matrix. */

@@ -10,7 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { OCTET_GEMM_ACT_NONE = 0, OCTET_GEMM_ACT_RELU = 1 };
+enum {
+  OCTET_GEMM_ACT_NONE = 0,
+  OCTET_GEMM_ACT_RELU = 1,
+  /* GELU (erf, tanh form): set together with the matching `post`; a
+   * kernel that computes it in its epilogue (the same vector code as the
+   * Gelu op's, so the same bits) does, the others leave it to `post`. */
+  OCTET_GEMM_ACT_GELU = 2,
+  OCTET_GEMM_ACT_GELU_TANH = 3
+};
 
 #ifndef OCTET_GEMM_EPILOGUE_DEFINED
 #define OCTET_GEMM_EPILOGUE_DEFINED
@@ -22,7 +30,7 @@ typedef struct octet_gemm_epilogue {
   const float *bias;     /* [N] or NULL */
   const float *residual; /* [M, ldr] fp32, or NULL; may alias C (same ld) */
   int64_t ldr;           /* row stride of residual, in elements */
-  int act;               /* OCTET_GEMM_ACT_NONE or OCTET_GEMM_ACT_RELU */
+  int act;               /* OCTET_GEMM_ACT_*; GELU ones only with post */
   octet_gemm_post_fn post; /* NULL: none; not with a residual */
 } octet_gemm_epilogue;
 #endif

@@ -11,7 +11,9 @@
  * int32, like VPDPBUSD: the accumulators plus the packed compensation
  * -128 * colsum are the exact sums of qa * qw, and the fp32 epilogue is
  * the one every kernel runs (qs8-gemm.h), so outputs are bit-identical to
- * the VNNI, AVX2 and scalar kernels.
+ * the VNNI, AVX2 and scalar kernels. GELU, when asked for, is computed
+ * here on the registers (v512_gelu, the Gelu op's own vector code) instead
+ * of by the driver's pass over the stored rows.
  *
  * Edge tiles: a tile of fewer than 16 valid rows (or 16-31) loads its last
  * activation tile from a 1 KB copy on the stack padded with zero bytes, so
@@ -22,6 +24,7 @@
 #include <string.h>
 
 #include "x86/qs8-gemm.h"
+#include "x86/vec-math-avx512.h"
 
 typedef struct amx_config {
   uint8_t palette, start_row;
@@ -53,7 +56,7 @@ static void copy_rows(uint8_t *buf, const uint8_t *a, size_t lda, size_t rows) {
 static void epilogue(size_t mr, size_t nr, const int32_t (*acc)[32], const int32_t *comp,
                      const float *sw, float *c, size_t ldc, const octet_qs8_ukernel_params *p) {
   const float *bias = p->bias, *res = p->residual;
-  const int relu = p->act == OCTET_GEMM_ACT_RELU;
+  const int act = p->act;
   const __m512 zero = _mm512_setzero_ps();
   for (size_t i = 0; i < mr; i++, c += ldc) {
     const __m512 sa = _mm512_set1_ps(p->scale_a[i]);
@@ -66,7 +69,9 @@ static void epilogue(size_t mr, size_t nr, const int32_t (*acc)[32], const int32
       y = _mm512_mul_ps(y, _mm512_loadu_ps(sw + j));
       if (bias) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, bias + j));
       if (r) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, r + j));
-      if (relu) y = _mm512_max_ps(y, zero);
+      if (act == OCTET_GEMM_ACT_RELU) y = _mm512_max_ps(y, zero);
+      if (act == OCTET_GEMM_ACT_GELU) y = v512_gelu(y);
+      if (act == OCTET_GEMM_ACT_GELU_TANH) y = v512_gelu_tanh(y);
       _mm512_mask_storeu_ps(c + j, m, y);
     }
   }

@@ -35,20 +35,20 @@ struct octet_qs8_weights {
 
 static const octet_qs8_kernel kernel_scalar = {
     "qs8 4x16c4 scalar", OCTET_ISA_REF, 4, 16, 4,
-    octet_qs8_gemm_ukernel_4x16c4__scalar, octet_qs8_quantize_rows_scalar, 4, NULL, NULL};
+    octet_qs8_gemm_ukernel_4x16c4__scalar, octet_qs8_quantize_rows_scalar, 4, NULL, NULL, false};
 static const octet_qs8_kernel kernel_avx2 = {
     "qs8 4x8c4 avx2", OCTET_ISA_AVX2, 4, 8, 8,
-    octet_qs8_gemm_ukernel_4x8c4__avx2, octet_qs8_quantize_rows__avx2, 4, NULL, NULL};
+    octet_qs8_gemm_ukernel_4x8c4__avx2, octet_qs8_quantize_rows__avx2, 4, NULL, NULL, false};
 static const octet_qs8_kernel kernel_avxvnni = {
     "qs8 6x16c4 avxvnni", OCTET_ISA_AVXVNNI, 6, 16, 8,
-    octet_qs8_gemm_ukernel_6x16c4__avxvnni, octet_qs8_quantize_rows__avx2, 4, NULL, NULL};
+    octet_qs8_gemm_ukernel_6x16c4__avxvnni, octet_qs8_quantize_rows__avx2, 4, NULL, NULL, false};
 static const octet_qs8_kernel kernel_avx512vnni = {
     "qs8 8x48c4 avx512vnni", OCTET_ISA_AVX512VNNI, 8, 48, 16,
-    octet_qs8_gemm_ukernel_8x48c4__avx512vnni, octet_qs8_quantize_rows__avx512, 4, NULL, NULL};
+    octet_qs8_gemm_ukernel_8x48c4__avx512vnni, octet_qs8_quantize_rows__avx512, 4, NULL, NULL, false};
 static const octet_qs8_kernel kernel_amx = {
     "qs8 32x32c4 amx", OCTET_ISA_AMX, 32, 32, 16,
     octet_qs8_gemm_ukernel_32x32c4__amx, octet_qs8_quantize_rows__avx512, 64,
-    octet_qs8_amx_begin, octet_qs8_amx_end};
+    octet_qs8_amx_begin, octet_qs8_amx_end, true};
 
 const octet_qs8_kernel *octet_qs8_kernel_for(octet_isa isa) {
   switch (isa) {
@@ -289,8 +289,10 @@ octet_status octet_qs8_gemm(const octet_qs8_weights *w, int64_t M,
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
                       "qs8 gemm: bad arguments (M %lld, lda %lld, ldc %lld)",
                       (long long)M, (long long)lda, (long long)ldc);
+  const bool gelu = ep && (ep->act == OCTET_GEMM_ACT_GELU || ep->act == OCTET_GEMM_ACT_GELU_TANH);
   if (ep && ((ep->residual && ep->ldr < w->N) || (ep->residual && ep->post) ||
-             (ep->act != OCTET_GEMM_ACT_NONE && ep->act != OCTET_GEMM_ACT_RELU)))
+             (gelu && !ep->post) ||
+             (ep->act != OCTET_GEMM_ACT_NONE && ep->act != OCTET_GEMM_ACT_RELU && !gelu)))
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
                       "qs8 gemm: bad epilogue (ldr %lld, act %d)",
                       (long long)ep->ldr, ep->act);
@@ -303,6 +305,9 @@ octet_status octet_qs8_gemm(const octet_qs8_weights *w, int64_t M,
       .residual = ep ? ep->residual : NULL, .ldr = ep ? (size_t)ep->ldr : 0,
       .act = ep ? ep->act : OCTET_GEMM_ACT_NONE, .post = ep ? ep->post : NULL,
       .scratch = scratch};
+  /* GELU in the kernel's epilogue where it has it, else by `post` */
+  if (gelu && w->kern->gelu) job.post = NULL;
+  if (gelu && !w->kern->gelu) job.act = OCTET_GEMM_ACT_NONE;
   if (threads <= 1) {
     run_part(&job, 0, 1);
     return OCTET_OK;

@@ -17,11 +17,14 @@
  *   acc[m,n] = sum_k qa[m,k] * qw[k,n]                      (exact int32)
  *   y = (float)acc; y = y * sa[m]; y = y * sw[n]; y = y + bias[n];
  *   y = y + residual[m*ldr + n]; relu: y = y > 0 ? y : 0   (no FMA)
+ *   GELU (erf or tanh form): vm_gelu / vm_gelu_tanh of core/vmath.h, in the
+ *   kernel's epilogue (AMX) or by the driver's `post` on each stored row
  */
 #ifndef OCTET_X86_QS8_GEMM_H
 #define OCTET_X86_QS8_GEMM_H
 
 #include <float.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -173,6 +176,7 @@ typedef struct octet_qs8_kernel {
    * tear-down after its last (AMX tile configuration); NULL: none. */
   void (*begin)(void);
   void (*end)(void);
+  bool gelu;                /* its epilogue computes OCTET_GEMM_ACT_GELU* */
 } octet_qs8_kernel;
 
 /* The kernel used for `isa` (always non-NULL: the scalar one below AVX2). */

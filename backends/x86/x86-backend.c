@@ -59,6 +59,7 @@ typedef struct linear_state {
   float *bias;                /* fp32 copy of the bias */
   octet_f16w_convert_fn to_f32;
   int act;                    /* OCTET_GEMM_ACT_* for the kernel */
+  int qs8_act;                /* the same, GELU named (qs8 kernels may fuse it) */
   octet_gemm_post_fn post;    /* GELU on each stored row, or NULL */
 } linear_state;
 
@@ -78,7 +79,7 @@ static octet_status linear_run_qs8(const octet_node *n, const octet_tview *in, i
   (void)n; (void)n_out;
   const linear_state *s = ctx->state;
   int64_t M = tv_numel(&in[0]) / (s->K ? s->K : 1);
-  octet_gemm_epilogue ep = {.bias = s->bias, .act = s->act, .post = s->post};
+  octet_gemm_epilogue ep = {.bias = s->bias, .act = s->qs8_act, .post = s->post};
   if (n_in > 3 && tv_present(&in[3])) ep.residual = in[3].data, ep.ldr = s->N;
   return octet_qs8_gemm(s->qw, M, in[0].data, s->K, out[0].data, s->N, &ep, s->scratch,
                         ctx->threads);
@@ -121,6 +122,7 @@ static octet_status linear_prepare(const octet_node *n, const octet_tview *in, i
   s->M = tv_numel(&out[0]) / (s->N ? s->N : 1);
   const int act = (int)attr_int(n, "act", 0);
   s->act = act == 1 ? OCTET_GEMM_ACT_RELU : OCTET_GEMM_ACT_NONE;
+  s->qs8_act = act == 2 ? OCTET_GEMM_ACT_GELU : act == 3 ? OCTET_GEMM_ACT_GELU_TANH : s->act;
   s->post = octet_linear_post_select(act, out[0].dtype == OCTET_DTYPE_FLOAT16);
   octet_status st = OCTET_OK;
   float *w32 = to_fp32_copy(w);

@@ -13,6 +13,7 @@
 
 #include "core/cpu.h"
 #include "core/ir.h"
+#include "core/vmath.h"
 #include "x86/qs8-gemm.h"
 
 static const octet_isa kernel_isas[] = {OCTET_ISA_REF, OCTET_ISA_AVX2,
@@ -417,6 +418,65 @@ START_TEST(gemm_epilogues) {
 }
 END_TEST
 
+/* GELU through the epilogue: kernels that compute it themselves (AMX) and
+ * those that leave it to `post` give the oracle's bits followed by the
+ * scalar vm_gelu / vm_gelu_tanh. */
+static int post_calls;
+static void post_gelu(size_t n, const void *x, void *y) {
+  post_calls++;
+  for (size_t i = 0; i < n; i++) ((float *)y)[i] = vm_gelu(((const float *)x)[i]);
+}
+static void post_gelu_tanh(size_t n, const void *x, void *y) {
+  post_calls++;
+  for (size_t i = 0; i < n; i++) ((float *)y)[i] = vm_gelu_tanh(((const float *)x)[i]);
+}
+
+START_TEST(gemm_gelu_epilogue) {
+  const int64_t M = 45, N = 70, K = 130;
+  float *w = xmalloc((size_t)(K * N) * sizeof *w), *A = xmalloc((size_t)(M * K) * sizeof *A);
+  float *bias = xmalloc((size_t)N * sizeof *bias), *want = xmalloc((size_t)(M * N) * sizeof *want);
+  float *C = xmalloc((size_t)(M * N) * sizeof *C);
+  fill(w, (size_t)(K * N), 1.0f), fill(A, (size_t)(M * K), 1.0f), fill(bias, (size_t)N, 0.5f);
+  int runs = 0;
+  for (int tanh_form = 0; tanh_form < 2; tanh_form++) {
+    octet_gemm_epilogue ep = {bias, NULL, 0, OCTET_GEMM_ACT_NONE, NULL};
+    ck_assert_int_eq(octet_qs8_gemm_scalar(w, K, N, M, A, K, want, N, &ep), OCTET_OK);
+    for (int64_t i = 0; i < M * N; i++)
+      want[i] = tanh_form ? vm_gelu_tanh(want[i]) : vm_gelu(want[i]);
+    ep.act = tanh_form ? OCTET_GEMM_ACT_GELU_TANH : OCTET_GEMM_ACT_GELU;
+    ep.post = tanh_form ? post_gelu_tanh : post_gelu;
+    for (size_t i = 0; i < N_KERNELS; i++) {
+      if (!octet_isa_supported(kernel_isas[i])) continue;
+      const octet_qs8_kernel *kern = octet_qs8_kernel_for(kernel_isas[i]);
+      octet_qs8_weights *pw;
+      ck_assert_int_eq(octet_qs8_weights_pack(w, K, N, kernel_isas[i], &pw), OCTET_OK);
+      void *scratch = xmalloc(octet_qs8_scratch_bytes(pw, M, 2));
+      post_calls = 0;
+      ck_assert_int_eq(octet_qs8_gemm(pw, M, A, K, C, N, &ep, scratch, 2), OCTET_OK);
+      ck_assert_msg(memcmp(C, want, (size_t)(M * N) * sizeof *C) == 0, "%s: GELU (tanh %d)",
+                    kern->name, tanh_form);
+      if (kern->gelu)
+        ck_assert_int_eq(post_calls, 0);
+      else
+        ck_assert_int_gt(post_calls, 0);
+      free(scratch);
+      octet_qs8_weights_free(pw);
+      runs++;
+    }
+  }
+  ck_assert_int_gt(runs, 0);
+  /* a GELU act without its post is refused */
+  octet_qs8_weights *pw;
+  ck_assert_int_eq(octet_qs8_weights_pack(w, K, N, OCTET_ISA_REF, &pw), OCTET_OK);
+  void *scratch = xmalloc(octet_qs8_scratch_bytes(pw, M, 1));
+  octet_gemm_epilogue bad = {bias, NULL, 0, OCTET_GEMM_ACT_GELU, NULL};
+  ck_assert_int_eq(octet_qs8_gemm(pw, M, A, K, C, N, &bad, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
+  free(scratch);
+  octet_qs8_weights_free(pw);
+  free(w), free(A), free(bias), free(want), free(C);
+}
+END_TEST
+
 /* NaN, inf, zero and tiny rows give the same bits on every kernel. */
 START_TEST(gemm_special_rows) {
   const int64_t M = 9, N = 50, K = 77;
@@ -525,6 +585,7 @@ static Suite *qs8_suite(void) {
   tcase_add_test(tc, gemm_epilogues);
   tcase_add_test(tc, gemm_special_rows);
   tcase_add_test(tc, gemm_long_k_exact);
+  tcase_add_test(tc, gemm_gelu_epilogue);
   tcase_add_test(tc, gemm_degenerate);
   tcase_add_test(tc, gemm_errors);
   tcase_add_test(tc, kernel_for_levels);
