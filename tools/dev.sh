@@ -54,21 +54,26 @@ deps_arm64() {
 # arm64: cross-built (oneDNN left out: Debian's arm64 headers conflict with
 # the amd64 ones), tests under qemu-aarch64 with each CPU model: max
 # (dotprod + i8mm + fp16), neoverse-n1 (dotprod + fp16), cortex-a53 (none).
-# The whole suite runs under max; the arm kernel, API and w8a8 tests under
-# the other two; then x86 and arm64 outputs are compared byte for byte.
+# The whole suite runs under max; the arm kernel, API and precision tests
+# under the other two, each asserting the int8 and fp16 kernels it selects;
+# then x86 and arm64 outputs are compared byte for byte.
 test_arm64() {
   deps_arm64
   [ -d build-arm64 ] || meson setup build-arm64 --cross-file cross/aarch64-linux-gnu.ini \
     --buildtype=release -Donednn=disabled
   ninja -C build-arm64
+  local arm_suites=(arm-qs8-gemm arm-f32-gemm arm-linear api precision)
   QEMU_CPU=max OCTET_TEST_EXPECT_KERNEL=i8mm \
+    OCTET_TEST_EXPECT_FP16_KERNEL="f16 8x8 neonfp16arith" \
     meson test -C build-arm64 --print-errorlogs --num-processes 1 --timeout-multiplier 4
   QEMU_CPU=neoverse-n1 OCTET_TEST_EXPECT_KERNEL=dotprod \
+    OCTET_TEST_EXPECT_FP16_KERNEL="f16 8x8 neonfp16arith" \
     meson test -C build-arm64 --print-errorlogs --num-processes 1 --timeout-multiplier 4 \
-    arm-qs8-gemm api precision
+    "${arm_suites[@]}"
   QEMU_CPU=cortex-a53 OCTET_TEST_EXPECT_KERNEL=neon \
+    OCTET_TEST_EXPECT_FP16_KERNEL="f16w 8x12 neon" \
     meson test -C build-arm64 --print-errorlogs --num-processes 1 --timeout-multiplier 4 \
-    arm-qs8-gemm api precision
+    "${arm_suites[@]}"
   bash tests/test-xarch.sh build/tools/octet build-arm64/tools/octet
 }
 
