@@ -139,15 +139,21 @@ static void compare(const char *model, const char *what, const run_out *ref,
   }
 }
 
-START_TEST(test_accuracy) {
-  const char *model = models[_i];
+/* tests/data/MODEL.onnx and its inputs. */
+static octet_model *open_model(const char *model, octet_tensor *in, size_t *n_in) {
   char path[1024];
   snprintf(path, sizeof path, "%s/%s.onnx", g_dir, model);
   octet_model *m = NULL;
   ck_assert_msg(octet_model_load(path, &m) == OCTET_OK, "%s", octet_last_error());
+  load_inputs(model, m, in, n_in);
+  return m;
+}
+
+START_TEST(test_accuracy) {
+  const char *model = models[_i];
   octet_tensor in[8];
   size_t n_in;
-  load_inputs(model, m, in, &n_in);
+  octet_model *m = open_model(model, in, &n_in);
   run_out f32, f16, q8;
   run(m, OCTET_PRECISION_FP32, NULL, in, n_in, &f32);
   run(m, OCTET_PRECISION_FP16, NULL, in, n_in, &f16);
@@ -164,13 +170,9 @@ END_TEST
 
 START_TEST(test_w8a8_bit_identical_across_isas) {
   const char *model = models[_i];
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s.onnx", g_dir, model);
-  octet_model *m = NULL;
-  ck_assert_msg(octet_model_load(path, &m) == OCTET_OK, "%s", octet_last_error());
   octet_tensor in[8];
   size_t n_in;
-  load_inputs(model, m, in, &n_in);
+  octet_model *m = open_model(model, in, &n_in);
   static const octet_isa levels[] = {OCTET_ISA_AVX2, OCTET_ISA_AVXVNNI, OCTET_ISA_AVX512,
                                      OCTET_ISA_AVX512VNNI, OCTET_ISA_AMX, OCTET_ISA_NEON,
                                      OCTET_ISA_DOTPROD,
@@ -215,13 +217,9 @@ END_TEST
  * fused (fp16 keeps them: its Add rounds the linear's output first). */
 START_TEST(test_fusion_exact) {
   const char *model = models[_i];
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s.onnx", g_dir, model);
-  octet_model *m = NULL;
-  ck_assert_msg(octet_model_load(path, &m) == OCTET_OK, "%s", octet_last_error());
   octet_tensor in[8];
   size_t n_in;
-  load_inputs(model, m, in, &n_in);
+  octet_model *m = open_model(model, in, &n_in);
   static const octet_precision ps[] = {OCTET_PRECISION_FP32, OCTET_PRECISION_FP16,
                                        OCTET_PRECISION_W8A8};
   static const char *const isas[] = {"ref", "avx2", NULL};

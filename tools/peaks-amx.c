@@ -12,24 +12,12 @@
 #include <string.h>
 
 #include "peaks.h"
-
-typedef struct amx_config {
-  uint8_t palette, start_row;
-  uint8_t reserved[14];
-  uint16_t colsb[16];
-  uint8_t rows[16];
-} amx_config;
+#include "x86/amx-tiles.h"
 
 double peak_amx_int8(int64_t iters) {
   if (iters <= 0) return 0.0;
   static const uint8_t ones[16 * 64] __attribute__((aligned(64))) = {1};
-  amx_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.palette = 1;
-  for (int t = 0; t < 8; t++) cfg.colsb[t] = 64, cfg.rows[t] = 16;
-  /* inline asm, not _tile_loadconfig: GCC 12's builtin does not tell the
-   * optimiser it reads cfg, and the stores above were dropped */
-  __asm__ volatile("ldtilecfg %0" : : "m"(cfg));
+  octet_amx_load_config_16x64();
   _tile_zero(0);
   _tile_zero(1);
   _tile_zero(2);

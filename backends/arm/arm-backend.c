@@ -104,16 +104,6 @@ static octet_status arm_float_run(const octet_node *n, const octet_tview *in, in
                         threads);
 }
 
-static float *to_fp32_copy(const octet_tview *t) {
-  int64_t n = tv_numel(t);
-  float *f = malloc(sizeof(float) * (size_t)(n ? n : 1));
-  if (!f) return NULL;
-  for (int64_t i = 0; i < n; i++)
-    f[i] = t->dtype == OCTET_DTYPE_FLOAT16 ? octet_fp16_to_fp32(((const uint16_t *)t->data)[i])
-                                           : ((const float *)t->data)[i];
-  return f;
-}
-
 /* The float kernel of a linear node: native fp16 for fp16 weights and
  * activations when the CPU has fp16 arithmetic (and OCTET_FP16_ARITH is not
  * 0); fp16 weights widened in the kernel otherwise, or once at planning
@@ -143,7 +133,7 @@ static octet_status arm_prepare(const octet_node *n, const octet_tview *in, int 
   const bool quant = attr_int(n, "quant", 0) != 0;
   octet_status st = OCTET_OK;
   size_t scratch = 0;
-  if (n_in > 2 && tv_present(&in[2]) && !(s->bias = to_fp32_copy(&in[2])))
+  if (n_in > 2 && tv_present(&in[2]) && !(s->bias = octet_linear_f32_copy(&in[2])))
     st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
   if (st == OCTET_OK && quant) {
     st = octet_arm_qs8_pack(w->data, s->K, N, octet_isa_active(), &s->w);

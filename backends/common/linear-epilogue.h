@@ -48,6 +48,10 @@ void octet_linear_gelutanh_f16_scalar(size_t n, const void *x, void *y);
  * no activation (act 0), Y float32. In the ref order it is the last
  * operation, y = y + r[j], so adding it to a finished row is exact. */
 bool octet_linear_residual_ok(const octet_node *n, const octet_tview *in, const octet_tview *out);
+/* A malloc'ed fp32 copy of a float32 or float16 tensor (a linear node's
+ * weight or bias, converted once at preparation), or NULL when out of
+ * memory. */
+float *octet_linear_f32_copy(const octet_tview *t);
 /* y[j] = y[j] + r[j] for j < n. */
 void octet_linear_add_residual(size_t n, const float *r, float *y);
 

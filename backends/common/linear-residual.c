@@ -1,6 +1,19 @@
-/* The residual of a fused OctetLinear as the row-epilogue backends (x86,
- * openblas, onednn, arm) take it (linear-epilogue.h). */
+/* What the linear backends (x86, openblas, onednn, arm) share besides the
+ * row epilogues (linear-epilogue.h): the residual of a fused OctetLinear as
+ * they take it, and fp32 copies of weights and biases. */
+#include <stdlib.h>
+
 #include "common/linear-epilogue.h"
+
+float *octet_linear_f32_copy(const octet_tview *t) {
+  int64_t n = tv_numel(t);
+  float *f = malloc(sizeof(float) * (size_t)(n ? n : 1));
+  if (!f) return NULL;
+  for (int64_t i = 0; i < n; i++)
+    f[i] = t->dtype == OCTET_DTYPE_FLOAT16 ? octet_fp16_to_fp32(((const uint16_t *)t->data)[i])
+                                           : ((const float *)t->data)[i];
+  return f;
+}
 
 bool octet_linear_residual_ok(const octet_node *n, const octet_tview *in,
                               const octet_tview *out) {

@@ -23,25 +23,11 @@
 #include <immintrin.h>
 #include <string.h>
 
+#include "x86/amx-tiles.h"
 #include "x86/qs8-gemm.h"
 #include "x86/vec-math-avx512.h"
 
-typedef struct amx_config {
-  uint8_t palette, start_row;
-  uint8_t reserved[14];
-  uint16_t colsb[16];
-  uint8_t rows[16];
-} amx_config;
-
-void octet_qs8_amx_begin(void) {
-  amx_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.palette = 1;
-  for (int t = 0; t < 8; t++) cfg.colsb[t] = 64, cfg.rows[t] = 16;
-  /* inline asm, not _tile_loadconfig: GCC 12's builtin does not tell the
-   * optimiser it reads cfg, and the stores above were dropped */
-  __asm__ volatile("ldtilecfg %0" : : "m"(cfg));
-}
+void octet_qs8_amx_begin(void) { octet_amx_load_config_16x64(); }
 
 void octet_qs8_amx_end(void) { _tile_release(); }
 

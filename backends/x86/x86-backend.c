@@ -101,16 +101,6 @@ static octet_status linear_run_f32(const octet_node *n, const octet_tview *in, i
                         out[0].dtype == OCTET_DTYPE_FLOAT16, &ep, s->scratch, ctx->threads);
 }
 
-static float *to_fp32_copy(const octet_tview *t) {
-  int64_t n = tv_numel(t);
-  float *f = malloc(sizeof(float) * (size_t)(n ? n : 1));
-  if (!f) return NULL;
-  for (int64_t i = 0; i < n; i++)
-    f[i] = t->dtype == OCTET_DTYPE_FLOAT16 ? octet_fp16_to_fp32(((const uint16_t *)t->data)[i])
-                                           : ((const float *)t->data)[i];
-  return f;
-}
-
 static octet_status linear_prepare(const octet_node *n, const octet_tview *in, int n_in,
                                    const octet_tview *out, int threads, octet_isa isa,
                                    octet_node_kernel *k) {
@@ -125,8 +115,8 @@ static octet_status linear_prepare(const octet_node *n, const octet_tview *in, i
   s->qs8_act = act == 2 ? OCTET_GEMM_ACT_GELU : act == 3 ? OCTET_GEMM_ACT_GELU_TANH : s->act;
   s->post = octet_linear_post_select(act, out[0].dtype == OCTET_DTYPE_FLOAT16);
   octet_status st = OCTET_OK;
-  float *w32 = to_fp32_copy(w);
-  if (n_in > 2 && tv_present(&in[2]) && !(s->bias = to_fp32_copy(&in[2])))
+  float *w32 = octet_linear_f32_copy(w);
+  if (n_in > 2 && tv_present(&in[2]) && !(s->bias = octet_linear_f32_copy(&in[2])))
     st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
   if (!w32) st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
   size_t scratch = 0;
