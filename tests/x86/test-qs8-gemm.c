@@ -201,7 +201,8 @@ static void check_ukernel(const octet_qs8_kernel *kern, size_t mr, size_t nr,
   int8_t *panel = xmalloc(8 * np + kp * np);
   uint8_t *a = xmalloc(mr * lda + 4);
   int8_t *qw = xmalloc(kp * np + 1);
-  float sw[64], sa[16], bias[64], *res = xmalloc(mr * ldr * sizeof(float));
+  float sw[64], sa[32], bias[64], *res = xmalloc(mr * ldr * sizeof(float));
+  ck_assert(mr <= 32 && np <= 64); /* the kernels' MR and NR fit sa, sw, bias */
   float *c = xmalloc((mr + 1) * ldc * sizeof(float));
   memset(panel, 0, 8 * np + kp * np);
   memset(qw, 0, kp * np + 1);
