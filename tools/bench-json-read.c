@@ -423,6 +423,8 @@ static bool fill_report(const jv *root, bench_report *r, char *err, size_t cap) 
     w->max_rel_err_vs_fp32 = jnum(o, "max_rel_err_vs_fp32");
     w->weight_bytes = jnum(o, "weight_bytes");
     w->arena_bytes = jnum(o, "arena_bytes");
+    double ck = jnum(o, "chunk_items");
+    w->chunk = isfinite(ck) && ck >= 1 && ck <= 1e15 ? (int64_t)ck : 0;
     w->gflop = jnum(o, "gflop");
     w->gops = jnum(o, "gops");
     w->pct_of_peak = jnum(o, "pct_of_peak");

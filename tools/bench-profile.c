@@ -45,8 +45,8 @@ static void on_node(const octet_node_event *e, void *user) {
   }
   prof_key *pk = &p->keys[k];
   pk->sec[p->run] += e->seconds;
+  if (p->run == 0 && e->chunk == 0) pk->nodes++;
   if (p->run == 0) {
-    pk->nodes++;
     pk->flops += ni->flops;
   }
 }

@@ -70,11 +70,11 @@ static void fmt_bytes(double b, char *buf, size_t cap) {
 
 /* ---- table ----------------------------------------------------------------- */
 
-enum { TCOLS = 19 };
+enum { TCOLS = 20 };
 static const char *const tcol_names[TCOLS] = {
     "model", "precision", "backend", "threads", "batch", "median ms", "min ms",
     "max ms", "p90 ms", "items/s", "vs fp16", "vs fp32", "cosine", "max rel err",
-    "GOP/s", "% peak", "weights", "arena", "kernel"};
+    "GOP/s", "% peak", "weights", "arena", "chunk", "kernel"};
 /* Left-aligned (text) columns. */
 static bool tcol_left(int c) { return c <= 2 || c == TCOLS - 1; }
 
@@ -102,7 +102,11 @@ static void row_cells(const bench_row *w, char cells[TCOLS][160]) {
   fmt(cells[15], 160, "%.1f", w->pct_of_peak);
   fmt_bytes(w->weight_bytes, cells[16], 160);
   fmt_bytes(w->arena_bytes, cells[17], 160);
-  snprintf(cells[18], 160, "%s", w->kernel[0] ? w->kernel : "-");
+  if (w->chunk > 0 && w->chunk < w->batch)
+    snprintf(cells[18], 160, "%lld", (long long)w->chunk);
+  else
+    snprintf(cells[18], 160, "-");
+  snprintf(cells[19], 160, "%s", w->kernel[0] ? w->kernel : "-");
 }
 
 void bench_write_table(FILE *f, const bench_report *r, bool markdown) {
@@ -352,6 +356,7 @@ bool bench_write_json(FILE *f, const bench_report *r) {
     RNUM("max_rel_err_vs_fp32", w->max_rel_err_vs_fp32 + ok);
     RNUM("weight_bytes", w->weight_bytes + ok);
     RNUM("arena_bytes", w->arena_bytes + ok);
+    RNUM("chunk_items", w->chunk > 0 ? (double)w->chunk : NAN);
     RNUM("gflop", w->gflop + ok);
     RNUM("gops", w->gops + ok);
     RNUM("pct_of_peak", w->pct_of_peak + ok);
@@ -395,7 +400,7 @@ bool bench_write_csv(FILE *f, const bench_report *r) {
   fputs("model,precision,backend,backend_spec,threads,batch,seq,median_ms,min_ms,max_ms,p90_ms,"
         "mean_ms,runs,items_per_s,speedup_vs_fp16,speedup_vs_fp32,cosine_vs_fp32,"
         "max_rel_err_vs_fp32,weight_bytes,arena_bytes,gflop,gops,pct_of_peak,"
-        "peak_kind,kernel,error\n",
+        "peak_kind,kernel,error,chunk_items\n",
         f);
   for (int i = 0; i < r->n_rows; i++) {
     const bench_row *w = &r->rows[i];
@@ -424,6 +429,8 @@ bool bench_write_csv(FILE *f, const bench_report *r) {
     csv_str(f, w->kernel);
     fputc(',', f);
     if (!w->ok) csv_str(f, w->error);
+    fputc(',', f);
+    csv_num(f, w->chunk > 0 ? (double)w->chunk : NAN);
     fputc('\n', f);
   }
   return !ferror(f);

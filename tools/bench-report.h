@@ -54,7 +54,10 @@ typedef struct bench_row {
   double items_per_s;
   double speedup_vs_fp16, speedup_vs_fp32;   /* NAN: not run */
   double cosine_vs_fp32, max_rel_err_vs_fp32; /* NAN: no reference */
-  double weight_bytes, arena_bytes;           /* NAN: unknown */
+  double weight_bytes, arena_bytes;           /* NAN: unknown; the arena is
+                                                 one chunk's when chunked */
+  int64_t chunk;             /* items per chunk (octet_session_chunking);
+                                == batch: run whole; 0: unknown */
   double gflop;              /* per run, MatMul/Gemm/linear nodes */
   double gops;               /* effective: gflop / median */
   double pct_of_peak;        /* of the int8 peak (w8a8) or fp32 peak */

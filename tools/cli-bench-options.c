@@ -69,6 +69,11 @@ const char bench_usage[] =
     "      --svg FILE           grouped bar chart of the latencies, plus the\n"
     "                           w8a8/fp16 speedup when both ran\n"
     "      --md                 print the table as markdown\n"
+    "      --chunk BYTES|off    run a batch whose activations (arena) exceed\n"
+    "                           BYTES as equal chunks of it that fit, when the\n"
+    "                           graph keeps batch items apart (same results;\n"
+    "                           default 16 MiB; the chunk column shows the\n"
+    "                           items per chunk); off: every batch whole\n"
     "      --profile            after timing each configuration, run it --reps\n"
     "                           more times (at most 64) with a per-node hook\n"
     "                           and print where the time goes: per op type,\n"
@@ -257,7 +262,8 @@ int bench_parse_args(bench_opts *o, int argc, char **argv) {
       o->batch_dim = v;
       continue;
     }
-    if (strncmp(a, "--dim", 5) == 0 && (a[5] == '\0' || a[5] == '=')) {
+    if ((strncmp(a, "--dim", 5) == 0 && (a[5] == '\0' || a[5] == '=')) ||
+        (strncmp(a, "--chunk", 7) == 0 && (a[7] == '\0' || a[7] == '='))) {
       r = cli_parse_session_opt(argc, argv, &i, bench_usage, &o->so);
       if (r < 0) return CLI_EXIT_USAGE;
       continue;

@@ -128,6 +128,8 @@ static octet_status make_session(const bench_state *s, octet_precision prec, con
   so.backends = backend;
   so.threads = threads;
   so.batch = s->o.batches[0];
+  so.chunk_bytes = s->o.so.chunk_bytes;
+  so.flags |= s->o.so.flags & OCTET_SESSION_NO_CHUNK;
   return octet_session_create(s->model, &so, out);
 }
 
@@ -170,6 +172,8 @@ static void run_config(bench_state *s, bench_config *c, int64_t batch, const oct
   }
   size_t ab = 0, wb = 0;
   if (octet_session_arena_bytes(c->sess, &ab) == OCTET_OK) w->arena_bytes = (double)ab;
+  int64_t cb, citems;
+  if (octet_session_chunking(c->sess, &cb, &citems, NULL) == OCTET_OK) w->chunk = citems;
   if (octet_session_weight_bytes(c->sess, &wb) == OCTET_OK) w->weight_bytes = (double)wb;
   double flops = 0;
   if (octet_session_flops(c->sess, &flops) == OCTET_OK) w->gflop = flops * 1e-9;

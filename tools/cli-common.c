@@ -132,6 +132,20 @@ int cli_parse_session_opt(int argc, char **argv, int *i, const char *usage,
     }
     return 1;
   }
+  if ((r = cli_opt_value(argc, argv, i, "--chunk", NULL, usage, &v))) {
+    if (r < 0) return -1;
+    int64_t n;
+    if (strcmp(v, "off") == 0) {
+      o->flags |= OCTET_SESSION_NO_CHUNK;
+    } else if (cli_parse_i64(v, 1, CLI_MAX_DIM_VALUE, &n)) {
+      o->flags &= ~OCTET_SESSION_NO_CHUNK;
+      o->chunk_bytes = (size_t)n;
+    } else {
+      cli_usage_error(usage, "bad --chunk '%s' (bytes of arena per chunk, or off)", v);
+      return -1;
+    }
+    return 1;
+  }
   if ((r = cli_opt_value(argc, argv, i, "--threads", "-t", usage, &v))) {
     if (r < 0) return -1;
     int64_t n;
@@ -198,6 +212,7 @@ void cli_session_opts_apply(const cli_session_opts *o,
   so->threads = o->threads;
   so->batch = o->batch;
   so->flags = o->flags;
+  so->chunk_bytes = o->chunk_bytes;
 }
 
 const char *cli_threads_str(int threads, char buf[32]) {

@@ -70,7 +70,8 @@ typedef struct cli_session_opts {
   octet_precision precision;
   const char *backends; /* NULL: the library's default */
   int threads;          /* 0: all cores */
-  unsigned flags;       /* OCTET_SESSION_* (--fp16-weights) */
+  unsigned flags;       /* OCTET_SESSION_* (--fp16-weights, --chunk off) */
+  size_t chunk_bytes;   /* --chunk BYTES (0: the library's default) */
   int64_t batch;        /* value of the first symbolic dim */
   bool batch_given;
   cli_dim_value dims[CLI_MAX_DIM_OVERRIDES]; /* --dim NAME=VALUE */
@@ -79,7 +80,8 @@ typedef struct cli_session_opts {
 
 void cli_session_opts_init(cli_session_opts *o);
 void cli_session_opts_free(cli_session_opts *o); /* the --dim names */
-/* Parses --precision, --backend, --fp16-weights, --threads, --batch, --dim at argv[*i].
+/* Parses --precision, --backend, --fp16-weights, --threads, --batch, --dim,
+ * --chunk at argv[*i].
  * Returns 1 when consumed, 0 when not one of these, -1 on a usage error
  * (printed). */
 int cli_parse_session_opt(int argc, char **argv, int *i, const char *usage,

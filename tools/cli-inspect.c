@@ -23,6 +23,7 @@ static const char inspect_usage[] =
     "                       x86,onednn,openblas,ref (default: every backend\n"
     "                       this build has, in that order)\n"
     "      --fp16-weights W fp16 (default) or fp32 (see octet run --help)\n"
+    "      --chunk BYTES|off chunk budget (see octet run --help)\n"
     "  -b, --batch B        batch size to plan for (default 1)\n"
     "      --dim NAME=VALUE value of the symbolic dim NAME (repeatable;\n"
     "                       other symbolic dims are 32)\n"
@@ -164,6 +165,16 @@ static int print_session(octet_model *model, const cli_model_io *io,
   cli_format_bytes((double)weights, wb, sizeof wb);
   printf("arena: %zu bytes (%s)\n", arena, ab);
   printf("weights: %zu bytes (%s)\n", weights, wb);
+  int64_t cbatch = 0, citems = 0;
+  const char *cwhy = "";
+  if (octet_session_chunking(session, &cbatch, &citems, &cwhy) == OCTET_OK) {
+    if (citems > 0 && citems < cbatch)
+      printf("chunks: batch %" PRId64 " runs as %" PRId64 " chunks of %" PRId64
+             " items (the arena and the schedule are one chunk's)\n",
+             cbatch, cbatch / citems, citems);
+    else if (cwhy && *cwhy)
+      printf("chunks: none, the graph does not keep batch items apart: %s\n", cwhy);
+  }
 
   octet_node_info *nodes = calloc(n_nodes ? n_nodes : 1, sizeof *nodes);
   if (!nodes) {

@@ -64,5 +64,6 @@ octet_status octet_session_flops(const octet_session *s, double *flops) {
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
                       "session_flops: no plan yet (call octet_session_plan)");
   for (int k = 0; k < p->n_steps; k++) *flops += p->steps[k].info.flops;
+  if (s->chunk.size > 0) *flops *= (double)(s->chunk.batch / s->chunk.size);
   return OCTET_OK;
 }

@@ -109,13 +109,16 @@ octet_status octet_session_create(const octet_model *model,
   if (s->threads > 1024) s->threads = 1024;
   s->batch = opts->batch > 0 ? opts->batch : 1;
   const unsigned known = OCTET_SESSION_FP16_WEIGHTS_AS_FP32 | OCTET_SESSION_NO_FUSE_ATTENTION |
-                         OCTET_SESSION_NO_FUSE_RESIDUAL;
+                         OCTET_SESSION_NO_FUSE_RESIDUAL | OCTET_SESSION_NO_CHUNK;
   if (opts->flags & ~known) {
     octet_session_destroy(s);
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "unknown session flags 0x%x",
                       opts->flags & ~known);
   }
   s->flags = opts->flags;
+  s->chunk.separable = -1;
+  s->chunk.budget = (s->flags & OCTET_SESSION_NO_CHUNK) ? 0
+                    : opts->chunk_bytes ? opts->chunk_bytes : OCTET_CHUNK_BYTES_DEFAULT;
   octet_status st = parse_backends(s, opts->backends);
   if (st == OCTET_OK) st = octet_graph_clone(&model->g, &s->g);
   if (st == OCTET_OK) st = octet_pass_fuse(&s->g, s->flags, s->precision);
@@ -141,6 +144,7 @@ octet_status octet_session_create(const octet_model *model,
 void octet_session_destroy(octet_session *session) {
   if (!session) return;
   if (session->g.values) octet_plan_release(session);
+  octet_session_chunk_free(session);
   octet_graph_free(&session->g);
   free(session);
 }
@@ -232,8 +236,9 @@ octet_status octet_session_plan(octet_session *s, const octet_tensor *inputs,
   const void *data[64];
   octet_status st = bind_inputs(s, inputs, n_inputs, bound, dims, false);
   if (st == OCTET_OK) {
+    int64_t chunks;
     input_data(s, bound, data);
-    if (!octet_plan_matches(s, dims, data)) st = octet_plan_build(s, dims, data);
+    st = octet_session_prepare_chunks(s, dims, data, &chunks);
   }
   return st == OCTET_OK ? OCTET_OK : sess_fail(s, st);
 }
@@ -244,26 +249,10 @@ static double now_seconds(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
-                               size_t n_inputs, octet_tensor *outputs,
-                               size_t n_outputs) {
-  if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
+/* Runs the plan's steps once over the inputs bound in s->plan. */
+static octet_status run_steps(octet_session *s, int64_t chunk) {
   const octet_graph *g = &s->g;
-  if (n_outputs < (size_t)g->n_outputs || (g->n_outputs && !outputs))
-    return sess_fail(s, octet_fail(OCTET_ERR_INVALID_ARGUMENT,
-                                   "room for %zu outputs given, model has %d",
-                                   n_outputs, g->n_outputs));
-  const octet_tensor *bound[64];
-  int64_t dims[64][OCTET_MAX_RANK];
-  const void *data[64];
-  octet_status st = bind_inputs(s, inputs, n_inputs, bound, dims, true);
-  if (st == OCTET_OK) {
-    input_data(s, bound, data);
-    if (!octet_plan_matches(s, dims, data)) st = octet_plan_build(s, dims, data);
-  }
-  if (st != OCTET_OK) return sess_fail(s, st);
   octet_plan *p = &s->plan;
-  for (int i = 0; i < g->n_inputs; i++) p->pv[g->inputs[i]].tv.data = bound[i]->data;
   octet_kctx ctx = {.threads = s->threads};
   octet_tview in[64], out[64];
   for (int k = 0; k < p->n_steps; k++) {
@@ -279,7 +268,7 @@ octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
     for (int o = 0; o < n->n_outputs; o++) out[o] = p->pv[n->outputs[o]].tv;
     ctx.state = step->kernel.state;
     double t0 = s->callback ? now_seconds() : 0.0;
-    st = step->kernel.run(n, in, n->n_inputs, out, n->n_outputs, &ctx);
+    octet_status st = step->kernel.run(n, in, n->n_inputs, out, n->n_outputs, &ctx);
     if (st != OCTET_OK) {
       char msg[900];
       snprintf(msg, sizeof msg, "%s", octet_last_error());
@@ -289,7 +278,7 @@ octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
     }
     if (s->callback) {
       octet_node_event ev = {.node = &step->info, .index = (size_t)k,
-                             .seconds = now_seconds() - t0};
+                             .seconds = now_seconds() - t0, .chunk = chunk};
       s->callback(&ev, s->callback_user);
     }
   }
@@ -297,7 +286,51 @@ octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
     const plan_value *q = &p->pv[g->outputs[p->copy_outputs[k]]];
     if (q->nbytes) memcpy((char *)p->arena + p->out_offsets[k], q->tv.data, q->nbytes);
   }
-  int ck = 0;
+  return OCTET_OK;
+}
+
+/* Where graph output i of the current plan is after run_steps. */
+static void *plan_output(const octet_session *s, int i) {
+  const octet_plan *p = &s->plan;
+  const plan_value *q = &p->pv[s->g.outputs[i]];
+  if (q->state == PV_ARENA) return q->tv.data;
+  for (int k = 0; k < p->n_copy_outputs; k++)
+    if (p->copy_outputs[k] == i) return (char *)p->arena + p->out_offsets[k];
+  return NULL;
+}
+
+octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
+                               size_t n_inputs, octet_tensor *outputs,
+                               size_t n_outputs) {
+  if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
+  const octet_graph *g = &s->g;
+  if (n_outputs < (size_t)g->n_outputs || (g->n_outputs && !outputs))
+    return sess_fail(s, octet_fail(OCTET_ERR_INVALID_ARGUMENT,
+                                   "room for %zu outputs given, model has %d",
+                                   n_outputs, g->n_outputs));
+  const octet_tensor *bound[64];
+  int64_t dims[64][OCTET_MAX_RANK];
+  const void *data[64];
+  octet_status st = bind_inputs(s, inputs, n_inputs, bound, dims, true);
+  if (st != OCTET_OK) return sess_fail(s, st);
+  input_data(s, bound, data);
+  int64_t chunks = 1;
+  st = octet_session_prepare_chunks(s, dims, data, &chunks);
+  if (st != OCTET_OK) return sess_fail(s, st);
+  octet_plan *p = &s->plan;
+  for (int64_t ch = 0; ch < chunks; ch++) {
+    for (int i = 0; i < g->n_inputs; i++)
+      p->pv[g->inputs[i]].tv.data =
+          (char *)bound[i]->data + (size_t)ch * (bound[i]->nbytes / (size_t)chunks);
+    st = run_steps(s, ch);
+    if (st != OCTET_OK) return st;
+    if (chunks > 1)
+      for (int i = 0; i < g->n_outputs; i++) {
+        const plan_value *q = &p->pv[g->outputs[i]];
+        if (q->nbytes)
+          memcpy(s->chunk.out[i] + (size_t)ch * q->nbytes, plan_output(s, i), q->nbytes);
+      }
+  }
   for (int i = 0; i < g->n_outputs; i++) {
     const plan_value *q = &p->pv[g->outputs[i]];
     octet_tensor *t = &outputs[i];
@@ -307,12 +340,22 @@ octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
     t->rank = q->tv.rank;
     memcpy(t->dims, q->tv.dims, sizeof t->dims);
     t->nbytes = q->nbytes;
-    if (q->state == PV_ARENA) {
-      t->data = q->tv.data;
-    } else {
-      t->data = (char *)p->arena + p->out_offsets[ck++];
+    t->data = plan_output(s, i);
+    if (chunks > 1) {
+      t->dims[0] *= chunks;
+      t->nbytes *= (size_t)chunks;
+      t->data = s->chunk.out[i];
     }
   }
+  return OCTET_OK;
+}
+
+octet_status octet_session_chunking(const octet_session *s, int64_t *batch, int64_t *chunk,
+                                    const char **why) {
+  if (!s || !batch || !chunk) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
+  *batch = s->chunk.batch;
+  *chunk = s->chunk.size ? s->chunk.size : s->chunk.batch;
+  if (why) *why = s->chunk.separable == 0 ? s->chunk.why : "";
   return OCTET_OK;
 }
 

@@ -57,6 +57,18 @@ typedef struct octet_plan {
   bool value_bound[64];
 } octet_plan;
 
+/* Running a large batch as a sequence of equal chunks of it (chunk.c). */
+typedef struct session_chunk {
+  size_t budget;             /* arena bytes one chunk may take; 0: never chunk */
+  int64_t sized[64][OCTET_MAX_RANK]; /* input shapes item_bytes is for */
+  size_t item_bytes;         /* arena bytes per batch item at those shapes */
+  int separable;             /* the graph splits along the batch: -1 not checked */
+  char why[200];             /* why not, when separable == 0 */
+  int64_t batch, size;       /* the last decision: `batch` runs in chunks of `size` */
+  char *out[64];             /* graph outputs of the whole batch */
+  size_t out_cap[64];
+} session_chunk;
+
 struct octet_session {
   const octet_model *model;
   octet_graph g;             /* the model's graph after fusion and lowering */
@@ -67,6 +79,7 @@ struct octet_session {
   const octet_backend *backends[OCTET_MAX_BACKENDS];
   int n_backends;
   octet_plan plan;
+  session_chunk chunk;
   octet_node_callback callback;
   void *callback_user;
   char err[1024];
@@ -81,12 +94,31 @@ octet_status octet_model_from_graph(octet_graph *g, octet_model **out);
  * small integer inputs, the plan is specialised to those values. */
 octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
                               const void *const *in_data);
+/* The shape of every graph value for these input shapes, by inference and
+ * folding alone (no backend, no allocation of the arena, s->plan untouched):
+ * (*views)[v], data NULL, rank -1 for values never computed, which the
+ * caller frees; and the bytes the arena would take. Either may be NULL. */
+octet_status octet_plan_infer_shapes(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
+                                     octet_tview **views, size_t *arena_bytes);
 /* Does the current plan hold for these shapes and values? */
 bool octet_plan_matches(const octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
                         const void *const *in_data);
 void octet_plan_free(octet_plan *p);
 /* Frees the plan and the constants it folded. */
 void octet_plan_release(octet_session *s);
+/* Decides how a run with these input shapes is executed and plans for it:
+ * *chunks = 1 runs the whole batch with a plan for `in_dims`; *chunks > 1
+ * runs *chunks equal slices of dim 0 of every input with a plan for one
+ * slice, the outputs gathered in s->chunk.out (chunk.c). */
+octet_status octet_session_prepare_chunks(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
+                                          const void *const *in_data, int64_t *chunks);
+/* Is the graph, planned in s->plan for chunks of `c` batch items, separable
+ * along dim 0 of its inputs: does every output row depend only on input
+ * rows of the same batch item? A conservative proof over the ops' axis
+ * semantics (batch-split.c); false with a reason in `why` otherwise. */
+bool octet_plan_batch_separable(octet_session *s, int64_t c, char *why, size_t why_len);
+void octet_session_chunk_free(octet_session *s);
+
 /* Sets info.flops of every step of the current plan (session-stats.c). */
 void octet_plan_count_flops(octet_session *s);
 

@@ -51,9 +51,8 @@ static void gather_inputs(const octet_graph *g, const plan_value *pv,
 
 /* Runs a node at plan time whose inputs are all known; outputs become
  * constants owned by the plan. */
-static octet_status fold_node(octet_session *s, const octet_node *n,
+static octet_status fold_node(octet_session *s, octet_plan *p, const octet_node *n,
                               octet_tview *in, octet_tview *out) {
-  octet_plan *p = &s->plan;
   for (int o = 0; o < n->n_outputs; o++) {
     plan_value *v = &p->pv[n->outputs[o]];
     size_t nb = v->nbytes;
@@ -186,10 +185,11 @@ static bool make_view(octet_plan *p, const octet_node *n) {
   return true;
 }
 
-static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
-                          const void *const *in_data) {
+/* Plans into p; with `shapes_only`, inference and folding alone (no
+ * backend, no arena). */
+static octet_status build(octet_session *s, octet_plan *p, int64_t (*in_dims)[OCTET_MAX_RANK],
+                          const void *const *in_data, bool shapes_only) {
   const octet_graph *g = &s->g;
-  octet_plan *p = &s->plan;
   p->pv = calloc((size_t)g->n_values + 1, sizeof *p->pv);
   p->steps = calloc((size_t)g->n_nodes + 1, sizeof *p->steps);
   p->copy_outputs = calloc((size_t)g->n_outputs + 1, sizeof(int));
@@ -255,18 +255,18 @@ static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
       if (n->def->shape_only) /* only dims are read */
         for (int i = 0; i < n->n_inputs; i++)
           if (n->inputs[i] >= 0) in[i] = p->pv[n->inputs[i]].tv;
-      st = fold_node(s, n, in, out);
+      st = fold_node(s, p, n, in, out);
       if (st != OCTET_OK) return st;
       continue;
     }
     if (make_view(p, n)) continue;
     plan_step *step = &p->steps[p->n_steps];
     step->node = ni;
-    st = assign_backend(s, n, in, out, step);
+    st = shapes_only ? OCTET_OK : assign_backend(s, n, in, out, step);
     if (st != OCTET_OK) return st;
     step->info.name = n->name;
     step->info.op_type = n->op_type;
-    step->info.backend = step->backend->name;
+    step->info.backend = step->backend ? step->backend->name : NULL;
     step->info.kernel = step->kernel.kernel_name;
     step->info.note = step->note[0] ? step->note : NULL;
     for (int o = 0; o < n->n_outputs; o++) {
@@ -300,6 +300,7 @@ static octet_status build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
     total += align_up(q->nbytes ? q->nbytes : 1);
   }
   p->arena_bytes = total;
+  if (shapes_only) return OCTET_OK;
   p->arena = aligned_alloc(ARENA_ALIGN, total ? total : ARENA_ALIGN);
   if (!p->arena)
     return octet_fail(OCTET_ERR_NO_MEMORY, "cannot allocate a %zu-byte arena", total);
@@ -314,7 +315,7 @@ static octet_status try_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RAN
   int n_values = s->g.n_values;
   plan_free_values(&s->plan, n_values);
   octet_plan_free(&s->plan);
-  octet_status st = build(s, in_dims, in_data);
+  octet_status st = build(s, &s->plan, in_dims, in_data, false);
   if (st != OCTET_OK) {
     plan_free_values(&s->plan, n_values);
     octet_plan_free(&s->plan);
@@ -342,6 +343,27 @@ octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RAN
       any = true;
   }
   return any ? try_build(s, in_dims, in_data) : st;
+}
+
+octet_status octet_plan_infer_shapes(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
+                                     octet_tview **views, size_t *arena_bytes) {
+  if (views) *views = NULL;
+  octet_plan tmp;
+  memset(&tmp, 0, sizeof tmp);
+  octet_status st = build(s, &tmp, in_dims, NULL, true);
+  if (st == OCTET_OK && arena_bytes) *arena_bytes = tmp.arena_bytes;
+  if (st == OCTET_OK && views) {
+    *views = calloc((size_t)s->g.n_values + 1, sizeof **views);
+    if (!*views) st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+    for (int i = 0; *views && i < s->g.n_values; i++) {
+      (*views)[i] = tmp.pv[i].tv;
+      (*views)[i].data = NULL;
+      if (tmp.pv[i].state == PV_UNUSED) (*views)[i].rank = -1;
+    }
+  }
+  plan_free_values(&tmp, s->g.n_values);
+  octet_plan_free(&tmp);
+  return st;
 }
 
 bool octet_plan_matches(const octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
