@@ -56,23 +56,22 @@ static int64_t chunk_items(const octet_session *s, int64_t b) {
 /* Arena bytes per item at these input shapes (the other dims matter: a
  * sequence length, say): what an arena for the whole batch would take,
  * from inference and placement alone, over b. */
-static octet_status item_bytes(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK], int64_t b) {
+static void item_bytes(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK], int64_t b) {
   const octet_graph *g = &s->g;
   session_chunk *k = &s->chunk;
-  bool same = k->item_bytes > 0;
+  bool same = k->sized_valid;
   for (int i = 0; i < g->n_inputs && same; i++)
     for (int d = 0; d < g->values[g->inputs[i]].rank && same; d++)
       same = k->sized[i][d] == in_dims[i][d];
-  if (same) return OCTET_OK;
+  if (same) return;
   size_t arena = 0;
-  k->item_bytes = 0;
-  if (octet_plan_infer_shapes(s, in_dims, NULL, &arena) != OCTET_OK) {
+  k->item_bytes = 0; /* unknown: run whole */
+  if (octet_plan_infer_shapes(s, in_dims, NULL, &arena) == OCTET_OK)
+    k->item_bytes = arena / (size_t)b > 0 ? arena / (size_t)b : 1;
+  else
     octet_clear_error(); /* the plan for the run reports it */
-    return OCTET_OK;
-  }
-  k->item_bytes = arena / (size_t)b > 0 ? arena / (size_t)b : 1;
   memcpy(k->sized, in_dims, sizeof(k->sized[0]) * (size_t)g->n_inputs);
-  return OCTET_OK;
+  k->sized_valid = true;
 }
 
 /* Output buffers for `chunks` chunks of the current plan. */
@@ -98,10 +97,7 @@ octet_status octet_session_prepare_chunks(octet_session *s, int64_t (*in_dims)[O
   *chunks = 1;
   const octet_graph *g = &s->g;
   int64_t b = common_batch(s, in_dims);
-  if (b > 1 && s->chunk.budget && s->chunk.separable != 0) {
-    octet_status st = item_bytes(s, in_dims, b);
-    if (st != OCTET_OK) return st;
-  }
+  if (b > 1 && s->chunk.budget && s->chunk.separable != 0) item_bytes(s, in_dims, b);
   int64_t c = chunk_items(s, b);
   s->chunk.batch = b, s->chunk.size = 0;
   if (c > 0) {

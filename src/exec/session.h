@@ -60,6 +60,7 @@ typedef struct octet_plan {
 /* Running a large batch as a sequence of equal chunks of it (chunk.c). */
 typedef struct session_chunk {
   size_t budget;             /* arena bytes one chunk may take; 0: never chunk */
+  bool sized_valid;
   int64_t sized[64][OCTET_MAX_RANK]; /* input shapes item_bytes is for */
   size_t item_bytes;         /* arena bytes per batch item at those shapes */
   int separable;             /* the graph splits along the batch: -1 not checked */
