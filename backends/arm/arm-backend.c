@@ -5,13 +5,17 @@
  *   fp32  the f32 8x12 NEON GEMM of f32-gemm-arm.h;
  *   fp16  native fp16 FMA (f16 8x8 neonfp16arith) where the CPU has FPHP
  *         and ASIMDHP and OCTET_FP16_ARITH is not 0, else fp16 weights
- *         widened to fp32 in the kernel (f16w 8x12 neon).
+ *         widened to fp32 in the kernel (f16w 8x12 neon);
+ * and the non-GEMM ops of a transformer (Softmax, LayerNormalization, Gelu,
+ * Erf, Tanh, Sigmoid, Relu, Add/Sub/Mul/Div, Cast f32<->f16) on float32 and
+ * float16 through the NEON kernels of vec-ops-arm.h, bit-identical to ref.
  * The other ops go to the next backend (openblas, then ref). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "arm/f32-gemm-arm.h"
 #include "arm/qs8-gemm-arm.h"
+#include "arm/vec-ops-arm.h"
 #include "backend.h"
 #include "common/linear-epilogue.h"
 
@@ -25,8 +29,10 @@ static bool is_float(octet_dtype t) {
 
 static bool arm_supports(const octet_node *n, const octet_tview *in, int n_in,
                          const octet_tview *out, int n_out, const octet_plan_ctx *ctx) {
-  (void)n_out;
-  if (!arm_level(octet_isa_active()) || strcmp(n->op_type, "OctetLinear") != 0) return false;
+  const octet_isa isa = octet_isa_active();
+  if (!arm_level(isa)) return false;
+  if (strcmp(n->op_type, "OctetLinear") != 0)
+    return octet_arm_select_vec_kernel(n, in, n_in, out, n_out, isa, NULL) != NULL;
   const octet_tview *x = &in[0], *w = &in[1];
   if (n_in > 3 && tv_present(&in[3]) && !octet_linear_residual_ok(n, in, &out[0])) {
     octet_backend_why(ctx, "residual only float32, of the output's shape, without activation");
@@ -115,10 +121,23 @@ static octet_arm_gemm_family float_family(const octet_tview *x, const octet_tvie
   return flags & OCTET_SESSION_FP16_WEIGHTS_AS_FP32 ? OCTET_ARM_GEMM_F32 : OCTET_ARM_GEMM_F16W;
 }
 
+/* A non-GEMM op: the NEON kernel the selector picks; no state. */
+static octet_status arm_vec_prepare(const octet_node *n, const octet_tview *in, int n_in,
+                                    const octet_tview *out, int n_out, octet_node_kernel *k) {
+  const char *name = NULL;
+  octet_kernel_fn fn =
+      octet_arm_select_vec_kernel(n, in, n_in, out, n_out, octet_isa_active(), &name);
+  if (!fn)
+    return octet_fail(OCTET_ERR_INTERNAL, "arm: no kernel for '%s' (%s)", n->name, n->op_type);
+  k->run = fn;
+  k->kernel_name = name;
+  return OCTET_OK;
+}
+
 static octet_status arm_prepare(const octet_node *n, const octet_tview *in, int n_in,
                                 const octet_tview *out, int n_out, const octet_plan_ctx *ctx,
                                 octet_node_kernel *k) {
-  (void)n_out;
+  if (strcmp(n->op_type, "OctetLinear") != 0) return arm_vec_prepare(n, in, n_in, out, n_out, k);
   arm_linear *s = calloc(1, sizeof *s);
   if (!s) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
   const octet_tview *w = &in[1];

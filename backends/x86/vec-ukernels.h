@@ -9,17 +9,7 @@
 
 #include <stddef.h>
 
-/* y[i] = f(x[i]). */
-typedef void (*octet_vunary_ukernel)(size_t n, const void *x, void *y);
-/* y[i] = a[i] op b[i] (vop), a[i] op b[0] (vopc), b[0] op a[i] (vropc). */
-typedef void (*octet_vbinary_ukernel)(size_t n, const void *a, const void *b,
-                                      void *y);
-/* Softmax of one contiguous row of n > 0 elements. */
-typedef void (*octet_softmax_ukernel)(size_t n, const void *x, void *y);
-/* LayerNormalization of one row of n > 0 elements; bias may be NULL. */
-typedef void (*octet_layernorm_ukernel)(size_t n, const void *x,
-                                        const void *scale, const void *bias,
-                                        float eps, void *y);
+#include "common/vec-drivers.h" /* the microkernel types */
 
 /* ---- AVX2 (vec-*-avx2.c) ---- */
 void octet_f32_softmax_ukernel__avx2(size_t n, const void *x, void *y);
