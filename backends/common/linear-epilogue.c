@@ -30,6 +30,19 @@ static const octet_linear_epilogue_kernels *best(void) {
   octet_isa isa = octet_isa_active();
   return octet_isa_is_avx512(isa) ? &octet_linear_epilogue_avx512 : &octet_linear_epilogue_scalar;
 }
+#elif OCTET_HAVE_ARM64
+#include "arm/vec-ukernels-neon.h"
+
+/* NEON is baseline on arm64: the Gelu op's own kernels (bit-identical to
+ * the scalar ones), except at OCTET_ISA=ref. */
+static octet_linear_post_fn best_post(int act, bool f16) {
+  if (octet_isa_active() == OCTET_ISA_REF) return scalar_post(act, f16);
+  if (act == 2) return f16 ? octet_f16_vgelu_ukernel__neon : octet_f32_vgelu_ukernel__neon;
+  if (act == 3) return f16 ? octet_f16_vgelutanh_ukernel__neon : octet_f32_vgelutanh_ukernel__neon;
+  return NULL;
+}
+
+static const octet_linear_epilogue_kernels *best(void) { return &octet_linear_epilogue_scalar; }
 #else
 static octet_linear_post_fn best_post(int act, bool f16) { return scalar_post(act, f16); }
 
