@@ -145,6 +145,23 @@ void vec_expect_decline(op_case *c, int n_out) {
   oc_free(c);
 }
 
+void vec_expect_common_declines(void) {
+  op_case c;
+  oc_init(&c, "Relu", 14); /* float64: declined */
+  oc_input(&c, OCTET_DTYPE_FLOAT64, 1, (int64_t[]){2}, (double[]){1, -1});
+  vec_expect_decline(&c, 1);
+  oc_init(&c, "Sqrt", 13); /* not a vec op */
+  oc_input(&c, F32, 1, (int64_t[]){2}, (float[]){1, 4});
+  vec_expect_decline(&c, 1);
+  oc_init(&c, "Gelu", 20); /* unknown approximation */
+  oc_attr_string(&c, "approximate", "fast");
+  oc_input(&c, F32, 1, (int64_t[]){2}, (float[]){1, 4});
+  c.out[0] = c.in[0];
+  for (size_t k = 0; k < g_t->n_isas; k++)
+    ck_assert_ptr_null(g_t->select(&c.node, c.in, c.n_in, c.out, 1, g_t->isas[k], NULL));
+  oc_free(&c);
+}
+
 static const octet_dtype k_dtypes[] = {F32, F16};
 
 /* ---- vmath accuracy against libm ----------------------------------------- */

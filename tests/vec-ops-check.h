@@ -32,6 +32,9 @@ extern long vec_runs; /* kernel runs compared with the ref */
 /* Runs the ref on `c` with n_out outputs, then requires every level of the
  * target to decline the node; frees c. */
 void vec_expect_decline(op_case *c, int n_out);
+/* What every selector declines, at each of the target's levels: a float64
+ * Relu, an op without vector kernels (Sqrt), Gelu of an unknown form. */
+void vec_expect_common_declines(void);
 
 /* Runs the shared cases plus those add_tests (may be NULL) adds to the
  * same TCase; returns the exit status for main. */

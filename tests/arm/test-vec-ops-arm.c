@@ -49,19 +49,7 @@ START_TEST(selector) {
       &c.node, c.in, c.n_in, c.out, c.n_out, OCTET_ISA_I8MM, &name));
   ck_assert_str_eq(name, "gelu tanh f32 neon");
   oc_free(&c);
-  oc_init(&c, "Relu", 14); /* float64: declined */
-  oc_input(&c, OCTET_DTYPE_FLOAT64, 1, (int64_t[]){2}, (double[]){1, -1});
-  vec_expect_decline(&c, 1);
-  oc_init(&c, "Sqrt", 13); /* not a vec op */
-  oc_input(&c, F32, 1, (int64_t[]){2}, (float[]){1, 4});
-  vec_expect_decline(&c, 1);
-  oc_init(&c, "Gelu", 20); /* unknown approximation */
-  oc_attr_string(&c, "approximate", "fast");
-  oc_input(&c, F32, 1, (int64_t[]){2}, (float[]){1, 4});
-  c.out[0] = c.in[0];
-  ck_assert_ptr_null(octet_arm_select_vec_kernel(&c.node, c.in, c.n_in, c.out,
-                                                 1, OCTET_ISA_NEON, NULL));
-  oc_free(&c);
+  vec_expect_common_declines();
 }
 END_TEST
 
