@@ -5,8 +5,9 @@
  * row tails and the 16-virtual-lane reductions.
  *
  * Bit identity with the scalar code (docs/kernels-vec.md):
- *  - No fused multiply-add: vmulq_f32 then vaddq_f32, never vfmaq_f32 or
- *    vmlaq_f32. AArch64 has no unfused vector multiply-accumulate (FMLA is
+ *  - No fused multiply-add except where vmath.h writes vm_fma, which is
+ *    vfmaq_f32 (FMLA, rounded once like fmaf). Elsewhere vmulq_f32 then
+ *    vaddq_f32, never vfmaq_f32 or vmlaq_f32. AArch64 has no unfused vector multiply-accumulate (FMLA is
  *    fused; only A32's VMLA was not), so what vmlaq_f32 becomes is up to the
  *    compiler (GCC 12: an unfused builtin; clang: `a + b * c` in C). And
  *    GCC's vmulq_f32 / vaddq_f32 are the C operators `*` and `+`, which it
@@ -95,15 +96,16 @@ static inline float32x4_t vn_exp(float32x4_t x) {
   return vbslq_f32(tiny, vn_set(0.0f), p);
 }
 
-/* Row k of the erf table (8 floats) as a 32-byte TBL table. */
-static inline uint8x16x2_t vn_erf_row(int k) {
+/* Row k of the erf table (16 floats) as a 64-byte TBL table. */
+static inline uint8x16x4_t vn_erf_row(int k) {
   const uint8_t *row = (const uint8_t *)vm_erf_table(k);
-  uint8x16x2_t t = {{vld1q_u8(row), vld1q_u8(row + 16)}};
+  uint8x16x4_t t = {{vld1q_u8(row), vld1q_u8(row + 16), vld1q_u8(row + 32),
+                     vld1q_u8(row + 48)}};
   return t;
 }
 
-/* Byte indices that pick float i (0..7) of a 32-byte row in each lane:
- * 4i, 4i+1, 4i+2, 4i+3 (no carries: 4i <= 28). */
+/* Byte indices that pick float i (0..15) of a 64-byte row in each lane:
+ * 4i, 4i+1, 4i+2, 4i+3 (no carries: 4i <= 60). */
 static inline uint8x16_t vn_erf_index(int32x4_t i) {
   uint32x4_t b = vmulq_n_u32(vreinterpretq_u32_s32(i), 0x04040404u);
   return vreinterpretq_u8_u32(vaddq_u32(b, vdupq_n_u32(0x03020100u)));
@@ -111,23 +113,20 @@ static inline uint8x16_t vn_erf_index(int32x4_t i) {
 
 /* vm_erf_tab[k][i] per lane: an exact byte gather (TBL). */
 static inline float32x4_t vn_erf_pick(int k, uint8x16_t idx) {
-  return vreinterpretq_f32_u8(vqtbl2q_u8(vn_erf_row(k), idx));
+  return vreinterpretq_f32_u8(vqtbl4q_u8(vn_erf_row(k), idx));
 }
 
-/* vm_erf */
+/* vm_erf; vfmaq_f32(c, p, t) is c + p t rounded once (FMLA), as vm_fma. */
 static inline float32x4_t vn_erf(float32x4_t x) {
   uint32x4_t sign = vn_sign(x);
   float32x4_t a = vn_abs(x);
-  float32x4_t clamp = vn_set(VM_ERF_CLAMP);
-  float32x4_t ai = vn_min(a, clamp);
-  float32x4_t ac = vn_min(clamp, a);
+  float32x4_t ai = vn_min(a, vn_set(VM_ERF_INDEX_CLAMP));
+  float32x4_t ac = vn_min(vn_set(VM_ERF_CLAMP), a);
   int32x4_t i = vcvtq_s32_f32(vmulq_f32(ai, vn_set(VM_ERF_SCALE)));
-  i = vminq_s32(i, vdupq_n_s32(VM_ERF_PIECES - 1));
   uint8x16_t idx = vn_erf_index(i);
   float32x4_t t = vsubq_f32(ac, vn_erf_pick(0, idx));
-  float32x4_t p = vn_erf_pick(8, idx);
-  for (int k = 7; k >= 1; k--)
-    p = vaddq_f32(vmulq_f32(p, t), vn_erf_pick(k, idx));
+  float32x4_t p = vn_erf_pick(VM_ERF_DEGREE + 1, idx);
+  for (int k = VM_ERF_DEGREE; k >= 1; k--) p = vfmaq_f32(vn_erf_pick(k, idx), p, t);
   return vn_xor_sign(p, sign);
 }
 
@@ -164,8 +163,7 @@ static inline float32x4_t vn_sigmoid(float32x4_t x) {
 static inline float32x4_t vn_gelu(float32x4_t x) {
   float32x4_t e = vn_erf(vmulq_f32(x, vn_set(VM_SQRT1_2)));
   float32x4_t h = vmulq_f32(vn_set(0.5f), x);
-  e = vaddq_f32(vn_set(1.0f), e);
-  return vmulq_f32(h, e);
+  return vfmaq_f32(h, h, e);
 }
 
 /* vm_gelu_tanh */

@@ -61,26 +61,38 @@ static inline __m256 v256_exp(__m256 x) {
   return _mm256_andnot_ps(tiny, p);
 }
 
-/* Row k of the erf table (8 pieces: one VPERMPS table). */
-static inline __m256 v256_erf_row(int k) {
-  return _mm256_loadu_ps(vm_erf_table(k));
+/* vm_erf_tab[k][i] per lane: VPERMPS in each half of the 16-float row,
+ * then a blend on bit 3 of i (moved to the sign bit for BLENDVPS). */
+static inline __m256 v256_erf_pick(int k, __m256i i, __m256 hi) {
+  __m256 l = _mm256_permutevar8x32_ps(_mm256_loadu_ps(vm_erf_table(k)), i);
+  __m256 h = _mm256_permutevar8x32_ps(_mm256_loadu_ps(vm_erf_table(k) + 8), i);
+  return _mm256_blendv_ps(l, h, hi);
 }
 
-/* vm_erf */
+/* vm_erf. When every lane is in pieces 0..7 (|x| < 2, the common case for
+ * Gelu's inputs), the low half of each row is enough: one VPERMPS per
+ * coefficient instead of two and a blend, the same values. */
 static inline __m256 v256_erf(__m256 x) {
   __m256i sign = v256_sign(x);
   __m256 a = v256_abs(x);
-  __m256 clamp = _mm256_set1_ps(VM_ERF_CLAMP);
-  __m256 ai = _mm256_min_ps(a, clamp);
-  __m256 ac = _mm256_min_ps(clamp, a);
+  __m256 ai = _mm256_min_ps(a, _mm256_set1_ps(VM_ERF_INDEX_CLAMP));
+  __m256 ac = _mm256_min_ps(_mm256_set1_ps(VM_ERF_CLAMP), a);
   __m256i i =
       _mm256_cvttps_epi32(_mm256_mul_ps(ai, _mm256_set1_ps(VM_ERF_SCALE)));
-  i = _mm256_min_epi32(i, _mm256_set1_epi32(VM_ERF_PIECES - 1));
-  __m256 t = _mm256_sub_ps(ac, _mm256_permutevar8x32_ps(v256_erf_row(0), i));
-  __m256 p = _mm256_permutevar8x32_ps(v256_erf_row(8), i);
-  for (int k = 7; k >= 1; k--)
-    p = _mm256_add_ps(_mm256_mul_ps(p, t),
-                      _mm256_permutevar8x32_ps(v256_erf_row(k), i));
+  __m256 t, p;
+  if (_mm256_testz_si256(i, _mm256_set1_epi32(8))) {
+    t = _mm256_sub_ps(ac, _mm256_permutevar8x32_ps(_mm256_loadu_ps(vm_erf_table(0)), i));
+    p = _mm256_permutevar8x32_ps(_mm256_loadu_ps(vm_erf_table(VM_ERF_DEGREE + 1)), i);
+    for (int k = VM_ERF_DEGREE; k >= 1; k--)
+      p = _mm256_fmadd_ps(p, t,
+                          _mm256_permutevar8x32_ps(_mm256_loadu_ps(vm_erf_table(k)), i));
+  } else {
+    __m256 hi = _mm256_castsi256_ps(_mm256_slli_epi32(i, 28));
+    t = _mm256_sub_ps(ac, v256_erf_pick(0, i, hi));
+    p = v256_erf_pick(VM_ERF_DEGREE + 1, i, hi);
+    for (int k = VM_ERF_DEGREE; k >= 1; k--)
+      p = _mm256_fmadd_ps(p, t, v256_erf_pick(k, i, hi));
+  }
   return v256_xor_sign(p, sign);
 }
 
@@ -118,8 +130,7 @@ static inline __m256 v256_sigmoid(__m256 x) {
 static inline __m256 v256_gelu(__m256 x) {
   __m256 e = v256_erf(_mm256_mul_ps(x, _mm256_set1_ps(VM_SQRT1_2)));
   __m256 h = _mm256_mul_ps(_mm256_set1_ps(0.5f), x);
-  e = _mm256_add_ps(_mm256_set1_ps(1.0f), e);
-  return _mm256_mul_ps(h, e);
+  return _mm256_fmadd_ps(h, e, h);
 }
 
 /* vm_gelu_tanh */

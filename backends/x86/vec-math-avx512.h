@@ -60,26 +60,21 @@ static inline __m512 v512_exp(__m512 x) {
   return _mm512_maskz_mov_ps((__mmask16)~tiny, p);
 }
 
-/* Row k of the erf table in the low 8 lanes (VPERMPS reads only those). */
-static inline __m512 v512_erf_row(int k) {
-  return _mm512_castps256_ps512(_mm256_loadu_ps(vm_erf_table(k)));
-}
+/* Row k of the erf table: 16 floats, one zmm (VPERMPS picks any lane). */
+static inline __m512 v512_erf_row(int k) { return _mm512_loadu_ps(vm_erf_table(k)); }
 
 /* vm_erf */
 static inline __m512 v512_erf(__m512 x) {
   __m512i sign = v512_sign(x);
   __m512 a = v512_abs(x);
-  __m512 clamp = _mm512_set1_ps(VM_ERF_CLAMP);
-  __m512 ai = _mm512_min_ps(a, clamp);
-  __m512 ac = _mm512_min_ps(clamp, a);
+  __m512 ai = _mm512_min_ps(a, _mm512_set1_ps(VM_ERF_INDEX_CLAMP));
+  __m512 ac = _mm512_min_ps(_mm512_set1_ps(VM_ERF_CLAMP), a);
   __m512i i =
       _mm512_cvttps_epi32(_mm512_mul_ps(ai, _mm512_set1_ps(VM_ERF_SCALE)));
-  i = _mm512_min_epi32(i, _mm512_set1_epi32(VM_ERF_PIECES - 1));
   __m512 t = _mm512_sub_ps(ac, _mm512_permutexvar_ps(i, v512_erf_row(0)));
-  __m512 p = _mm512_permutexvar_ps(i, v512_erf_row(8));
-  for (int k = 7; k >= 1; k--)
-    p = _mm512_add_ps(_mm512_mul_ps(p, t),
-                      _mm512_permutexvar_ps(i, v512_erf_row(k)));
+  __m512 p = _mm512_permutexvar_ps(i, v512_erf_row(VM_ERF_DEGREE + 1));
+  for (int k = VM_ERF_DEGREE; k >= 1; k--)
+    p = _mm512_fmadd_ps(p, t, _mm512_permutexvar_ps(i, v512_erf_row(k)));
   return v512_xor_sign(p, sign);
 }
 
@@ -118,8 +113,7 @@ static inline __m512 v512_sigmoid(__m512 x) {
 static inline __m512 v512_gelu(__m512 x) {
   __m512 e = v512_erf(_mm512_mul_ps(x, _mm512_set1_ps(VM_SQRT1_2)));
   __m512 h = _mm512_mul_ps(_mm512_set1_ps(0.5f), x);
-  e = _mm512_add_ps(_mm512_set1_ps(1.0f), e);
-  return _mm512_mul_ps(h, e);
+  return _mm512_fmadd_ps(h, e, h);
 }
 
 /* vm_gelu_tanh */

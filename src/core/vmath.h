@@ -8,7 +8,10 @@
  *
  * Rules that keep that promise:
  *  - only fp32 +, -, *, /, sqrt, min/max written as below, comparisons and
- *    exact bit manipulations; no FMA (build with -ffp-contract=off), no libm;
+ *    exact bit manipulations; a fused multiply-add only where written as
+ *    vm_fma (C's fmaf, rounded once, which every vector version writes as
+ *    its FMA instruction) and never by contraction (build with
+ *    -ffp-contract=off); no other libm function;
  *  - vm_min(a, b) is `a < b ? a : b` and vm_max(a, b) is `a > b ? a : b`:
  *    exactly MINPS/MAXPS(a, b), which return b when either is NaN, so the
  *    operand order is part of the algorithm;
@@ -28,6 +31,7 @@
 #ifndef OCTET_VMATH_H
 #define OCTET_VMATH_H
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -48,6 +52,10 @@ static inline float vm_float(uint32_t u) {
   memcpy(&f, &u, sizeof f);
   return f;
 }
+
+/* a * b + c rounded once (VFMADD / FMLA). fmaf is exact in every C
+ * library; compilers inline it as the instruction where the target has it. */
+static inline float vm_fma(float a, float b, float c) { return fmaf(a, b, c); }
 
 /* MINPS(a, b) / MAXPS(a, b): b when either operand is NaN. */
 static inline float vm_min(float a, float b) { return a < b ? a : b; }
@@ -119,40 +127,52 @@ static inline float vm_exp(float x) {
 
 /* ---- erf ----------------------------------------------------------------- */
 
-/* erf(|x|) on [0, 4] as 8 pieces of width 1/2, each a degree-7 polynomial
- * in t = |x| - centre (t exact by Sterbenz); piece 0 has centre 0, no
- * constant term and c1 = 2/sqrt(pi), so tiny x keep their relative
- * accuracy (within 1.6e-7). |x| >= 4 uses the last piece at 4 (erf rounds
- * to 1 there). The sign is put back with XOR.
- * The coefficient table is indexed [coefficient][piece] so a vector kernel
- * loads row k into a register and picks a lane per element (VPERMPS).
- * Coefficients fitted with float rounding, lowest degree first. */
-#define VM_ERF_PIECES 8
+/* erf(|x|) on [0, 4] as 16 pieces of width 1/4, each a degree-5 polynomial
+ * in t = |x| - centre (t exact by Sterbenz), evaluated by Horner with
+ * fused multiply-adds; piece 0 has centre 0, no constant term and
+ * c1 = 2/sqrt(pi), so tiny x keep their relative accuracy (within 1.7e-7).
+ * |x| >= 4 evaluates the last piece at 4, which gives 1.0 (the true value
+ * 1 - 1.5e-8 rounds to it). The index is taken from |x| clamped just below
+ * 4, so it needs no integer clamp. The sign is put back with XOR.
+ * The coefficient table is indexed [coefficient][piece]: a 16-lane vector
+ * kernel loads row k into one register and picks a lane per element
+ * (VPERMPS); made by tools/fit-erf.py, lowest degree first. */
+#define VM_ERF_PIECES 16
+#define VM_ERF_DEGREE 5
 #define VM_ERF_CLAMP 4.0f
-#define VM_ERF_SCALE 2.0f /* pieces per unit */
+#define VM_ERF_INDEX_CLAMP 3.99999976f /* the float below 4: index <= 15 */
+#define VM_ERF_SCALE 4.0f              /* pieces per unit */
 
-/* Row 0: centres; rows 1..8: c0..c7. */
-static const float vm_erf_tab[9][VM_ERF_PIECES] = {
-    {0.0f, 0.75f, 1.25f, 1.75f, 2.25f, 2.75f, 3.25f, 3.75f},
-    {0.000000000e+00f, 7.111556530e-01f, 9.229001403e-01f, 9.866716862e-01f,
-     9.985373020e-01f, 9.998993874e-01f, 9.999957085e-01f, 9.999998808e-01f},
-    {1.128379226e+00f, 6.429310441e-01f, 2.365211248e-01f, 5.277499557e-02f,
-     7.142319344e-03f, 5.862772814e-04f, 2.918901191e-05f, 8.814288321e-07f},
-    {-5.435185358e-06f, -4.822006822e-01f, -2.956531942e-01f,
-     -9.235812724e-02f, -1.607255265e-02f, -1.613454195e-03f,
-     -9.630744898e-05f, -2.604195288e-06f},
-    {-3.760116398e-01f, 2.679095976e-02f, 1.675356179e-01f, 9.015737474e-02f,
-     2.172449976e-02f, 2.760380739e-03f, 1.958126086e-04f, 7.970329534e-06f},
-    {-1.023703255e-03f, 1.507564783e-01f, -6.085709203e-03f,
-     -4.804389551e-02f, -1.901160367e-02f, -3.219734412e-03f,
-     -2.401497040e-04f, -3.624543024e-05f},
-    {1.174135208e-01f, -5.328866839e-02f, -4.717908427e-02f, 6.618825719e-03f,
-     1.066041365e-02f, 2.756279660e-03f, 3.136294836e-04f, 1.833001261e-05f},
-    {-1.045947615e-02f, -2.732272819e-02f, 2.017451823e-02f, 8.485947736e-03f,
-     -3.480330110e-03f, -2.015056089e-03f, -6.945103523e-04f,
-     1.846563391e-04f},
-    {-1.647162437e-02f, 1.847940125e-02f, 3.683138173e-03f, -5.936120637e-03f,
-     -7.244934677e-04f, 6.359058316e-04f, 1.735909609e-04f, 1.714510836e-05f},
+/* Row 0: centres; rows 1..6: c0..c5. */
+static const float vm_erf_tab[7][VM_ERF_PIECES] = {
+    {0.000000000e+00f, 3.750000000e-01f, 6.250000000e-01f, 8.750000000e-01f,
+     1.125000000e+00f, 1.375000000e+00f, 1.625000000e+00f, 1.875000000e+00f,
+     2.125000000e+00f, 2.375000000e+00f, 2.625000000e+00f, 2.875000000e+00f,
+     3.125000000e+00f, 3.375000000e+00f, 3.625000000e+00f, 3.875000000e+00f},
+    {0.000000000e+00f, 4.041168988e-01f, 6.232408881e-01f, 7.840750813e-01f,
+     8.883882165e-01f, 9.481700659e-01f, 9.784437418e-01f, 9.919900298e-01f,
+     9.973459840e-01f, 9.992170334e-01f, 9.997946024e-01f, 9.999521375e-01f,
+     9.999901056e-01f, 9.999982119e-01f, 9.999997020e-01f, 9.999999404e-01f},
+    {1.128379226e+00f, 9.803528190e-01f, 7.634995580e-01f, 5.247450471e-01f,
+     3.182739615e-01f, 1.703597754e-01f, 8.047225326e-02f, 3.354582563e-02f,
+     1.234081946e-02f, 4.006478004e-03f, 1.147875562e-03f, 2.902286651e-04f,
+     6.475887494e-05f, 1.275181421e-05f, 2.215943141e-06f, 3.798282080e-07f},
+    {-3.988790098e-08f, -3.676254749e-01f, -4.771815538e-01f, -4.591504931e-01f,
+     -3.580603004e-01f, -2.342477143e-01f, -1.307694018e-01f, -6.289899349e-02f,
+     -2.622399852e-02f, -9.514959529e-03f, -3.012863919e-03f, -8.342493093e-04f,
+     -2.023084089e-04f, -4.301684021e-05f, -8.027216609e-06f, -1.315553504e-06f},
+    {-3.762193918e-01f, -2.348746061e-01f, -5.567584187e-02f, 9.291825444e-02f,
+     1.624495536e-01f, 1.579381078e-01f, 1.148424000e-01f, 6.744251400e-02f,
+     3.303794935e-02f, 1.373050082e-02f, 4.890230484e-03f, 1.502382918e-03f,
+     3.999423061e-04f, 9.255314944e-05f, 1.866452294e-05f, 3.286130323e-06f},
+    {1.389100566e-03f, 1.654139906e-01f, 1.754938513e-01f, 1.121532470e-01f,
+     2.833469026e-02f, -2.998309024e-02f, -4.938131571e-02f, -4.216312617e-02f,
+     -2.640287764e-02f, -1.320593618e-02f, -5.466934759e-03f, -1.908536651e-03f,
+     -5.682219053e-04f, -1.453426958e-04f, -3.210358409e-05f, -6.146436590e-06f},
+    {1.071127281e-01f, 4.530489445e-02f, -2.698132955e-02f, -6.663779914e-02f,
+     -6.102390960e-02f, -3.064923175e-02f, -2.327178372e-03f, 1.130888425e-02f,
+     1.243695058e-02f, 8.361012675e-03f, 4.239050206e-03f, 1.729768934e-03f,
+     5.853064940e-04f, 1.669819030e-04f, 4.058411287e-05f, 8.462297046e-06f},
 };
 
 static inline const float *vm_erf_table(int row) { return vm_erf_tab[row]; }
@@ -160,13 +180,12 @@ static inline const float *vm_erf_table(int row) { return vm_erf_tab[row]; }
 static inline float vm_erf(float x) {
   uint32_t sign = vm_bits(x) & VM_SIGN_MASK;
   float a = vm_float(vm_bits(x) & VM_ABS_MASK);
-  float ai = vm_min(a, VM_ERF_CLAMP); /* NaN -> 4: a defined index */
-  float ac = vm_min(VM_ERF_CLAMP, a); /* NaN stays NaN */
+  float ai = vm_min(a, VM_ERF_INDEX_CLAMP); /* NaN -> 15: a defined index */
+  float ac = vm_min(VM_ERF_CLAMP, a);       /* NaN stays NaN */
   int32_t i = (int32_t)(ai * VM_ERF_SCALE); /* truncation (VCVTTPS2DQ) */
-  i = i < VM_ERF_PIECES - 1 ? i : VM_ERF_PIECES - 1;
   float t = ac - vm_erf_tab[0][i];
-  float p = vm_erf_tab[8][i];
-  for (int k = 7; k >= 1; k--) p = p * t + vm_erf_tab[k][i];
+  float p = vm_erf_tab[VM_ERF_DEGREE + 1][i];
+  for (int k = VM_ERF_DEGREE; k >= 1; k--) p = vm_fma(p, t, vm_erf_tab[k][i]);
   return vm_float(vm_bits(p) ^ sign);
 }
 
@@ -219,12 +238,11 @@ static inline float vm_sigmoid(float x) {
   return 1.0f / e;
 }
 
-/* Gelu, approximate="none": 0.5 x (1 + erf(x / sqrt 2)). */
+/* Gelu, approximate="none": 0.5 x (1 + erf(x / sqrt 2)), as h + h e. */
 static inline float vm_gelu(float x) {
   float e = vm_erf(x * VM_SQRT1_2);
   float h = 0.5f * x;
-  e = 1.0f + e;
-  return h * e;
+  return vm_fma(h, e, h);
 }
 
 /* Gelu, approximate="tanh": 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
