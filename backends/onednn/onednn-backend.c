@@ -8,12 +8,16 @@
  * fp32: src f32 x weights f32 + bias, ReLU as a post-op, written straight
  * into the output.
  *
- * w8a8: activations are quantized per row by octet's own quantizer (the x86
- * kernels; u8 = q + 128, bit-identical to ref), multiplied as u8 x s8 into
- * int32 by oneDNN in blocks of ROW_BLOCK rows, and octet's vectorised row
- * epilogue subtracts the u8 offset (128 * column sum of the weights),
- * applies row scale x column scale, bias and ReLU in ref's order: outputs
- * are bit-identical to the ref backend. oneDNN 2.6's per-row scale runs a
+ * w8a8: each thread takes consecutive blocks of rows (sized so a block's
+ * int32 products stay in L2) and runs the whole pipeline on a block while
+ * it is in cache: octet's quantizer (the x86 kernels; u8 = q + 128,
+ * bit-identical to ref), oneDNN's u8 x s8 -> s32 matmul on one thread
+ * (primitives created for one thread, each thread with its own stream,
+ * memory objects and scratchpad), then octet's vectorised row epilogue,
+ * which subtracts the u8 offset (128 * column sum of the weights), applies
+ * row scale x column scale, bias and ReLU in ref's order (outputs are
+ * bit-identical to the ref backend), and GELU or the residual. No thread
+ * waits for another inside the node. oneDNN 2.6's per-row scale runs a
  * reference implementation (~0.2 GOP/s here), hence the int32 output.
  * Without VNNI oneDNN's u8 x s8 uses the saturating vpmaddubsw, so int8 is
  * declined there.
@@ -34,7 +38,9 @@
 #include "common/linear-epilogue.h"
 #include "onednn/onednn-quantize.h"
 
-enum { ROW_BLOCK = 1024 };
+/* w8a8 row blocks: int32 products of at most this many bytes (with the
+ * quantized rows and the output rows they stay in L2), 16..256 rows. */
+enum { ACC_BLOCK_BYTES = 256 << 10, MIN_BLOCK_ROWS = 16, MAX_BLOCK_ROWS = 256 };
 
 /* ---- engine ---------------------------------------------------------------- */
 
@@ -102,25 +108,34 @@ static bool onednn_supports(const octet_node *n, const octet_tview *in, int n_in
 
 /* ---- state ----------------------------------------------------------------- */
 
+/* The memory objects one thread executes a primitive with. */
+typedef struct mm_mem {
+  dnnl_memory_t src, dst, scratch;
+  void *scratch_buf;
+} mm_mem;
+
 typedef struct mm_prim {
   dnnl_primitive_t prim;
-  dnnl_memory_t src, wei, dst, bias, scratch;
-  void *scratch_buf;
+  dnnl_memory_t wei, bias; /* shared, read-only */
+  mm_mem *mem;             /* one per thread (w8a8) or one (fp32) */
+  int nmem;
   int64_t rows;
 } mm_prim;
 
 typedef struct onednn_state {
   bool quant;
   int64_t M, K, N, ldq;
-  dnnl_stream_t stream;
-  mm_prim blk, tail;    /* tail: the last M % ROW_BLOCK rows (w8a8) */
+  int nt;               /* threads the state was made for */
+  dnnl_stream_t *streams; /* one per thread */
+  mm_prim blk, tail;    /* w8a8: blocks of `rb` rows, and the last M % rb */
+  int64_t rb;           /* w8a8: rows per block */
   void *wei_buf;        /* reordered weights */
   float *bias;          /* fp32 copy */
   float *sw;            /* w8a8: column scales */
   int32_t *comp;        /* w8a8: 128 * column sums */
-  uint8_t *qa;          /* w8a8: quantized block, ROW_BLOCK x ldq */
-  float *sa;            /* w8a8: row scales of the block */
-  int32_t *acc;         /* w8a8: int32 products of the block */
+  uint8_t *qa;          /* w8a8: per thread, a quantized block, rb x ldq */
+  float *sa;            /* w8a8: per thread, the block's row scales */
+  int32_t *acc;         /* w8a8: per thread, the block's int32 products */
   octet_onednn_quantize_fn quantize;
   const octet_linear_epilogue_kernels *epi;
   octet_linear_post_fn post; /* GELU (act 2, 3) or NULL */
@@ -129,10 +144,16 @@ typedef struct onednn_state {
 
 static void mm_free(mm_prim *p) {
   if (p->prim) dnnl_primitive_destroy(p->prim);
-  dnnl_memory_t *m[] = {&p->src, &p->wei, &p->dst, &p->bias, &p->scratch};
-  for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
-    if (*m[i]) dnnl_memory_destroy(*m[i]);
-  free(p->scratch_buf);
+  if (p->wei) dnnl_memory_destroy(p->wei);
+  if (p->bias) dnnl_memory_destroy(p->bias);
+  for (int t = 0; p->mem && t < p->nmem; t++) {
+    mm_mem *m = &p->mem[t];
+    if (m->src) dnnl_memory_destroy(m->src);
+    if (m->dst) dnnl_memory_destroy(m->dst);
+    if (m->scratch) dnnl_memory_destroy(m->scratch);
+    free(m->scratch_buf);
+  }
+  free(p->mem);
 }
 
 static void onednn_free(void *v) {
@@ -140,7 +161,9 @@ static void onednn_free(void *v) {
   if (!s) return;
   mm_free(&s->blk);
   mm_free(&s->tail);
-  if (s->stream) dnnl_stream_destroy(s->stream);
+  for (int t = 0; s->streams && t < s->nt; t++)
+    if (s->streams[t]) dnnl_stream_destroy(s->streams[t]);
+  free(s->streams);
   free(s->wei_buf);
   free(s->bias);
   free(s->sw);
@@ -151,10 +174,10 @@ static void onednn_free(void *v) {
   free(s);
 }
 
-/* Creates the matmul for `rows` rows; on the first call (s->wei_buf NULL)
- * also reorders the weights `w` (K x N, dtype wt, row-major) into the
- * layout it wants. */
-static octet_status mm_create(onednn_state *s, const octet_node *n, int64_t rows,
+/* Creates the matmul for `rows` rows with `nmem` sets of memory objects;
+ * on the first call (s->wei_buf NULL) also reorders the weights `w` (K x N,
+ * dtype wt, row-major) into the layout it wants. */
+static octet_status mm_create(onednn_state *s, const octet_node *n, int64_t rows, int nmem,
                               const void *w, int relu, mm_prim *p) {
   const bool q = s->quant;
   const dnnl_data_type_t st = q ? dnnl_u8 : dnnl_f32, wt = q ? dnnl_s8 : dnnl_f32,
@@ -168,6 +191,9 @@ static octet_status mm_create(onednn_state *s, const octet_node *n, int64_t rows
   dnnl_post_ops_t po = NULL;
   dnnl_primitive_desc_t pd = NULL;
   p->rows = rows;
+  if (!(p->mem = calloc((size_t)nmem, sizeof *p->mem)))
+    return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  p->nmem = nmem;
 #define TRY(call, what)                   \
   if ((e = (call)) != dnnl_success) {     \
     ret = dnnl_err(e, what, n);           \
@@ -193,12 +219,6 @@ static octet_status mm_create(onednn_state *s, const octet_node *n, int64_t rows
   const dnnl_memory_desc_t *packed = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
   const dnnl_memory_desc_t *spad = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
   TRY(dnnl_primitive_create(&p->prim, pd), "matmul primitive");
-  size_t sb = spad ? dnnl_memory_desc_get_size(spad) : 0;
-  if (sb && !(p->scratch_buf = aligned_alloc(64, (sb + 63) / 64 * 64))) {
-    ret = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory (oneDNN scratchpad of '%s')", n->name);
-    goto done;
-  }
-  if (sb) TRY(dnnl_memory_create(&p->scratch, spad, engine, p->scratch_buf), "scratchpad memory");
   if (!s->wei_buf) { /* reorder the weights once */
     size_t wb = dnnl_memory_desc_get_size(packed);
     if (!(s->wei_buf = aligned_alloc(64, (wb + 63) / 64 * 64 + 64))) {
@@ -215,8 +235,8 @@ static octet_status mm_create(onednn_state *s, const octet_node *n, int64_t rows
     if (e == dnnl_success) e = dnnl_primitive_create(&reorder, rpd);
     if (e == dnnl_success) {
       dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
-      e = dnnl_primitive_execute(reorder, s->stream, 2, args);
-      if (e == dnnl_success) e = dnnl_stream_wait(s->stream);
+      e = dnnl_primitive_execute(reorder, s->streams[0], 2, args);
+      if (e == dnnl_success) e = dnnl_stream_wait(s->streams[0]);
     }
     if (reorder) dnnl_primitive_destroy(reorder);
     if (rpd) dnnl_primitive_desc_destroy(rpd);
@@ -228,10 +248,20 @@ static octet_status mm_create(onednn_state *s, const octet_node *n, int64_t rows
     snprintf(s->kernel_name, sizeof s->kernel_name, "%s %s", q ? "u8s8s32" : "f32",
              impl ? impl : "matmul");
   }
-  TRY(dnnl_memory_create(&p->src, &src_md, engine, DNNL_MEMORY_NONE), "source memory");
   TRY(dnnl_memory_create(&p->wei, packed, engine, s->wei_buf), "weights memory");
-  TRY(dnnl_memory_create(&p->dst, &dst_md, engine, DNNL_MEMORY_NONE), "destination memory");
   if (fused_bias) TRY(dnnl_memory_create(&p->bias, &bias_md, engine, s->bias), "bias memory");
+  const size_t sb = spad ? dnnl_memory_desc_get_size(spad) : 0;
+  for (int t = 0; t < nmem; t++) {
+    mm_mem *m = &p->mem[t];
+    if (sb && !(m->scratch_buf = aligned_alloc(64, (sb + 63) / 64 * 64))) {
+      ret = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory (oneDNN scratchpad of '%s')",
+                       n->name);
+      goto done;
+    }
+    if (sb) TRY(dnnl_memory_create(&m->scratch, spad, engine, m->scratch_buf), "scratchpad");
+    TRY(dnnl_memory_create(&m->src, &src_md, engine, DNNL_MEMORY_NONE), "source memory");
+    TRY(dnnl_memory_create(&m->dst, &dst_md, engine, DNNL_MEMORY_NONE), "destination memory");
+  }
 #undef TRY
 done:
   if (pd) dnnl_primitive_desc_destroy(pd);
@@ -240,56 +270,75 @@ done:
   return ret;
 }
 
-static dnnl_status_t mm_exec(const onednn_state *s, const mm_prim *p, const void *src,
+/* Runs p with thread t's memory objects and stream. */
+static dnnl_status_t mm_exec(const onednn_state *s, const mm_prim *p, int t, const void *src,
                              void *dst) {
-  dnnl_status_t e = dnnl_memory_set_data_handle(p->src, (void *)src);
-  if (e == dnnl_success) e = dnnl_memory_set_data_handle(p->dst, dst);
+  const mm_mem *m = &p->mem[t];
+  dnnl_status_t e = dnnl_memory_set_data_handle(m->src, (void *)src);
+  if (e == dnnl_success) e = dnnl_memory_set_data_handle(m->dst, dst);
   if (e != dnnl_success) return e;
-  dnnl_exec_arg_t args[5] = {{DNNL_ARG_SRC, p->src}, {DNNL_ARG_WEIGHTS, p->wei},
-                             {DNNL_ARG_DST, p->dst}};
+  dnnl_exec_arg_t args[5] = {{DNNL_ARG_SRC, m->src}, {DNNL_ARG_WEIGHTS, p->wei},
+                             {DNNL_ARG_DST, m->dst}};
   int na = 3;
   if (p->bias) args[na++] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, p->bias};
-  if (p->scratch) args[na++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, p->scratch};
-  e = dnnl_primitive_execute(p->prim, s->stream, na, args);
-  return e == dnnl_success ? dnnl_stream_wait(s->stream) : e;
+  if (m->scratch) args[na++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, m->scratch};
+  e = dnnl_primitive_execute(p->prim, s->streams[t], na, args);
+  return e == dnnl_success ? dnnl_stream_wait(s->streams[t]) : e;
 }
 
 /* ---- run ------------------------------------------------------------------- */
 
-static octet_status run_blocks(const octet_node *n, const onednn_state *s, const float *X,
-                               const float *R, float *Y, int threads) {
-  const int relu = attr_int(n, "act", 0) == 1;
-  if (s->M == 0) return OCTET_OK;
-  if (!s->quant) {
-    dnnl_status_t e = mm_exec(s, &s->blk, X, Y);
-    if (e != dnnl_success) return dnnl_err(e, "matmul", n);
-    if (s->post || R) {
-      const int64_t N = s->N;
+/* fp32: one oneDNN call over all rows (oneDNN splits it over the threads),
+ * bias and ReLU fused; GELU and the residual in a parallel pass after. */
+static octet_status run_f32(const octet_node *n, const onednn_state *s, const float *X,
+                            const float *R, float *Y, int threads) {
+  dnnl_status_t e = mm_exec(s, &s->blk, 0, X, Y);
+  if (e != dnnl_success) return dnnl_err(e, "matmul", n);
+  if (s->post || R) {
+    const int64_t N = s->N;
 #pragma omp parallel for num_threads(threads) schedule(static)
-      for (int64_t i = 0; i < s->M; i++) {
-        if (s->post) s->post((size_t)N, Y + i * N, Y + i * N);
-        if (R) octet_linear_add_residual((size_t)N, R + i * N, Y + i * N);
-      }
-    }
-    return OCTET_OK;
-  }
-  const int64_t K = s->K, N = s->N;
-  for (int64_t r0 = 0; r0 < s->M; r0 += ROW_BLOCK) {
-    const mm_prim *p = s->M - r0 >= s->blk.rows ? &s->blk : &s->tail;
-    const int64_t mb = p->rows;
-    s->quantize(X + r0 * K, (size_t)mb, (size_t)K, (size_t)K, s->qa, (size_t)s->ldq, s->sa,
-                threads);
-    dnnl_status_t e = mm_exec(s, p, s->qa, s->acc);
-    if (e != dnnl_success) return dnnl_err(e, "matmul", n);
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (int64_t i = 0; i < mb; i++) {
-      float *y = Y + (r0 + i) * N;
-      s->epi->qs8((size_t)N, s->acc + i * N, s->comp, s->sa[i], s->sw, s->bias, relu, y);
-      if (s->post) s->post((size_t)N, y, y);
-      if (R) octet_linear_add_residual((size_t)N, R + (r0 + i) * N, y);
+    for (int64_t i = 0; i < s->M; i++) {
+      if (s->post) s->post((size_t)N, Y + i * N, Y + i * N);
+      if (R) octet_linear_add_residual((size_t)N, R + i * N, Y + i * N);
     }
   }
   return OCTET_OK;
+}
+
+/* w8a8: thread t runs whole blocks of rows, each while it is in cache. */
+static octet_status run_quant(const octet_node *n, const onednn_state *s, const float *X,
+                              const float *R, float *Y, int threads) {
+  const int relu = attr_int(n, "act", 0) == 1;
+  const int64_t K = s->K, N = s->N, rb = s->rb, nb = (s->M + rb - 1) / rb;
+  const int nt = threads < s->nt ? threads : s->nt;
+  dnnl_status_t fail = dnnl_success;
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num();
+    uint8_t *qa = s->qa + (size_t)t * (size_t)(rb * s->ldq);
+    float *sa = s->sa + (size_t)t * (size_t)rb;
+    int32_t *acc = s->acc + (size_t)t * (size_t)(rb * N);
+#pragma omp for schedule(static)
+    for (int64_t b = 0; b < nb; b++) {
+      const int64_t r0 = b * rb;
+      const mm_prim *p = s->M - r0 >= rb ? &s->blk : &s->tail;
+      const int64_t mb = p->rows;
+      s->quantize(X + r0 * K, (size_t)mb, (size_t)K, (size_t)K, qa, (size_t)s->ldq, sa, 1);
+      dnnl_status_t e = mm_exec(s, p, t, qa, acc);
+      if (e != dnnl_success) {
+#pragma omp critical(octet_onednn_fail)
+        fail = e;
+        continue;
+      }
+      for (int64_t i = 0; i < mb; i++) {
+        float *y = Y + (r0 + i) * N;
+        s->epi->qs8((size_t)N, acc + i * N, s->comp, sa[i], s->sw, s->bias, relu, y);
+        if (s->post) s->post((size_t)N, y, y);
+        if (R) octet_linear_add_residual((size_t)N, R + (r0 + i) * N, y);
+      }
+    }
+  }
+  return fail == dnnl_success ? OCTET_OK : dnnl_err(fail, "matmul", n);
 }
 
 static octet_status onednn_run(const octet_node *n, const octet_tview *in, int n_in,
@@ -298,26 +347,41 @@ static octet_status onednn_run(const octet_node *n, const octet_tview *in, int n
   const onednn_state *s = ctx->state;
   if (tv_numel(&in[0]) != s->M * s->K)
     return octet_fail(OCTET_ERR_INTERNAL, "Linear '%s': input not the planned shape", n->name);
+  if (s->M == 0) return OCTET_OK;
+  const float *R = n_in > 3 && tv_present(&in[3]) ? in[3].data : NULL;
+  if (s->quant) return run_quant(n, s, in[0].data, R, out[0].data, ctx->threads);
   /* oneDNN's OpenMP regions take the calling thread's max-threads */
   int prev = omp_get_max_threads();
   if (prev != ctx->threads) omp_set_num_threads(ctx->threads);
-  const float *R = n_in > 3 && tv_present(&in[3]) ? in[3].data : NULL;
-  octet_status st = run_blocks(n, s, in[0].data, R, out[0].data, ctx->threads);
+  octet_status st = run_f32(n, s, in[0].data, R, out[0].data, ctx->threads);
   if (prev != ctx->threads) omp_set_num_threads(prev);
   return st;
 }
 
 /* ---- prepare --------------------------------------------------------------- */
 
+/* Rows per w8a8 block: int32 products within ACC_BLOCK_BYTES, a multiple of
+ * 16, and no more than an even share of M per thread. */
+static int64_t block_rows(int64_t M, int64_t N, int nt) {
+  int64_t rb = (int64_t)ACC_BLOCK_BYTES / (4 * (N > 0 ? N : 1));
+  rb = rb / 16 * 16;
+  const int64_t share = (M + nt - 1) / nt;
+  if (rb > share) rb = (share + 15) / 16 * 16;
+  if (rb > MAX_BLOCK_ROWS) rb = MAX_BLOCK_ROWS;
+  if (rb < MIN_BLOCK_ROWS) rb = MIN_BLOCK_ROWS;
+  return rb < M ? rb : M;
+}
+
 static octet_status prepare_quant(onednn_state *s, const octet_tview *w, int8_t **qw) {
-  const int64_t K = s->K, N = s->N, mb = s->M < ROW_BLOCK ? s->M : ROW_BLOCK;
+  const int64_t K = s->K, N = s->N, rb = s->rb;
+  const size_t nt = (size_t)s->nt;
   s->ldq = (K + 63) / 64 * 64;
   *qw = malloc((size_t)(K * N) + 1);
   s->sw = malloc(sizeof(float) * (size_t)N + 1);
   s->comp = malloc(sizeof(int32_t) * (size_t)N + 1);
-  s->qa = aligned_alloc(64, (size_t)(mb * s->ldq) + 64);
-  s->sa = malloc(sizeof(float) * (size_t)mb + 1);
-  s->acc = aligned_alloc(64, (sizeof(int32_t) * (size_t)(mb * N) + 63) / 64 * 64 + 64);
+  s->qa = aligned_alloc(64, nt * (size_t)(rb * s->ldq) + 64);
+  s->sa = malloc(sizeof(float) * nt * (size_t)rb + 1);
+  s->acc = aligned_alloc(64, (sizeof(int32_t) * nt * (size_t)(rb * N) + 63) / 64 * 64 + 64);
   if (!*qw || !s->sw || !s->comp || !s->qa || !s->sa || !s->acc)
     return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
   octet_onednn_quantize_weights(w->data, K, N, *qw, s->sw, s->comp);
@@ -327,7 +391,7 @@ static octet_status prepare_quant(onednn_state *s, const octet_tview *w, int8_t 
 static octet_status onednn_prepare(const octet_node *n, const octet_tview *in, int n_in,
                                    const octet_tview *out, int n_out, const octet_plan_ctx *ctx,
                                    octet_node_kernel *k) {
-  (void)n_out; (void)ctx;
+  (void)n_out;
   onednn_state *s = calloc(1, sizeof *s);
   if (!s) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
   const octet_tview *w = &in[1];
@@ -335,26 +399,39 @@ static octet_status onednn_prepare(const octet_node *n, const octet_tview *in, i
   s->K = w->dims[0];
   s->N = w->dims[1];
   s->M = tv_numel(&out[0]) / (s->N ? s->N : 1);
+  s->nt = s->quant && ctx->threads > 1 ? ctx->threads : 1;
   s->epi = octet_linear_epilogue_select();
   s->post = octet_linear_post_select((int)attr_int(n, "act", 0), false);
   s->quantize = octet_onednn_quantizer();
   int8_t *qw = NULL;
   octet_status st = OCTET_OK;
-  dnnl_status_t e = dnnl_stream_create(&s->stream, engine, dnnl_stream_default_flags);
-  if (e != dnnl_success) st = dnnl_err(e, "stream", n);
+  if (!(s->streams = calloc((size_t)s->nt, sizeof *s->streams)))
+    st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  for (int t = 0; st == OCTET_OK && t < s->nt; t++) {
+    dnnl_status_t e = dnnl_stream_create(&s->streams[t], engine, dnnl_stream_default_flags);
+    if (e != dnnl_success) st = dnnl_err(e, "stream", n);
+  }
   if (st == OCTET_OK && n_in > 2 && tv_present(&in[2])) {
     if (!(s->bias = malloc(sizeof(float) * (size_t)s->N + 1)))
       st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
     else
       memcpy(s->bias, in[2].data, sizeof(float) * (size_t)s->N);
   }
-  if (st == OCTET_OK && s->quant) st = prepare_quant(s, w, &qw);
+  if (s->quant && s->M > 0) s->rb = block_rows(s->M, s->N, s->nt);
+  if (st == OCTET_OK && s->quant && s->M > 0) st = prepare_quant(s, w, &qw);
   const int relu = attr_int(n, "act", 0) == 1;
   if (st == OCTET_OK && s->M > 0) {
-    const int64_t blk = s->quant && s->M > ROW_BLOCK ? ROW_BLOCK : s->M;
-    st = mm_create(s, n, blk, s->quant ? (const void *)qw : w->data, relu, &s->blk);
-    if (st == OCTET_OK && s->quant && s->M > ROW_BLOCK && s->M % ROW_BLOCK)
-      st = mm_create(s, n, s->M % ROW_BLOCK, NULL, relu, &s->tail);
+    if (s->quant) {
+      /* each block runs on one thread: primitives made for one thread */
+      const int prev = omp_get_max_threads();
+      omp_set_num_threads(1);
+      st = mm_create(s, n, s->rb, s->nt, qw, relu, &s->blk);
+      if (st == OCTET_OK && s->M % s->rb)
+        st = mm_create(s, n, s->M % s->rb, s->nt, NULL, relu, &s->tail);
+      omp_set_num_threads(prev);
+    } else {
+      st = mm_create(s, n, s->M, 1, w->data, relu, &s->blk);
+    }
   }
   free(qw);
   if (st != OCTET_OK) {
