@@ -1,7 +1,8 @@
 /* The x86 OctetAttention (backends/x86/attention.h) against the ref
  * backend's: bit-identical (memcmp) in fp32 and fp16 at each x86 ISA level
  * the CPU has (skipped otherwise), over a sweep of shapes: sequence lengths
- * below, at and above a vector (1, 7, 16, 33, 70, with Sq != Sk), head dims
+ * below, at and above a vector and two (1, 7, 16, 24, 31, 32, 33, 70, with
+ * Sq != Sk and row counts around the fused softmax's 4-row blocks), head dims
  * 1, 8, 32, 40, 1-3 heads, batch 1-2, every scale op, and masks of shape
  * [B, 1, 1, Sk], [B, H, Sq, Sk], [Sk], [Sq, 1] or none, with one masked
  * column set to -10000. Also: the ref node against the decomposed ops it
@@ -117,6 +118,7 @@ static int check_case(octet_dtype t, const shape *s, int mask, int op) {
 static const shape shapes[] = {
     {1, 1, 1, 1, 1},   {1, 7, 7, 2, 8},   {2, 16, 16, 3, 32}, {1, 33, 33, 1, 40},
     {2, 32, 32, 2, 32}, {1, 7, 33, 2, 8}, {1, 70, 16, 1, 32}, {2, 5, 70, 3, 1},
+    {1, 6, 24, 2, 16}, {1, 9, 31, 1, 8},
 };
 enum { NSHAPES = sizeof shapes / sizeof shapes[0] };
 
