@@ -106,6 +106,16 @@ static void run_task(const octet_attention_dims *d, const octet_attention_kernel
   k->transpose(Sk, D, kr, ldk, kt, Sk);
 
   k->matmul(Sq, Sk, D, q, ldq, kt, Sk, s, Sk);
+  if (!d->f16 && k->softmax_rows) { /* scale, mask and softmax in one pass */
+    const float *mask = NULL;
+    if (d->mask)
+      mask = (const float *)in[3].data + (size_t)(b * d->mstride[0] + h * d->mstride[1]);
+    const float c = d->scale_op ? *(const float *)in[4].data : 0.0f;
+    k->softmax_rows(Sq, Sk, s, Sk, d->scale_op, c, mask, (size_t)d->mstride[2],
+                    d->mstride[3] != 0, p, Sk);
+    k->matmul(Sq, D, Sk, p, Sk, v, ldv, (float *)out[0].data + qoff, ld);
+    return;
+  }
   /* the score rows in the activation dtype */
   void *sr = s, *pr = p;
   size_t rs = Sk * sizeof(float);

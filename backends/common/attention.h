@@ -26,6 +26,16 @@ typedef void (*octet_att_matmul_fn)(size_t M, size_t N, size_t K, const float *a
 typedef void (*octet_att_transpose_fn)(size_t rows, size_t cols, const float *src, size_t lds,
                                        float *dst, size_t ldd);
 
+/* float32 score rows after the first MatMul, in one call: row r (of n > 0
+ * elements) is z = x + r * ldx, then z = z * c (scale_op 1) or z / c (2),
+ * then z = z + m when mask is not NULL (m = mask + r * ldm: n values when
+ * mask_cols, else its first value for every column), and y + r * ldy =
+ * softmax(z). Each element must get exactly the operations of mulc / divc,
+ * add / addc and softmax run in turn. Optional: NULL runs those three. */
+typedef void (*octet_att_softmax_rows_fn)(size_t rows, size_t n, const float *x, size_t ldx,
+                                          int scale_op, float c, const float *mask, size_t ldm,
+                                          bool mask_cols, float *y, size_t ldy);
+
 /* One set per activation dtype: the binary and softmax kernels read and
  * write that dtype (computing in fp32); cvt converts to and from fp32. */
 typedef struct octet_attention_kernels {
@@ -34,6 +44,7 @@ typedef struct octet_attention_kernels {
   octet_att_cvt_fn to_f32, from_f32; /* f16 <-> f32; unused for float32 */
   octet_att_binary_fn mulc, divc, add, addc;
   octet_att_softmax_fn softmax;
+  octet_att_softmax_rows_fn softmax_rows; /* float32 only; may be NULL */
 } octet_attention_kernels;
 
 /* The shapes of one node, from its input views. */

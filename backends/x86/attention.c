@@ -17,7 +17,8 @@ static const octet_attention_kernels avx512_f32 = {
     .matmul = octet_f32_matmul__avx512, .transpose = octet_f32_transpose__avx512,
     .mulc = octet_f32_vmulc_ukernel__avx512, .divc = octet_f32_vdivc_ukernel__avx512,
     .add = octet_f32_vadd_ukernel__avx512, .addc = octet_f32_vaddc_ukernel__avx512,
-    .softmax = octet_f32_softmax_ukernel__avx512};
+    .softmax = octet_f32_softmax_ukernel__avx512,
+    .softmax_rows = octet_f32_att_softmax_rows__avx512};
 static const octet_attention_kernels avx512_f16 = {
     .matmul = octet_f32_matmul__avx512, .transpose = octet_f32_transpose__avx512,
     .to_f32 = octet_f16_f32_vcvt_ukernel__avx512, .from_f32 = octet_f32_f16_vcvt_ukernel__avx512,

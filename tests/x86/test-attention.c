@@ -1,12 +1,18 @@
 /* The x86 OctetAttention (backends/x86/attention.h) against the ref
  * backend's: bit-identical (memcmp) in fp32 and fp16 at each x86 ISA level
  * the CPU has (skipped otherwise), over a sweep of shapes: sequence lengths
- * below, at and above a vector (1, 7, 16, 33, 70, with Sq != Sk), head dims
+ * below, at and above a vector and two (1, 7, 16, 24, 31, 32, 33, 70, with
+ * Sq != Sk and row counts around the fused softmax's 4-row blocks), head dims
  * 1, 8, 32, 40, 1-3 heads, batch 1-2, every scale op, and masks of shape
  * [B, 1, 1, Sk], [B, H, Sq, Sk], [Sk], [Sq, 1] or none, with one masked
  * column set to -10000. Also: the ref node against the decomposed ops it
- * replaces, computed here with the ref MatMul / Mul / Add / Softmax ops. */
+ * replaces, computed here with the ref MatMul / Mul / Add / Softmax ops.
+ * And the fused AVX-512 score-row kernel (scale, mask, softmax) against
+ * vmulc / vdivc, vadd / vaddc and ref's softmax in turn, on rows with NaN,
+ * +-inf, all -inf, huge and -10000 values, every length to 70. */
 #include <check.h>
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +20,9 @@
 #include "backend.h"
 #include "core/cpu.h"
 #include "op-harness.h"
+#include "ref/kernels.h"
+#include "x86/attention.h"
+#include "x86/vec-ukernels.h"
 
 static const octet_isa levels[] = {OCTET_ISA_AVX2, OCTET_ISA_AVXVNNI, OCTET_ISA_AVX512,
                                    OCTET_ISA_AVX512VNNI, OCTET_ISA_AMX};
@@ -117,6 +126,7 @@ static int check_case(octet_dtype t, const shape *s, int mask, int op) {
 static const shape shapes[] = {
     {1, 1, 1, 1, 1},   {1, 7, 7, 2, 8},   {2, 16, 16, 3, 32}, {1, 33, 33, 1, 40},
     {2, 32, 32, 2, 32}, {1, 7, 33, 2, 8}, {1, 70, 16, 1, 32}, {2, 5, 70, 3, 1},
+    {1, 6, 24, 2, 16}, {1, 9, 31, 1, 8},
 };
 enum { NSHAPES = sizeof shapes / sizeof shapes[0] };
 
@@ -196,12 +206,76 @@ START_TEST(test_ref_matches_decomposed) {
 }
 END_TEST
 
+/* ---- the fused score-row kernel on special values --------------------------- */
+
+/* Row r of n scores: random, with row r % 9 made special. */
+static void special_row(float *x, size_t n, size_t r) {
+  for (size_t i = 0; i < n; i++) x[i] = frand() * 8.0f;
+  const size_t j = (r * 7) % n;
+  switch (r % 9) {
+    case 1: x[j] = NAN; break;
+    case 2: x[j] = INFINITY; break;
+    case 3: for (size_t i = 0; i < n; i++) x[i] = -INFINITY; break;
+    case 4: x[j] = -INFINITY; break;
+    case 5: for (size_t i = 0; i < n; i++) x[i] = frand() * 1e30f; break;
+    case 6: x[j] = FLT_MAX, x[(j + 1) % n] = -FLT_MAX; break;
+    case 7: x[j] = -10000.0f; break;
+    case 8: x[j] = -NAN, x[(j + 3) % n] = NAN; break;
+    default: break;
+  }
+}
+
+START_TEST(test_fused_rows_special) {
+  if (!octet_isa_supported(OCTET_ISA_AVX512)) {
+    printf("SKIP: no avx512\n");
+    return;
+  }
+  enum { ROWS = 11, MAXN = 70 };
+  static const float scales[] = {0.125f, 3.0f, 0.0f};
+  int cases = 0;
+  for (size_t n = 1; n <= MAXN; n++)
+    for (int op = 0; op < 3; op++)
+      for (int mk = 0; mk < 4; mk++) { /* none, [rows, n], [n] for all rows, one value per row */
+        float x[ROWS * MAXN], mask[ROWS * MAXN], want[ROWS * MAXN], got[ROWS * MAXN];
+        float z[MAXN];
+        for (size_t r = 0; r < ROWS; r++) special_row(x + r * n, n, r);
+        for (size_t i = 0; i < ROWS * n; i++) mask[i] = frand();
+        mask[2] = -INFINITY, mask[n + 1 < ROWS * n ? n + 1 : 0] = -10000.0f;
+        const float c = scales[(n + (size_t)op) % 3];
+        const size_t ldm = mk == 1 ? n : mk == 3 ? 1 : 0;
+        const bool cols = mk == 1 || mk == 2;
+        for (size_t r = 0; r < ROWS; r++) {
+          memcpy(z, x + r * n, sizeof(float) * n);
+          if (op == 1) octet_f32_vmulc_ukernel__avx512(n, z, &c, z);
+          if (op == 2) octet_f32_vdivc_ukernel__avx512(n, z, &c, z);
+          if (mk) {
+            const float *m = mask + r * ldm;
+            if (cols)
+              octet_f32_vadd_ukernel__avx512(n, z, m, z);
+            else
+              octet_f32_vaddc_ukernel__avx512(n, z, m, z);
+          }
+          octet_ref_softmax_row(z, want + r * n, false, n);
+        }
+        memset(got, 0xAB, sizeof got);
+        octet_f32_att_softmax_rows__avx512(ROWS, n, x, n, op, c, mk ? mask : NULL, ldm, cols,
+                                           got, n);
+        ck_assert_msg(memcmp(got, want, sizeof(float) * ROWS * n) == 0,
+                      "fused rows n=%zu op %d mask %d c=%g: differ from the separate kernels", n,
+                      op, mk, (double)c);
+        cases++;
+      }
+  printf("fused score rows: %d cases of %d rows bit-identical\n", cases, ROWS);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("x86-attention");
   TCase *tc = tcase_create("attention");
   tcase_set_timeout(tc, 300);
   tcase_add_loop_test(tc, test_attention_sweep, 0, 2);
   tcase_add_loop_test(tc, test_ref_matches_decomposed, 0, 2);
+  tcase_add_test(tc, test_fused_rows_special);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

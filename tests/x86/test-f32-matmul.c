@@ -3,14 +3,24 @@
  * ISA level the CPU has (skipped otherwise), over a sweep of shapes: K
  * below, at and above the groups of 4 and ref's 256-deep blocks, M above
  * and below the 64-row tasks, N below and above a vector, with batch dims
- * and with B a single matrix (A's batch folded into rows). */
+ * and with B a single matrix (A's batch folded into rows).
+ * Also the kernels themselves (octet_f32_matmul__avx2 / __avx512) against
+ * octet_ref_matmul_f32 with row strides wider than the rows, over every
+ * edge of their register tiles (AVX2 8 rows x 8 columns, AVX-512 8 rows x
+ * 32 columns): M and N below, at and above a tile and a vector, K around
+ * the groups of 4 and the 256-deep blocks; the padding of C must stay
+ * untouched. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "core/cpu.h"
+#include "ref/kernels.h"
+#include "x86/f32-matmul.h"
 #include "op-harness.h"
 
 static const octet_isa levels[] = {OCTET_ISA_AVX2, OCTET_ISA_AVXVNNI, OCTET_ISA_AVX512,
@@ -110,11 +120,81 @@ START_TEST(test_matmul_sweep) {
 }
 END_TEST
 
+/* ---- the kernels directly, with strides ----------------------------------- */
+
+static const size_t kMs[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 33};
+static const size_t kNs[] = {1, 3, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 47, 48, 64, 65, 70};
+static const size_t kKs[] = {1, 2, 3, 4, 5, 8, 31, 32, 64, 255, 256, 257, 260, 515};
+enum { PAD = 5 };
+
+/* n floats ending right at an inaccessible page: a kernel that reads or
+ * writes past the last row's width faults. */
+typedef struct guarded {
+  void *map;
+  size_t len;
+  float *p;
+} guarded;
+
+static guarded guarded_alloc(size_t n) {
+  const size_t pg = (size_t)sysconf(_SC_PAGESIZE), bytes = sizeof(float) * n;
+  guarded g;
+  g.len = (bytes + pg - 1) / pg * pg + pg;
+  g.map = mmap(NULL, g.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ck_assert(g.map != MAP_FAILED);
+  ck_assert_int_eq(mprotect((char *)g.map + g.len - pg, pg, PROT_NONE), 0);
+  g.p = (float *)((char *)g.map + g.len - pg - bytes);
+  return g;
+}
+
+static guarded rand_f32(size_t n) {
+  guarded g = guarded_alloc(n);
+  for (size_t i = 0; i < n; i++) g.p[i] = frand();
+  return g;
+}
+
+START_TEST(test_kernel_strided) {
+  const bool wide = _i == 1;
+  const octet_isa need = wide ? OCTET_ISA_AVX512 : OCTET_ISA_AVX2;
+  if (!octet_isa_supported(need)) {
+    printf("SKIP: no %s\n", octet_isa_name(need));
+    return;
+  }
+  const octet_f32_matmul_fn mm = wide ? octet_f32_matmul__avx512 : octet_f32_matmul__avx2;
+  int cases = 0;
+  for (size_t mi = 0; mi < sizeof kMs / sizeof kMs[0]; mi++)
+    for (size_t ni = 0; ni < sizeof kNs / sizeof kNs[0]; ni++)
+      for (size_t ki = 0; ki < sizeof kKs / sizeof kKs[0]; ki++)
+        for (int strided = 0; strided < 2; strided++) {
+          const size_t M = kMs[mi], N = kNs[ni], K = kKs[ki];
+          const size_t lda = K + (strided ? PAD : 0), ldb = N + (strided ? PAD + 2 : 0),
+                       ldc = N + (strided ? PAD + 4 : 0);
+          /* the last row of each operand ends at a guard page */
+          guarded ga = rand_f32((M - 1) * lda + K), gb = rand_f32((K - 1) * ldb + N);
+          const float *a = ga.p, *b = gb.p;
+          const size_t cn = (M - 1) * ldc + N;
+          guarded gc = guarded_alloc(cn);
+          float *want = malloc(sizeof(float) * cn), *got = gc.p;
+          memset(want, 0xAB, sizeof(float) * cn);
+          memset(got, 0xAB, sizeof(float) * cn);
+          octet_ref_matmul_f32(M, N, K, a, lda, b, ldb, want, ldc);
+          mm(M, N, K, a, lda, b, ldb, got, ldc);
+          ck_assert_msg(memcmp(got, want, sizeof(float) * cn) == 0,
+                        "%s M=%zu N=%zu K=%zu lda=%zu ldb=%zu ldc=%zu: differs from ref",
+                        wide ? "avx512" : "avx2", M, N, K, lda, ldb, ldc);
+          free(want);
+          munmap(ga.map, ga.len), munmap(gb.map, gb.len), munmap(gc.map, gc.len);
+          cases++;
+        }
+  printf("%s kernel: %d strided cases bit-identical to ref\n", wide ? "avx512" : "avx2", cases);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("x86-f32-matmul");
   TCase *tc = tcase_create("matmul");
   tcase_set_timeout(tc, 300);
   tcase_add_loop_test(tc, test_matmul_sweep, 0, 8);
+  tcase_add_loop_test(tc, test_kernel_strided, 0, 2);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
