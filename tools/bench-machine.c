@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli-bench.h"
+#include "octet-commit.h"
 #include "octet-config.h"
 #include "peaks.h"
 #if defined(OCTET_BENCH_OPENBLAS)

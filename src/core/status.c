@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/ir.h"
+#include "octet-commit.h"
 #include "octet-config.h"
 
 static _Thread_local char last_error[1024];
