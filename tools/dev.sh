@@ -62,7 +62,8 @@ test_arm64() {
   [ -d build-arm64 ] || meson setup build-arm64 --cross-file cross/aarch64-linux-gnu.ini \
     --buildtype=release -Donednn=disabled
   ninja -C build-arm64
-  local arm_suites=(arm-qs8-gemm arm-f32-gemm arm-linear arm-vec-ops api precision)
+  local arm_suites=(arm-qs8-gemm arm-f32-gemm arm-linear arm-vec-ops arm-attention api
+    precision)
   QEMU_CPU=max OCTET_TEST_EXPECT_KERNEL=i8mm \
     OCTET_TEST_EXPECT_FP16_KERNEL="f16 8x8 neonfp16arith" \
     meson test -C build-arm64 --print-errorlogs --num-processes 1 --timeout-multiplier 4

@@ -8,11 +8,14 @@
  *         widened to fp32 in the kernel (f16w 8x12 neon);
  * and the non-GEMM ops of a transformer (Softmax, LayerNormalization, Gelu,
  * Erf, Tanh, Sigmoid, Relu, Add/Sub/Mul/Div, Cast f32<->f16) on float32 and
- * float16 through the NEON kernels of vec-ops-arm.h, bit-identical to ref.
+ * float16 through the NEON kernels of vec-ops-arm.h, bit-identical to ref;
+ * and the fused OctetAttention (attention-arm.h: the shared driver with a
+ * NEON activation MatMul and those kernels, bit-identical to ref).
  * The other ops go to the next backend (openblas, then ref). */
 #include <stdlib.h>
 #include <string.h>
 
+#include "arm/attention-arm.h"
 #include "arm/f32-gemm-arm.h"
 #include "arm/qs8-gemm-arm.h"
 #include "arm/vec-ops-arm.h"
@@ -31,6 +34,8 @@ static bool arm_supports(const octet_node *n, const octet_tview *in, int n_in,
                          const octet_tview *out, int n_out, const octet_plan_ctx *ctx) {
   const octet_isa isa = octet_isa_active();
   if (!arm_level(isa)) return false;
+  if (strcmp(n->op_type, "OctetAttention") == 0)
+    return octet_arm_attention_supports(n, in, n_in, ctx);
   if (strcmp(n->op_type, "OctetLinear") != 0)
     return octet_arm_select_vec_kernel(n, in, n_in, out, n_out, isa, NULL) != NULL;
   const octet_tview *x = &in[0], *w = &in[1];
@@ -137,6 +142,8 @@ static octet_status arm_vec_prepare(const octet_node *n, const octet_tview *in, 
 static octet_status arm_prepare(const octet_node *n, const octet_tview *in, int n_in,
                                 const octet_tview *out, int n_out, const octet_plan_ctx *ctx,
                                 octet_node_kernel *k) {
+  if (strcmp(n->op_type, "OctetAttention") == 0)
+    return octet_arm_attention_prepare(n, in, n_in, ctx->threads, k);
   if (strcmp(n->op_type, "OctetLinear") != 0) return arm_vec_prepare(n, in, n_in, out, n_out, k);
   arm_linear *s = calloc(1, sizeof *s);
   if (!s) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");

@@ -1,10 +1,10 @@
 /* The OctetAttention driver (src/ops/attention.c has the op's semantics),
- * shared by the ref and x86 backends: the loops over (batch, head), the
+ * shared by the ref, x86 and arm backends: the loops over (batch, head), the
  * gathers of one head's Q, K^T and V into dense fp32 tiles and the scatter
  * of its output are written once; each backend supplies the row kernels
  * through octet_attention_kernels (ref: portable C; x86: AVX2 / AVX-512
- * kernels that are bit-identical to ref), so both produce the decomposed
- * graph's result bit for bit. */
+ * and arm: NEON kernels that are bit-identical to ref), so all produce the
+ * decomposed graph's result bit for bit. */
 #ifndef OCTET_COMMON_ATTENTION_H
 #define OCTET_COMMON_ATTENTION_H
 
