@@ -85,7 +85,8 @@ octet_status octet_x86_attention_prepare(const octet_node *n, const octet_tview 
   s->k = wide ? (s->d.f16 ? &avx512_f16 : &avx512_f32) : (s->d.f16 ? &avx2_f16 : &avx2_f32);
   s->threads = threads > 0 ? threads : 1;
   const size_t per = octet_attention_scratch_bytes(&s->d);
-  if (!(s->scratch = aligned_alloc(64, per * (size_t)s->threads))) {
+  /* + 64: never a zero-byte request (Sq or D = 0), which may return NULL */
+  if (!(s->scratch = aligned_alloc(64, per * (size_t)s->threads + 64))) {
     attention_free(s);
     return octet_fail(OCTET_ERR_NO_MEMORY, "Attention '%s': out of memory (scratch)", n->name);
   }
