@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "backend.h"
 #include "core/ir.h"
 
 /* y[i] = x[i] converted (n elements). */
@@ -71,5 +72,17 @@ void octet_attention_transpose_f32(size_t rows, size_t cols, const float *src, s
 void octet_attention_run(const octet_attention_dims *d, const octet_attention_kernels *k,
                          const octet_tview *in, int n_in, octet_tview *out, void *scratch,
                          int threads);
+
+/* The node for a vector backend (attention-node.c): supports() declines
+ * other ops and nodes whose per-thread scratch would pass 64 MiB (saying
+ * why); prepare() allocates the scratch of `threads` threads and runs with
+ * the float32 or float16 table (and kernel name) by the node's dtype. */
+bool octet_attention_node_supports(const octet_node *n, const octet_tview *in, int n_in,
+                                   const octet_plan_ctx *ctx);
+octet_status octet_attention_node_prepare(const octet_node *n, const octet_tview *in, int n_in,
+                                          int threads, const octet_attention_kernels *f32,
+                                          const octet_attention_kernels *f16,
+                                          const char *name_f32, const char *name_f16,
+                                          octet_node_kernel *k);
 
 #endif
