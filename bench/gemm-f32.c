@@ -115,10 +115,14 @@ int main(int argc, char **argv) {
     const int threads = thread_list[ti];
     bench_peaks pk;
     bench_measure_peaks(threads, &pk);
-    const double peak = pk.fp32_gflops;
+    bench_measure_mix(threads, &pk);
+    const double peak = pk.fp32_gflops, mix = pk.fp32_mix_gflops;
     openblas_set_num_threads(threads);
     printf("\nthreads %d: peak (register-only %s) %.1f GFLOP/s\n", threads,
            pk.fp32_how, peak);
+    if (mix > 0)
+      printf("kernel mix from L1 (%s): %.1f GFLOP/s = %.1f%% of peak\n",
+             pk.fp32_mix_how, mix, peak > 0 ? 100 * mix / peak : 0);
     printf("%5s %5s %5s | %-17s %7s %6s | %-17s %7s %6s | %8s %6s\n", "M", "K",
            "N", "kernel", "GFLOP/s", "%peak", "kernel", "GFLOP/s", "%peak",
            "OpenBLAS", "%peak");
@@ -165,6 +169,10 @@ int main(int argc, char **argv) {
         "median %%peak over the %d shapes: f32 %.1f%%, f16w %.1f%%, "
         "OpenBLAS %.1f%%\n",
         n, bench_median(pf32, n), bench_median(pf16, n), bench_median(pobl, n));
+    if (mix > 0)
+      printf("as %% of the kernel mix from L1: f32 %.1f%%, f16w %.1f%%, OpenBLAS %.1f%%\n",
+             bench_median(pf32, n) * peak / mix, bench_median(pf16, n) * peak / mix,
+             bench_median(pobl, n) * peak / mix);
   }
   free(A);
   free(C);

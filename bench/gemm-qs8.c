@@ -2,6 +2,8 @@
  * int8 peak that this program measures with the register-only loops of
  * tools/peaks.h (TDPBUSD at amx, VPDPBUSD zmm at avx512vnni: the instruction
  * of the active level's kernel; the figure `octet bench` reports),
+ * and, at avx512vnni, beside the ceiling of the microkernel's instruction
+ * mix with its operands in L1 (tools/peaks.h, bench_measure_mix),
  * for M in {128, 256, 512, 1024} x (K, N) in {(1024,1024), (1024,4096),
  * (4096,1024), (384,1536), (1536,384)}, 1 and 2 threads, median of 7 runs.
  * The octet time includes the per-row activation quantization and the fused
@@ -240,9 +242,13 @@ int main(int argc, char **argv) {
     int th = threads_list[ti];
     bench_peaks pk;
     bench_measure_peaks(th, &pk);
-    const double peak = pk.int8_gops;
+    bench_measure_mix(th, &pk);
+    const double peak = pk.int8_gops, mix = pk.int8_mix_gops;
     printf("\nthreads %d: int8 peak %.0f GOP/s (%.0f per core, %s)\n", th, peak,
            peak / th, pk.int8_how);
+    if (mix > 0)
+      printf("kernel mix from L1 (%s): %.0f GOP/s = %.1f%% of peak\n", pk.int8_mix_how,
+             mix, peak > 0 ? 100 * mix / peak : 0);
     printf("%5s %5s %5s  %-21s %7s %6s %6s", "M", "K", "N", "kernel", "GOP/s",
            "%peak", "best");
     if (OCTET_HAVE_ONEDNN) printf(" %7s %6s %7s", "oneDNN", "ratio", "+quant");
@@ -301,6 +307,7 @@ int main(int argc, char **argv) {
     }
     printf("threads %d: median over shapes %.1f%% of peak (best runs %.1f%%)", th,
            median_of(pct, np), median_of(best, np));
+    if (mix > 0) printf(", %.1f%% of the kernel mix", median_of(pct, np) * peak / mix);
     if (OCTET_HAVE_ONEDNN)
       printf(", octet/oneDNN %.2fx, octet/(oneDNN + quantization) %.2fx",
              median_of(ratio, np), median_of(ratio_q, np));

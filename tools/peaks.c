@@ -223,3 +223,24 @@ void bench_measure_peaks(int threads, bench_peaks *out) {
            used >> 20, rd_how);
   out->seconds = omp_get_wtime() - t0;
 }
+
+void bench_measure_mix(int threads, bench_peaks *out) {
+  if (threads <= 0) threads = omp_get_num_procs();
+  out->fp32_mix_gflops = out->int8_mix_gops = 0.0;
+  out->fp32_mix_how[0] = out->int8_mix_how[0] = '\0';
+#if defined(OCTET_PEAKS_X86)
+  octet_isa isa = octet_isa_active();
+  if (isa == OCTET_ISA_AMX || isa == OCTET_ISA_AVX512VNNI || isa == OCTET_ISA_AVX512) {
+    out->fp32_mix_gflops = measure_compute(peak_fma_mix_avx512, threads, 0.06) * 1e-9;
+    snprintf(out->fp32_mix_how, sizeof out->fp32_mix_how, "%s",
+             "9x48: 3 loads + 9 vbroadcastss + 27 vfmadd231ps");
+  }
+  if (isa == OCTET_ISA_AVX512VNNI) {
+    out->int8_mix_gops = measure_compute(peak_vnni_mix_avx512, threads, 0.06) * 1e-9;
+    snprintf(out->int8_mix_how, sizeof out->int8_mix_how, "%s",
+             "8x48c4: 3 loads + 8 vpbroadcastd + 24 vpdpbusd");
+  }
+#else
+  (void)threads;
+#endif
+}

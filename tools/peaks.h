@@ -21,11 +21,21 @@ typedef struct bench_peaks {
   char fp32_how[64];   /* e.g. "vfmadd231ps zmm" */
   char int8_how[64];   /* e.g. "vpdpbusd zmm" */
   char mem_how[64];    /* e.g. "stream read 960 MiB" */
+  /* bench_measure_mix: the GEMM microkernel's instruction mix with its
+   * operands in L1 (loads and broadcasts beside the arithmetic;
+   * peak_*_mix_*), or 0 where this ISA level has no such loop: what a
+   * kernel of that shape can reach. bench_measure_peaks leaves them 0. */
+  double fp32_mix_gflops;
+  double int8_mix_gops;
+  char fp32_mix_how[64];
+  char int8_mix_how[64];
   double seconds;      /* time the measurement took */
 } bench_peaks;
 
 /* Measures with `threads` threads (<= 0: all cores) in about a second. */
 void bench_measure_peaks(int threads, bench_peaks *out);
+/* Adds the *_mix_* figures (the GEMM benchmarks' ceilings), ~0.3 s. */
+void bench_measure_mix(int threads, bench_peaks *out);
 
 /* ---- per-ISA kernels (peaks-<isa>.c) -------------------------------------
  * Each compute kernel runs `iters` iterations of independent register-only
@@ -39,6 +49,11 @@ void bench_measure_peaks(int threads, bench_peaks *out);
 double peak_fma_avx512(int64_t iters);    /* 24 vfmadd132ps zmm */
 double peak_vnni_avx512(int64_t iters);   /* 24 vpdpbusd zmm */
 double peak_madd_avx512(int64_t iters);   /* 24 vpmaddwd + vpaddd zmm */
+/* One iteration is one k step of the kernel tile, operands from L1:
+ * 8x48c4 VNNI: 3 zmm loads + 8 vpbroadcastd + 24 vpdpbusd;
+ * 9x48 fp32:   3 zmm loads + 9 vbroadcastss + 27 vfmadd231ps. */
+double peak_vnni_mix_avx512(int64_t iters);
+double peak_fma_mix_avx512(int64_t iters);
 uint64_t peak_read_avx512(const void *p, size_t bytes);
 
 double peak_fma_avx2(int64_t iters);      /* 24 vfmadd132ps ymm */
