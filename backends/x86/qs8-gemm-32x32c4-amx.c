@@ -15,6 +15,11 @@
  * here on the registers (v512_gelu, the Gelu op's own vector code) instead
  * of by the driver's pass over the stored rows.
  *
+ * A full 32 x 32 tile loads its activation tiles without the edge test
+ * and runs an epilogue specialised for it (comp, scales and bias held in
+ * registers, no masks, one branch-free row loop per option set): the
+ * general epilogue cost a third of the kernel's time at K = 384.
+ *
  * Edge tiles: a tile of fewer than 16 valid rows (or 16-31) loads its last
  * activation tile from a 1 KB copy on the stack padded with zero bytes, so
  * no byte past the caller's rows is read; a panel of 16 columns runs one
@@ -63,6 +68,53 @@ static void epilogue(size_t mr, size_t nr, const int32_t (*acc)[32], const int32
   }
 }
 
+/* The epilogue of a full 32x32 tile: comp and sw held in registers, no
+ * masks, the options fixed per instantiation so the row loop has no
+ * branches (the general epilogue above measured ~1.6x slower per tile). */
+static inline __attribute__((always_inline)) void epilogue_full_as(
+    const int32_t (*acc)[32], const int32_t *comp, const float *sw, float *c, size_t ldc,
+    const octet_qs8_ukernel_params *p, const bool has_bias, const bool has_res,
+    const int act) {
+  const __m512i comp0 = _mm512_loadu_si512(comp), comp1 = _mm512_loadu_si512(comp + 16);
+  const __m512 sw0 = _mm512_loadu_ps(sw), sw1 = _mm512_loadu_ps(sw + 16);
+  const __m512 zero = _mm512_setzero_ps();
+  const __m512 b0 = has_bias ? _mm512_loadu_ps(p->bias) : zero;
+  const __m512 b1 = has_bias ? _mm512_loadu_ps(p->bias + 16) : zero;
+  const float *res = p->residual;
+  for (size_t i = 0; i < 32; i++, c += ldc) {
+    const __m512 sa = _mm512_set1_ps(p->scale_a[i]);
+    __m512 y0 = _mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_load_si512(acc[i]), comp0));
+    __m512 y1 = _mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_load_si512(acc[i] + 16), comp1));
+    y0 = _mm512_mul_ps(_mm512_mul_ps(y0, sa), sw0);
+    y1 = _mm512_mul_ps(_mm512_mul_ps(y1, sa), sw1);
+    if (has_bias) y0 = _mm512_add_ps(y0, b0), y1 = _mm512_add_ps(y1, b1);
+    if (has_res) {
+      y0 = _mm512_add_ps(y0, _mm512_loadu_ps(res + i * p->ldr));
+      y1 = _mm512_add_ps(y1, _mm512_loadu_ps(res + i * p->ldr + 16));
+    }
+    if (act == OCTET_GEMM_ACT_RELU) y0 = _mm512_max_ps(y0, zero), y1 = _mm512_max_ps(y1, zero);
+    if (act == OCTET_GEMM_ACT_GELU) y0 = v512_gelu(y0), y1 = v512_gelu(y1);
+    if (act == OCTET_GEMM_ACT_GELU_TANH) y0 = v512_gelu_tanh(y0), y1 = v512_gelu_tanh(y1);
+    _mm512_storeu_ps(c, y0);
+    _mm512_storeu_ps(c + 16, y1);
+  }
+}
+
+#define EPI_FULL_ACT(name, act)                                            \
+  static void epilogue_full_##name(const int32_t (*acc)[32], const int32_t *comp,   \
+                                  const float *sw, float *c, size_t ldc,          \
+                                  const octet_qs8_ukernel_params *p) {            \
+    const bool b = p->bias != NULL, r = p->residual != NULL;                     \
+    if (b && r) epilogue_full_as(acc, comp, sw, c, ldc, p, true, true, act);     \
+    else if (b) epilogue_full_as(acc, comp, sw, c, ldc, p, true, false, act);    \
+    else if (r) epilogue_full_as(acc, comp, sw, c, ldc, p, false, true, act);    \
+    else epilogue_full_as(acc, comp, sw, c, ldc, p, false, false, act);          \
+  }
+EPI_FULL_ACT(none, OCTET_GEMM_ACT_NONE)
+EPI_FULL_ACT(relu, OCTET_GEMM_ACT_RELU)
+EPI_FULL_ACT(gelu, OCTET_GEMM_ACT_GELU)
+EPI_FULL_ACT(gelu_tanh, OCTET_GEMM_ACT_GELU_TANH)
+
 /* One chunk of 64 k: the driver's prefetch hint, one line per 4 k. */
 #define PREFETCH16()                                                     \
   do {                                                                   \
@@ -97,7 +149,19 @@ void octet_qs8_gemm_ukernel_32x32c4__amx(size_t mr, size_t nr, size_t kp, const 
   _tile_zero(1);
   _tile_zero(2);
   _tile_zero(3);
-  if (r1 && np == 32) {
+  if (r1 == 16 && np == 32) {
+    for (size_t k = 0; k < kp; k += 64, b += 16 * bs) {
+      PREFETCH16();
+      _tile_loadd(4, a + k, lda);
+      _tile_loadd(6, b, bs);
+      _tile_dpbusd(0, 4, 6);
+      _tile_loadd(7, b + 64, bs);
+      _tile_dpbusd(1, 4, 7);
+      _tile_loadd(5, a + 16 * lda + k, lda);
+      _tile_dpbusd(2, 5, 6);
+      _tile_dpbusd(3, 5, 7);
+    }
+  } else if (r1 && np == 32) {
     for (size_t k = 0; k < kp; k += 64, b += 16 * bs) {
       PREFETCH16();
       LOAD_A(4, a + k, r0);
@@ -141,5 +205,15 @@ void octet_qs8_gemm_ukernel_32x32c4__amx(size_t mr, size_t nr, size_t kp, const 
     _tile_stored(2, &acc[16][0], 128);
     if (np == 32) _tile_stored(3, &acc[16][16], 128);
   }
-  epilogue(mr, nr, (const int32_t(*)[32])acc, comp, sw, c, ldc, p);
+  const int32_t(*sums)[32] = (const int32_t(*)[32])acc;
+  if (mr < 32 || nr < 32)
+    epilogue(mr, nr, sums, comp, sw, c, ldc, p);
+  else if (p->act == OCTET_GEMM_ACT_RELU)
+    epilogue_full_relu(sums, comp, sw, c, ldc, p);
+  else if (p->act == OCTET_GEMM_ACT_GELU)
+    epilogue_full_gelu(sums, comp, sw, c, ldc, p);
+  else if (p->act == OCTET_GEMM_ACT_GELU_TANH)
+    epilogue_full_gelu_tanh(sums, comp, sw, c, ldc, p);
+  else
+    epilogue_full_none(sums, comp, sw, c, ldc, p);
 }
