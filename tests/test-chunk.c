@@ -2,6 +2,7 @@
  * bytes as the whole batch, at every precision, and graphs that mix batch
  * items are recognised and run whole. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,41 @@ START_TEST(test_encoder_chunks_bit_identical) {
   }
   octet_session_destroy(whole);
   octet_session_destroy(chunked);
+  octet_model_destroy(m);
+}
+END_TEST
+
+/* The ONNX encoder of the test data (exported the way tools do it: the
+ * position ids sliced to Shape(input_ids)[1], token type ids expanded to
+ * Shape(input_ids)) in chunks of one item against the whole batch. */
+START_TEST(test_onnx_encoder_chunks) {
+  static const octet_precision precs[2] = {OCTET_PRECISION_FP32, OCTET_PRECISION_W8A8};
+  const char *dir = getenv("OCTET_TESTDATA");
+  ck_assert_msg(dir != NULL, "OCTET_TESTDATA is not set (meson test sets it)");
+  char path[4096];
+  snprintf(path, sizeof path, "%s/encoder.onnx", dir);
+  octet_model *m = NULL;
+  ck_assert_msg(octet_model_load(path, &m) == OCTET_OK, "%s", octet_last_error());
+  for (int pi = 0; pi < 2; pi++) {
+    octet_session *whole = session(m, precs[pi], OCTET_SESSION_NO_CHUNK, 0);
+    octet_session *chunked = session(m, precs[pi], 0, 1);
+    enum { B = 3, S = 8 };
+    int64_t ids[B * S], mask[B * S];
+    for (int i = 0; i < B * S; i++) ids[i] = (i * 7919) % 30522, mask[i] = i % S < 5 + i / S;
+    size_t na, nb, in_bytes = sizeof ids;
+    void *a = run(whole, ids, mask, in_bytes, B, S, OCTET_DTYPE_INT64, &na);
+    void *c = run(chunked, ids, mask, in_bytes, B, S, OCTET_DTYPE_INT64, &nb);
+    int64_t batch, chunk;
+    const char *why;
+    ck_assert(octet_session_chunking(chunked, &batch, &chunk, &why) == OCTET_OK);
+    ck_assert_msg(batch == B && chunk == 1, "batch %lld chunk %lld: %s", (long long)batch,
+                  (long long)chunk, why);
+    ck_assert_uint_eq(na, nb);
+    ck_assert_msg(memcmp(a, c, na) == 0, "%s: chunked output differs", octet_precision_name(precs[pi]));
+    free(a), free(c);
+    octet_session_destroy(whole);
+    octet_session_destroy(chunked);
+  }
   octet_model_destroy(m);
 }
 END_TEST
@@ -163,6 +199,73 @@ static octet_model *model_reshape_const(void) { /* [b, 4] -> [4, b] -> Softmax r
   return load(m);
 }
 
+/* Separable since shape values that do not depend on the batch size fold
+ * to constants: y = x + pos[:, 0:Shape(x)[1]], the way exporters slice
+ * position ids to the sequence length. */
+static octet_model *model_slice_by_seq(void) {
+  ob_model *m = start();
+  int64_t pd[2] = {1, 8}, one[1] = {1};
+  float pos[8];
+  for (int i = 0; i < 8; i++) pos[i] = 0.5f * (float)i;
+  ob_init_f32(m, "pos", 2, pd, pos);
+  ob_init_i64(m, "i1", 0, NULL, (const int64_t[]){1});
+  ob_init_i64(m, "ax0", 1, one, (const int64_t[]){0});
+  ob_init_i64(m, "st", 1, one, (const int64_t[]){0});
+  ob_init_i64(m, "ax1", 1, one, (const int64_t[]){1});
+  ob_node_add(m, "Shape", "shape", 1, (const char *[]){"x"}, 1, (const char *[]){"sh"});
+  ob_node_add(m, "Gather", "seq", 2, (const char *[]){"sh", "i1"}, 1, (const char *[]){"s"});
+  ob_node_add(m, "Unsqueeze", "uns", 2, (const char *[]){"s", "ax0"}, 1, (const char *[]){"e"});
+  ob_node_add(m, "Slice", "pos_slice", 4, (const char *[]){"pos", "st", "e", "ax1"}, 1,
+              (const char *[]){"p"});
+  ob_node_add(m, "Add", "add", 2, (const char *[]){"x", "p"}, 1, (const char *[]){"y"});
+  return load(m);
+}
+
+/* Separable: a constant row expanded to the input's shape (token type ids)
+ * is the same for every item: y = x * Expand(tt [1, 4], Shape(x)). */
+static octet_model *model_expand_fill(void) {
+  ob_model *m = start();
+  int64_t td[2] = {1, 4};
+  ob_init_f32(m, "tt", 2, td, (const float[]){2, -1, 0.5f, 3});
+  ob_node_add(m, "Shape", "shape", 1, (const char *[]){"x"}, 1, (const char *[]){"sh"});
+  ob_node_add(m, "Expand", "fill", 2, (const char *[]){"tt", "sh"}, 1, (const char *[]){"t"});
+  ob_node_add(m, "Mul", "mul", 2, (const char *[]){"x", "t"}, 1, (const char *[]){"y"});
+  return load(m);
+}
+
+/* Not separable: Range(0, Shape(x)[0]) numbers the items (a chunk would
+ * restart at 0): y = x + Unsqueeze(Cast(Range(0, batch, 1)), 1). */
+static octet_model *model_range_batch(void) {
+  ob_model *m = start();
+  int64_t one[1] = {1};
+  ob_init_i64(m, "i0", 0, NULL, (const int64_t[]){0});
+  ob_init_i64(m, "zero", 0, NULL, (const int64_t[]){0});
+  ob_init_i64(m, "step", 0, NULL, (const int64_t[]){1});
+  ob_init_i64(m, "ax1", 1, one, (const int64_t[]){1});
+  ob_node_add(m, "Shape", "shape", 1, (const char *[]){"x"}, 1, (const char *[]){"sh"});
+  ob_node_add(m, "Gather", "batch", 2, (const char *[]){"sh", "i0"}, 1, (const char *[]){"b"});
+  ob_node_add(m, "Range", "range_b", 3, (const char *[]){"zero", "b", "step"}, 1,
+              (const char *[]){"r"});
+  ob_attr_int(ob_node_add(m, "Cast", "cast", 1, (const char *[]){"r"}, 1,
+                          (const char *[]){"rf"}), "to", F32);
+  ob_node_add(m, "Unsqueeze", "uns", 2, (const char *[]){"rf", "ax1"}, 1,
+              (const char *[]){"ru"});
+  ob_node_add(m, "Add", "add", 2, (const char *[]){"x", "ru"}, 1, (const char *[]){"y"});
+  return load(m);
+}
+
+/* Not separable: the batch size scales the data, y = x * Cast(Shape(x)[0]). */
+static octet_model *model_scale_by_batch(void) {
+  ob_model *m = start();
+  ob_init_i64(m, "i0", 0, NULL, (const int64_t[]){0});
+  ob_node_add(m, "Shape", "shape", 1, (const char *[]){"x"}, 1, (const char *[]){"sh"});
+  ob_node_add(m, "Gather", "batch", 2, (const char *[]){"sh", "i0"}, 1, (const char *[]){"b"});
+  ob_attr_int(ob_node_add(m, "Cast", "cast", 1, (const char *[]){"b"}, 1,
+                          (const char *[]){"bf"}), "to", F32);
+  ob_node_add(m, "Mul", "mul_b", 2, (const char *[]){"x", "bf"}, 1, (const char *[]){"y"});
+  return load(m);
+}
+
 typedef struct split_case {
   octet_model *(*make)(void);
   const char *blame; /* "" = separable */
@@ -172,6 +275,8 @@ static const split_case cases[] = {
     {model_separable, ""},         {model_reduce_batch, "mean_b"},
     {model_softmax_batch, "sm_b"}, {model_gram, "gram"},
     {model_reshape_const, "does not scale"},
+    {model_slice_by_seq, ""},      {model_expand_fill, ""},
+    {model_range_batch, "range_b"}, {model_scale_by_batch, "mul_b"},
 };
 
 /* With a 1-byte budget every batch wants chunks of 1: the separable model
@@ -255,6 +360,7 @@ int main(int argc, char **argv) {
   tcase_set_timeout(tc, 600);
   tcase_add_loop_test(tc, test_encoder_chunks_bit_identical, 0, 3);
   tcase_add_loop_test(tc, test_torch_model_chunks, 0, 3);
+  tcase_add_test(tc, test_onnx_encoder_chunks);
   tcase_add_loop_test(tc, test_small_models, 0, (int)(sizeof cases / sizeof cases[0]));
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);

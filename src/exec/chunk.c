@@ -66,7 +66,7 @@ static void item_bytes(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK], int
   if (same) return;
   size_t arena = 0;
   k->item_bytes = 0; /* unknown: run whole */
-  if (octet_plan_infer_shapes(s, in_dims, NULL, &arena) == OCTET_OK)
+  if (octet_plan_infer_shapes(s, in_dims, NULL, &arena, NULL) == OCTET_OK)
     k->item_bytes = arena / (size_t)b > 0 ? arena / (size_t)b : 1;
   else
     octet_clear_error(); /* the plan for the run reports it */

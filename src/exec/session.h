@@ -98,9 +98,12 @@ octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RAN
 /* The shape of every graph value for these input shapes, by inference and
  * folding alone (no backend, no allocation of the arena, s->plan untouched):
  * (*views)[v], data NULL, rank -1 for values never computed, which the
- * caller frees; and the bytes the arena would take. Either may be NULL. */
+ * caller frees; the bytes the arena would take; and same_consts[v] (one
+ * per graph value), whether v folds to the same constant (dtype, shape and
+ * bytes) at these shapes as in s->plan. Any of the three may be NULL. */
 octet_status octet_plan_infer_shapes(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
-                                     octet_tview **views, size_t *arena_bytes);
+                                     octet_tview **views, size_t *arena_bytes,
+                                     unsigned char *same_consts);
 /* Does the current plan hold for these shapes and values? */
 bool octet_plan_matches(const octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
                         const void *const *in_data);

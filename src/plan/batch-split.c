@@ -17,7 +17,10 @@
  * Shapes are the plan's, at c items; a second inference at 2c items must
  * double exactly the batch axis of every batch-carrying value and change
  * nothing else (which catches, say, a Reshape to a constant [4, -1] that
- * holds the batch at one size and not at another). */
+ * holds the batch at one size and not at another). Shape arithmetic that
+ * folds to the same constants at c, 2c and 3c items (Shape(x)[1], the
+ * sequence length) is not BA_SHAPE but BA_NONE: it does not depend on the
+ * batch size. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +33,11 @@ typedef struct split_ctx {
   const octet_session *s;
   int64_t c;
   signed char *ba;  /* per value */
+  const unsigned char *fixed; /* per value: folded to the same constant at
+                                 c, 2c and 3c items */
+  const octet_tview *v2;      /* per value: its shape at 2c items */
+  unsigned char *uniform;     /* per batch-carrying value: the same for
+                                 every item (built from fills) */
   char *why;
   size_t why_len;
 } split_ctx;
@@ -122,6 +130,38 @@ static bool reduce_axes(const split_ctx *x, const octet_node *n, int rank, bool 
   return true;
 }
 
+/* Shape arithmetic whose every result folds to the same constant at c, 2c
+ * and 3c items does not depend on the batch size (the sequence length an
+ * exporter takes from Shape(input_ids)[1], say): it is BA_NONE. */
+static int shape_or_fixed(const split_ctx *x, const octet_node *n) {
+  for (int o = 0; o < n->n_outputs; o++)
+    if (n->outputs[o] >= 0 && !x->fixed[n->outputs[o]]) return BA_SHAPE;
+  return BA_NONE;
+}
+
+/* A tensor of the batch's size with the same values for every item: an
+ * Expand of a constant (size 1 on the axis it grows along) to a shape taken
+ * from the inputs, or a ConstantOfShape. Returns the one axis that doubles
+ * from c to 2c items (the batch axis), or -3. Exporters build token type
+ * and position ids so. */
+static int fill_axis(const split_ctx *x, const octet_node *n) {
+  if (!(is_op(n, "Expand") && ba_in(x, n, 0) == BA_NONE) && !is_op(n, "ConstantOfShape"))
+    return -3;
+  if (n->n_outputs < 1 || n->outputs[0] < 0) return -3;
+  const octet_tview *o = shape_of(x, n->outputs[0]), *o2 = &x->v2[n->outputs[0]];
+  if (o2->rank != o->rank) return -3;
+  int axis = -3;
+  for (int d = 0; d < o->rank; d++) {
+    if (o2->dims[d] == o->dims[d]) continue;
+    if (axis != -3 || o2->dims[d] != 2 * o->dims[d]) return -3;
+    axis = d;
+  }
+  if (axis < 0 || !is_op(n, "Expand")) return axis;
+  const octet_tview *t = shape_of(x, n->inputs[0]);
+  int pos = axis - (o->rank - t->rank);
+  return pos < 0 || t->dims[pos] == 1 ? axis : -3;
+}
+
 /* The output batch axis of node n (the same for all its outputs), BA_NONE,
  * BA_SHAPE, or -3 (rejected; `x->why` says why). */
 static int node_axis(split_ctx *x, const octet_node *n) {
@@ -137,12 +177,14 @@ static int node_axis(split_ctx *x, const octet_node *n) {
   }
   if (shape && any)
     return reject(x, n, "mixes the batch size into data"), -3;
-  if (shape) return BA_SHAPE; /* integer arithmetic on shapes */
-  if (n->def && n->def->shape_only) return any ? BA_SHAPE : BA_NONE;
+  if (shape) return shape_or_fixed(x, n); /* integer arithmetic on shapes */
+  if (n->def && n->def->shape_only) return any ? shape_or_fixed(x, n) : BA_NONE;
   if (!any) {
     for (int i = 0; i < n->n_inputs; i++)
-      if (ba_in(x, n, i) == BA_SHAPE)
-        return reject(x, n, "builds a tensor from the batch size"), -3;
+      if (ba_in(x, n, i) == BA_SHAPE) {
+        int a = fill_axis(x, n);
+        return a >= 0 ? a : (reject(x, n, "builds a tensor from the batch size"), -3);
+      }
     return BA_NONE;
   }
   const octet_tview *o = n->n_outputs > 0 ? shape_of(x, n->outputs[0]) : NULL;
@@ -286,16 +328,47 @@ static bool scales(split_ctx *x, const octet_tview *v2) {
   return true;
 }
 
+/* The plan's shapes at k * c items (views, if asked) and which values fold
+ * to the same constants as at c (and-ed into fixed). */
+static bool at_multiple(split_ctx *x, int64_t k, octet_tview **views, unsigned char *fixed,
+                        unsigned char *same) {
+  octet_session *s = (octet_session *)x->s;
+  const octet_graph *g = &s->g;
+  int64_t d[64][OCTET_MAX_RANK];
+  memcpy(d, s->plan.in_dims, sizeof(d[0]) * (size_t)g->n_inputs);
+  for (int i = 0; i < g->n_inputs; i++) d[i][0] = k * x->c;
+  if (octet_plan_infer_shapes(s, d, views, NULL, same) != OCTET_OK) {
+    snprintf(x->why, x->why_len, "no shapes at %lld items: %s", (long long)(k * x->c),
+             octet_last_error());
+    octet_clear_error();
+    return false;
+  }
+  for (int v = 0; v < g->n_values; v++) fixed[v] &= same[v];
+  return true;
+}
+
 bool octet_plan_batch_separable(octet_session *s, int64_t c, char *why, size_t why_len) {
   const octet_graph *g = &s->g;
   const octet_plan *p = &s->plan;
   snprintf(why, why_len, "%s", "");
   if (!p->valid || c < 1) return snprintf(why, why_len, "no plan"), false;
   split_ctx x = {.s = s, .c = c, .why = why, .why_len = why_len};
-  x.ba = malloc((size_t)g->n_values + 1);
-  if (!x.ba) return snprintf(why, why_len, "out of memory"), false;
-  memset(x.ba, (signed char)BA_NONE, (size_t)g->n_values + 1);
-  bool ok = true;
+  const size_t nv = (size_t)g->n_values + 1;
+  x.ba = malloc(nv);
+  unsigned char *fixed = malloc(nv), *same = malloc(nv);
+  x.uniform = calloc(nv, 1);
+  octet_tview *v2 = NULL;
+  bool ok = x.ba && fixed && same && x.uniform;
+  if (!ok) snprintf(why, why_len, "out of memory");
+  if (ok) {
+    memset(x.ba, (signed char)BA_NONE, nv);
+    memset(fixed, 1, nv);
+    x.fixed = fixed;
+    /* 2c: the shapes every batch-carrying value must scale to; 3c as well
+     * for constants (a value equal at c and 2c only, like c % 2, is not) */
+    ok = at_multiple(&x, 2, &v2, fixed, same) && at_multiple(&x, 3, NULL, fixed, same);
+    x.v2 = v2;
+  }
   for (int i = 0; i < g->n_inputs && ok; i++) {
     const plan_value *q = &p->pv[g->inputs[i]];
     if (q->state != PV_INPUT || q->tv.rank < 1 || q->tv.dims[0] != c)
@@ -310,11 +383,22 @@ bool octet_plan_batch_separable(octet_session *s, int64_t c, char *why, size_t w
       ok = false;
       break;
     }
+    /* outputs the same for every item: a fill, or an op (which keeps items
+     * apart) whose batch-carrying inputs all are */
+    bool uniform = a >= 0;
+    if (uniform && fill_axis(&x, n) != a)
+      for (int i = 0; i < n->n_inputs && uniform; i++)
+        if (n->inputs[i] >= 0 && x.ba[n->inputs[i]] >= 0) uniform = x.uniform[n->inputs[i]];
+    for (int o = 0; o < n->n_outputs; o++)
+      if (n->outputs[o] >= 0) x.uniform[n->outputs[o]] = uniform;
     for (int o = 0; o < n->n_outputs; o++) {
       int v = n->outputs[o];
       if (v < 0) continue;
       const plan_value *q = &p->pv[v];
-      if (a >= 0 && (q->state != PV_ARENA || a >= q->tv.rank || q->tv.dims[a] % c != 0)) {
+      /* a value the plan folded is the chunk's constant: right when every
+       * item's part of it is the same (a fill, or computed from fills) */
+      const bool stored = q->state == PV_ARENA || (q->state == PV_CONST && uniform);
+      if (a >= 0 && (!stored || a >= q->tv.rank || q->tv.dims[a] % c != 0)) {
         ok = reject(&x, n, "batch axis lost in planning");
         break;
       }
@@ -326,21 +410,11 @@ bool octet_plan_batch_separable(octet_session *s, int64_t c, char *why, size_t w
     if (x.ba[v] != 0)
       ok = false, snprintf(why, why_len, "output '%s' is not batched on dim 0", g->values[v].name);
   }
-  if (ok) {
-    int64_t d2[64][OCTET_MAX_RANK];
-    memcpy(d2, p->in_dims, sizeof(d2[0]) * (size_t)g->n_inputs);
-    for (int i = 0; i < g->n_inputs; i++) d2[i][0] = 2 * c;
-    octet_tview *v2 = NULL;
-    if (octet_plan_infer_shapes(s, d2, &v2, NULL) != OCTET_OK) {
-      ok = false;
-      snprintf(why, why_len, "no shapes at %lld items: %s", (long long)(2 * c),
-               octet_last_error());
-      octet_clear_error();
-    } else {
-      ok = scales(&x, v2);
-    }
-    free(v2);
-  }
+  if (ok) ok = scales(&x, v2);
+  free(v2);
+  free(same);
+  free(fixed);
+  free(x.uniform);
   free(x.ba);
   return ok;
 }

@@ -345,8 +345,20 @@ octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RAN
   return any ? try_build(s, in_dims, in_data) : st;
 }
 
+/* Is value v folded to the same constant by plan a as by plan b? */
+static bool same_const(const plan_value *a, const plan_value *b) {
+  if (a->state != PV_CONST || b->state != PV_CONST || a->tv.dtype != b->tv.dtype ||
+      a->tv.rank != b->tv.rank || a->nbytes != b->nbytes)
+    return false;
+  for (int d = 0; d < a->tv.rank; d++)
+    if (a->tv.dims[d] != b->tv.dims[d]) return false;
+  return a->nbytes == 0 || (a->tv.data && b->tv.data &&
+                            memcmp(a->tv.data, b->tv.data, a->nbytes) == 0);
+}
+
 octet_status octet_plan_infer_shapes(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
-                                     octet_tview **views, size_t *arena_bytes) {
+                                     octet_tview **views, size_t *arena_bytes,
+                                     unsigned char *same_consts) {
   if (views) *views = NULL;
   octet_plan tmp;
   memset(&tmp, 0, sizeof tmp);
@@ -361,6 +373,9 @@ octet_status octet_plan_infer_shapes(octet_session *s, int64_t (*in_dims)[OCTET_
       if (tmp.pv[i].state == PV_UNUSED) (*views)[i].rank = -1;
     }
   }
+  if (st == OCTET_OK && same_consts)
+    for (int i = 0; i < s->g.n_values; i++)
+      same_consts[i] = s->plan.valid && same_const(&s->plan.pv[i], &tmp.pv[i]);
   plan_free_values(&tmp, s->g.n_values);
   octet_plan_free(&tmp);
   return st;
