@@ -348,6 +348,27 @@ print("ok")
   expect "--batch-dim that no input has" 1 "$OCTET" bench "$MODEL" --batch 2 \
     --precision fp32 $SMALL --batch-dim no_such_dim
   has "--batch-dim: message" err "no input has a dim named 'no_such_dim'"
+
+  # the ONNX Runtime peer on the same file, beside octet's report
+  ORT_PY=$(dirname "$0")/../tools/bench-ort.py
+  if [ -n "$PY" ] && "$PY" -c 'import onnxruntime' 2>/dev/null; then
+    expect "bench-ort on the file" 0 "$PY" "$ORT_PY" "$MODEL" --batch 2,3 --seq 4 \
+      --threads 1 --runs 1 --min-seconds 0 --octet-json "$tmp/file.json" --json "$tmp/ort.json"
+    has "bench-ort: table with the ratio column" out '^\| fp32 \| 3 \| [0-9.e-]+ .*\| fp32 \| [0-9.e-]+ \| \*\*[0-9.]+×\*\* \|$'
+    py "bench-ort: JSON rows" '
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+assert [(x["precision"], x["batch"]) for x in r] == [("fp32", 2), ("int8", 2), ("fp32", 3), ("int8", 3)], r
+assert all(x["median_ms"] > 0 and x["runs"] >= 1 for x in r), r
+assert abs(r[0]["cosine_vs_fp32"] - 1) < 1e-9 and 0.9 < r[1]["cosine_vs_fp32"] < 1 + 1e-9, r
+assert r[0]["octet_median_ms"] > 0 and r[1]["octet_precision"] == "w8a8", r
+print("ok")
+' "$tmp/ort.json"
+    expect "bench-ort: unknown precision" 2 "$PY" "$ORT_PY" "$MODEL" --precision fp64
+    has "bench-ort: message" err 'unknown precision'
+  else
+    echo "skip - bench-ort (no python3 with onnxruntime)"
+  fi
 fi
 
 # ---- warnings -------------------------------------------------------------------

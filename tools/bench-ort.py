@@ -135,6 +135,11 @@ def quantize(model, tmp):
     return out
 
 
+def ms(v):
+    """A time in ms with at least 3 significant digits."""
+    return f"{v:.1f}" if v >= 100 else f"{v:.3g}"
+
+
 def octet_medians(path):
     """(precision, batch) -> median ms of octet's default backend."""
     with open(path) as f:
@@ -196,12 +201,12 @@ def main():
         rule += "---|---|---|"
     lines += [head, rule]
     for r in rows:
-        line = (f"| {r['precision']} | {r['batch']} | {r['median_ms']:.1f} | {r['min_ms']:.1f} |"
+        line = (f"| {r['precision']} | {r['batch']} | {ms(r['median_ms'])} | {ms(r['min_ms'])} |"
                 f" {r['items_per_s']:.0f} | {r['cosine_vs_fp32']:.6f} |")
         if octet:
             op = octet_of[r["precision"]]
             o = octet.get((op, r["batch"], r["threads"]))
-            line += (f" {op} | {o:.1f} | **{r['median_ms'] / o:.2f}×** |" if o
+            line += (f" {op} | {ms(o)} | **{r['median_ms'] / o:.2f}×** |" if o
                      else f" {op} | - | - |")
             r["octet_precision"], r["octet_median_ms"] = op, o
         lines.append(line)
@@ -211,7 +216,7 @@ def main():
         for r in rows:
             o = octet.get(("fp16", r["batch"], r["threads"]))
             if r["precision"] == "fp32" and o:
-                lines.append(f"| {r['batch']} | {o:.1f} | {r['median_ms']:.1f} |"
+                lines.append(f"| {r['batch']} | {ms(o)} | {ms(r['median_ms'])} |"
                              f" {r['median_ms'] / o:.2f}× |")
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
