@@ -133,6 +133,21 @@ EPI_FULL_ACT(gelu_tanh, OCTET_GEMM_ACT_GELU_TANH)
     }                                       \
   } while (0)
 
+/* The k loop of 2 x 2 tiles (32 rows x 32 columns), activation tiles
+ * loaded by LOAD4 and LOAD5. */
+#define LOOP_2X2(LOAD4, LOAD5)                                \
+  for (size_t k = 0; k < kp; k += 64, b += 16 * bs) {        \
+    PREFETCH16();                                            \
+    LOAD4;                                                   \
+    _tile_loadd(6, b, bs);                                   \
+    _tile_dpbusd(0, 4, 6);                                   \
+    _tile_loadd(7, b + 64, bs);                              \
+    _tile_dpbusd(1, 4, 7);                                   \
+    LOAD5;                                                   \
+    _tile_dpbusd(2, 5, 6);                                   \
+    _tile_dpbusd(3, 5, 7);                                   \
+  }
+
 void octet_qs8_gemm_ukernel_32x32c4__amx(size_t mr, size_t nr, size_t kp, const uint8_t *a,
                                          size_t lda, const int8_t *w, float *c, size_t ldc,
                                          const octet_qs8_ukernel_params *p) {
@@ -149,30 +164,10 @@ void octet_qs8_gemm_ukernel_32x32c4__amx(size_t mr, size_t nr, size_t kp, const 
   _tile_zero(1);
   _tile_zero(2);
   _tile_zero(3);
-  if (r1 == 16 && np == 32) {
-    for (size_t k = 0; k < kp; k += 64, b += 16 * bs) {
-      PREFETCH16();
-      _tile_loadd(4, a + k, lda);
-      _tile_loadd(6, b, bs);
-      _tile_dpbusd(0, 4, 6);
-      _tile_loadd(7, b + 64, bs);
-      _tile_dpbusd(1, 4, 7);
-      _tile_loadd(5, a + 16 * lda + k, lda);
-      _tile_dpbusd(2, 5, 6);
-      _tile_dpbusd(3, 5, 7);
-    }
+  if (r1 == 16 && np == 32) { /* a full tile: no edge test in the loop */
+    LOOP_2X2(_tile_loadd(4, a + k, lda), _tile_loadd(5, a + 16 * lda + k, lda));
   } else if (r1 && np == 32) {
-    for (size_t k = 0; k < kp; k += 64, b += 16 * bs) {
-      PREFETCH16();
-      LOAD_A(4, a + k, r0);
-      _tile_loadd(6, b, bs);
-      _tile_dpbusd(0, 4, 6);
-      _tile_loadd(7, b + 64, bs);
-      _tile_dpbusd(1, 4, 7);
-      LOAD_A(5, a + 16 * lda + k, r1);
-      _tile_dpbusd(2, 5, 6);
-      _tile_dpbusd(3, 5, 7);
-    }
+    LOOP_2X2(LOAD_A(4, a + k, r0), LOAD_A(5, a + 16 * lda + k, r1));
   } else if (r1) {
     for (size_t k = 0; k < kp; k += 64, b += 16 * bs) {
       PREFETCH16();
