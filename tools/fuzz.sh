@@ -70,6 +70,7 @@ case ${1:-run} in
     do_build
     do_seeds
     mkdir -p "$build/corpus" "$build/artifacts"
+    cd "$build" # libFuzzer writes fuzz-<job>.log into the current folder
     exec "$target" -dict="$src/tests/fuzz/onnx.dict" -max_len=$max_len \
       -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=30 \
       -jobs=1 -workers=1 -max_total_time="$secs" -print_final_stats=1 \
