@@ -14,7 +14,7 @@
 /* Runs only when all inputs together have at most this many elements. */
 #define FUZZ_MAX_ELEMS ((size_t)1 << 16)
 /* max_plan_bytes of every session: a plan needing more fails cleanly. */
-#define FUZZ_MAX_PLAN_BYTES ((size_t)256 << 20)
+#define FUZZ_MAX_PLAN_BYTES ((size_t)32 << 20)
 /* Sessions tried on a model that loads: precisions x backend lists. */
 #define FUZZ_N_PRECISIONS 3
 #define FUZZ_N_BACKENDS 2
