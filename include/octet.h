@@ -164,6 +164,12 @@ typedef struct octet_session_options {
                                 it that fit, when the graph is separable along
                                 the batch (same results, bit for bit); 0: the
                                 default, OCTET_CHUNK_BYTES_DEFAULT */
+  size_t max_plan_bytes;     /* most bytes one plan may allocate: the
+                                activation arena plus the tensors computed at
+                                planning (constant folding). Shapes that would
+                                need more fail with OCTET_ERR_NO_MEMORY before
+                                anything is allocated. 0: the machine's
+                                physical memory */
 } octet_session_options;
 
 /* The default chunk budget: measured on the built-in encoder, items per

@@ -159,6 +159,34 @@ START_TEST(test_run_replan) {
 }
 END_TEST
 
+/* max_plan_bytes: a plan that would need more fails before allocating, with
+ * a message, and the session stays usable at shapes that fit. */
+START_TEST(test_max_plan_bytes) {
+  octet_model *m = load_tiny();
+  octet_session_options o;
+  octet_session_options_init(&o);
+  o.threads = 1;
+  o.max_plan_bytes = 16;
+  octet_session *s = NULL;
+  ck_assert_int_eq(octet_session_create(m, &o, &s), OCTET_ERR_NO_MEMORY);
+  ck_assert_ptr_null(s);
+  ck_assert_ptr_nonnull(strstr(octet_last_error(), "max_plan_bytes"));
+  o.max_plan_bytes = 4096;
+  ck_assert_int_eq(octet_session_create(m, &o, &s), OCTET_OK);
+  check_run(s, 2, 1);
+  const int64_t big = 4096; /* y alone: 48 KiB */
+  float *x = calloc((size_t)big * 4, sizeof(float));
+  ck_assert_ptr_nonnull(x);
+  octet_tensor in = input_x(x, big), out[2];
+  ck_assert_int_eq(octet_session_run(s, &in, 1, out, 2), OCTET_ERR_NO_MEMORY);
+  ck_assert_ptr_nonnull(strstr(octet_session_last_error(s), "max_plan_bytes"));
+  free(x);
+  check_run(s, 2, 2);
+  octet_session_destroy(s);
+  octet_model_destroy(m);
+}
+END_TEST
+
 START_TEST(test_no_alloc_in_run) {
   octet_model *m = load_tiny();
   octet_session_options o;
@@ -295,6 +323,7 @@ int main(void) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, test_info);
   tcase_add_test(tc, test_run_replan);
+  tcase_add_test(tc, test_max_plan_bytes);
   tcase_add_test(tc, test_no_alloc_in_run);
   tcase_add_test(tc, test_run_errors);
   tcase_add_test(tc, test_callback);

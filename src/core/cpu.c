@@ -57,7 +57,7 @@ static void detect(octet_cpu_features *f) {
   const bool tiles_os = (xcr0 & 0x60000) == 0x60000; /* XTILECFG, XTILEDATA */
   f->amx = tiles_os && ((d7 >> 24) & 1) && ((d7 >> 25) & 1) && amx_permitted();
   unsigned brand[12];
-  if (__get_cpuid_max(0x80000000, NULL) >= 0x80000004) {
+  if ((unsigned)__get_cpuid_max(0x80000000, NULL) >= 0x80000004u) { /* int in clang */
     for (unsigned i = 0; i < 3; i++)
       __cpuid(0x80000002 + i, brand[4 * i], brand[4 * i + 1], brand[4 * i + 2],
               brand[4 * i + 3]);

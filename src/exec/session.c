@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "exec/session.h"
 #include "passes/passes.h"
@@ -75,6 +76,15 @@ static octet_status parse_backends(octet_session *s, const char *list) {
   return OCTET_OK;
 }
 
+/* The default limit of a plan's memory: nothing larger can ever run here. */
+static size_t physical_memory(void) {
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0 ||
+      (unsigned long)pages > OCTET_MAX_TENSOR_BYTES / (unsigned long)page)
+    return OCTET_MAX_TENSOR_BYTES;
+  return (size_t)pages * (size_t)page;
+}
+
 /* Input shapes for planning when none are given: symbolic dims take the
  * batch for the first one and 1 elsewhere... except a name seen before. */
 static void default_dims(const octet_session *s, int64_t (*dims)[OCTET_MAX_RANK]) {
@@ -108,6 +118,7 @@ octet_status octet_session_create(const octet_model *model,
   s->threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
   if (s->threads > 1024) s->threads = 1024;
   s->batch = opts->batch > 0 ? opts->batch : 1;
+  s->max_plan_bytes = opts->max_plan_bytes ? opts->max_plan_bytes : physical_memory();
   const unsigned known = OCTET_SESSION_FP16_WEIGHTS_AS_FP32 | OCTET_SESSION_NO_FUSE_ATTENTION |
                          OCTET_SESSION_NO_FUSE_RESIDUAL | OCTET_SESSION_NO_CHUNK;
   if (opts->flags & ~known) {

@@ -48,6 +48,7 @@ typedef struct octet_plan {
   plan_step *steps;
   int n_steps;
   size_t arena_bytes;
+  size_t folded_bytes;       /* bytes of the constants folded at planning */
   void *arena;
   int *copy_outputs;         /* graph outputs to copy at the end (const/input) */
   int n_copy_outputs;
@@ -77,6 +78,7 @@ struct octet_session {
   int threads;
   unsigned flags;            /* OCTET_SESSION_* */
   int64_t batch;
+  size_t max_plan_bytes;     /* arena + folded constants of one plan */
   const octet_backend *backends[OCTET_MAX_BACKENDS];
   int n_backends;
   octet_plan plan;

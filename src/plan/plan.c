@@ -56,6 +56,13 @@ static octet_status fold_node(octet_session *s, octet_plan *p, const octet_node 
   for (int o = 0; o < n->n_outputs; o++) {
     plan_value *v = &p->pv[n->outputs[o]];
     size_t nb = v->nbytes;
+    if (nb > s->max_plan_bytes - p->folded_bytes)
+      return octet_fail(OCTET_ERR_NO_MEMORY,
+                        "node '%s' (%s): output %d of %zu bytes, computed at planning, "
+                        "would take the plan past its limit of %zu bytes "
+                        "(max_plan_bytes; by default the machine's memory)",
+                        n->name, n->op_type, o, nb, s->max_plan_bytes);
+    p->folded_bytes += nb;
     v->owned = malloc(nb ? nb : 1);
     if (!v->owned)
       return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory folding '%s'", n->name);
@@ -301,6 +308,11 @@ static octet_status build(octet_session *s, octet_plan *p, int64_t (*in_dims)[OC
   }
   p->arena_bytes = total;
   if (shapes_only) return OCTET_OK;
+  if (total > s->max_plan_bytes - p->folded_bytes)
+    return octet_fail(OCTET_ERR_NO_MEMORY,
+                      "the activation arena of %zu bytes would take the plan past its "
+                      "limit of %zu bytes (max_plan_bytes; by default the machine's memory)",
+                      total, s->max_plan_bytes);
   p->arena = aligned_alloc(ARENA_ALIGN, total ? total : ARENA_ALIGN);
   if (!p->arena)
     return octet_fail(OCTET_ERR_NO_MEMORY, "cannot allocate a %zu-byte arena", total);
