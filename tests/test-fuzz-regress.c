@@ -127,7 +127,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   regress_dir = argv[1];
-  if (fuzz_make_base_dir(base_dir, sizeof base_dir, ext_path, sizeof ext_path) != 0) {
+  if (fuzz_make_base_dir("/tmp/octet-fuzz-regress-XXXXXX", base_dir, sizeof base_dir,
+                         ext_path, sizeof ext_path) != 0) {
     perror("cannot make the external data folder");
     return 1;
   }

@@ -1,11 +1,13 @@
 /* One fuzz input through the loader and the session (fuzz-one.h). */
 #include "fuzz-one.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define FUZZ_MAX_IO 16
@@ -16,14 +18,25 @@ static const octet_precision precisions[FUZZ_N_PRECISIONS] = {
  * build, which has no library backends, x86,ref). */
 static const char *const backend_lists[FUZZ_N_BACKENDS] = {"ref", NULL};
 
-int fuzz_make_base_dir(char *dir, size_t dir_cap, char *ext_path, size_t ext_cap) {
-  if (snprintf(dir, dir_cap, "/tmp/octet-fuzz-XXXXXX") >= (int)dir_cap || !mkdtemp(dir))
+int fuzz_make_base_dir(const char *where, char *dir, size_t dir_cap, char *ext_path,
+                       size_t ext_cap) {
+  size_t n = strlen(where);
+  if (snprintf(dir, dir_cap, "%s", where) >= (int)dir_cap) return -1;
+  if (n >= 6 && strcmp(where + n - 6, "XXXXXX") == 0) {
+    if (!mkdtemp(dir)) return -1;
+  } else if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
     return -1;
-  if (snprintf(ext_path, ext_cap, "%s/ext.bin", dir) >= (int)ext_cap) return -1;
-  FILE *f = fopen(ext_path, "wb");
+  }
+  char tmp[4096];
+  if (snprintf(ext_path, ext_cap, "%s/ext.bin", dir) >= (int)ext_cap ||
+      snprintf(tmp, sizeof tmp, "%s/ext.bin.%ld", dir, (long)getpid()) >= (int)sizeof tmp)
+    return -1;
+  /* Written aside and renamed: a fixed folder may be shared by two runs. */
+  FILE *f = fopen(tmp, "wb");
   if (!f) return -1;
   for (int i = 0; i < 4096; i++) fputc((i * 37 + 11) & 0x7f, f);
-  return fclose(f);
+  if (fclose(f) != 0) return -1;
+  return rename(tmp, ext_path);
 }
 
 const char *fuzz_session_name(int i) {

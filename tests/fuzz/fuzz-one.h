@@ -43,10 +43,12 @@ typedef struct fuzz_result {
 void fuzz_one(const uint8_t *data, size_t size, const char *base_dir,
               size_t max_plan_bytes, fuzz_result *r);
 
-/* Makes an empty folder under /tmp with ext.bin, 4096 bytes of a fixed
- * pattern, for external data (`location: "ext.bin"`); *ext_path gets the
- * file's path. Returns 0 on success. */
-int fuzz_make_base_dir(char *dir, size_t dir_cap, char *ext_path, size_t ext_cap);
+/* Makes the folder `where` (a mkdtemp template when it ends in XXXXXX;
+ * otherwise it may exist already) holding ext.bin, 4096 bytes of a fixed
+ * pattern, for external data (`location: "ext.bin"`). *dir and *ext_path
+ * get the paths. Returns 0 on success. */
+int fuzz_make_base_dir(const char *where, char *dir, size_t dir_cap, char *ext_path,
+                       size_t ext_cap);
 
 /* "fp32/ref" ... for session index i. */
 const char *fuzz_session_name(int i);
