@@ -63,6 +63,15 @@ extern const octet_backend octet_backend_onednn;
 void octet_backend_why(const octet_plan_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The oracle: the ref backend, which takes every node; always last in a
+ * session's preference, and what planning folds constants with. */
+const octet_backend *octet_backend_oracle(void);
+/* The oracle's kernel for a node's op (NULL when there is none), for a
+ * backend that hands a case its kernels do not cover back to the reference
+ * at run time. Ops whose reference needs a prepared state (OctetLinear)
+ * must go through octet_backend_oracle()->prepare instead. */
+octet_kernel_fn octet_backend_oracle_kernel(const octet_node *node);
+
 /* Looks a backend up by name among those compiled in; NULL if unknown. */
 const octet_backend *octet_backend_find(const char *name);
 /* Comma-separated list of the compiled-in backends. */

@@ -21,7 +21,7 @@
 #include "peaks.h"
 
 #include "core/cpu.h"
-#include "x86/f32-gemm.h"
+#include "backends/x86/f32-gemm.h"
 
 #define RUNS 7
 #define MIN_SAMPLE_S 0.005

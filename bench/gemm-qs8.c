@@ -29,7 +29,7 @@
 #include "peaks.h"
 
 #include "octet-config.h"
-#include "x86/qs8-gemm.h"
+#include "backends/x86/qs8-gemm.h"
 
 #if OCTET_HAVE_ONEDNN
 #include <oneapi/dnnl/dnnl.h>

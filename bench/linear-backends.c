@@ -15,7 +15,7 @@
 
 #include "bench-util.h"
 
-#include "backend.h"
+#include "backends/backend.h"
 #include "op-harness.h"
 
 #define RUNS 15

@@ -15,7 +15,7 @@
 #include "core/cpu.h"
 #include "core/ir.h"
 #include "core/vmath.h"
-#include "x86/vec-ukernels.h"
+#include "backends/x86/vec-ukernels.h"
 
 /* One benchmarked operation over a buffer of n elements in rows of len. */
 typedef struct job {

@@ -43,7 +43,8 @@ extern "C" {
   X(OCTET_ERR_NO_MEMORY, 7, "out of memory")                                  \
   X(OCTET_ERR_OVERFLOW, 8, "size overflow")                                   \
   X(OCTET_ERR_NOT_FOUND, 9, "not found")                                      \
-  X(OCTET_ERR_INTERNAL, 10, "internal error")
+  X(OCTET_ERR_INTERNAL, 10, "internal error")                                 \
+  X(OCTET_ERR_DATA_DEPENDENT, 11, "shape depends on input values")
 
 typedef enum octet_status {
 #define OCTET_X_ENUM(name, value, msg) name = value,

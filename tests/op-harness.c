@@ -82,7 +82,9 @@ octet_status oc_run(op_case *c, int n_out) {
     c->out[i].data = calloc(1, nb ? nb : 1);
   }
   octet_kctx ctx = {.threads = 2};
-  return d->ref(&c->node, c->in, c->n_in, c->out, n_out, &ctx);
+  octet_kernel_fn ref = octet_backend_oracle_kernel(&c->node);
+  if (!ref) return octet_fail(OCTET_ERR_UNSUPPORTED, "no ref kernel for %s", c->node.op_type);
+  return ref(&c->node, c->in, c->n_in, c->out, n_out, &ctx);
 }
 
 void oc_free(op_case *c) {

@@ -3,6 +3,7 @@
 #ifndef OCTET_OP_HARNESS_H
 #define OCTET_OP_HARNESS_H
 
+#include "backends/backend.h"
 #include "core/ir.h"
 
 /* A one-node graph under construction. Attributes are copied. */

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "backends/backend.h"
 #include "core/cpu.h"
 #include "exec/npy.h"
 #include "octet.h"

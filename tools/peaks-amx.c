@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "peaks.h"
-#include "x86/amx-tiles.h"
+#include "backends/x86/amx-tiles.h"
 
 double peak_amx_int8(int64_t iters) {
   if (iters <= 0) return 0.0;

@@ -15,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arm/attention-arm.h"
-#include "arm/f32-gemm-arm.h"
-#include "arm/qs8-gemm-arm.h"
-#include "arm/vec-ops-arm.h"
-#include "backend.h"
-#include "common/linear-epilogue.h"
+#include "backends/arm/attention-arm.h"
+#include "backends/arm/f32-gemm-arm.h"
+#include "backends/arm/qs8-gemm-arm.h"
+#include "backends/arm/vec-ops-arm.h"
+#include "backends/backend.h"
+#include "backends/common/linear-epilogue.h"
 
 static bool arm_level(octet_isa isa) {
   return isa == OCTET_ISA_NEON || isa == OCTET_ISA_DOTPROD || isa == OCTET_ISA_I8MM;

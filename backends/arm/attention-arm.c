@@ -1,9 +1,9 @@
 /* OctetAttention on arm64 (attention-arm.h): the NEON kernel tables of
  * float32 and float16 activations; the node itself (scratch sized at
  * planning, nothing allocated at run) is common/attention-node.c. */
-#include "arm/attention-arm.h"
-#include "arm/f32-matmul-neon.h"
-#include "arm/vec-ukernels-neon.h"
+#include "backends/arm/attention-arm.h"
+#include "backends/arm/f32-matmul-neon.h"
+#include "backends/arm/vec-ukernels-neon.h"
 
 static const octet_attention_kernels neon_f32 = {
     .matmul = octet_f32_matmul__neon, .transpose = octet_attention_transpose_f32,

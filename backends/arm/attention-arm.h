@@ -7,8 +7,8 @@
 #ifndef OCTET_ARM_ATTENTION_ARM_H
 #define OCTET_ARM_ATTENTION_ARM_H
 
-#include "backend.h"
-#include "common/attention.h"
+#include "backends/backend.h"
+#include "backends/common/attention.h"
 
 /* Claims an OctetAttention node unless one thread's scratch would exceed
  * the limit (very long sequences; the reason goes to octet_backend_why and

@@ -8,8 +8,8 @@
  * fp16 partial sum must hold (docs/arm64.md). 8 + 16 + 2 registers. */
 #include <arm_neon.h>
 
-#include "arm/f32-gemm-arm.h"
-#include "arm/gemm-tile-arm.h"
+#include "backends/arm/f32-gemm-arm.h"
+#include "backends/arm/gemm-tile-arm.h"
 
 void octet_f16_gemm_ukernel_8x8__neonfp16arith(size_t mr, size_t nr, size_t kc, const void *pa_,
                                                const void *pb_, const float *acc, size_t ld_acc,

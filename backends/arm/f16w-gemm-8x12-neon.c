@@ -15,4 +15,4 @@ static inline float32x4_t widen4(const uint16_t *p) {
 #define KERNEL_FN octet_f16w_gemm_ukernel_8x12__neon
 #define B_TYPE uint16_t
 #define LOAD_B4(p) widen4(p)
-#include "arm/f32-gemm-8x12-neon-impl.h"
+#include "backends/arm/f32-gemm-8x12-neon-impl.h"

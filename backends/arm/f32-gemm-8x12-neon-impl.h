@@ -7,8 +7,8 @@
  * they define KERNEL_FN, B_TYPE and LOAD_B4(p). */
 #include <arm_neon.h>
 
-#include "arm/f32-gemm-arm.h"
-#include "arm/gemm-tile-arm.h"
+#include "backends/arm/f32-gemm-arm.h"
+#include "backends/arm/gemm-tile-arm.h"
 
 /* Row r (0..7) of the tile: c[r][0..2] += b0..b2 * a[r % 4] of the vector
  * holding rows r / 4 * 4 .. + 3. */

@@ -5,4 +5,4 @@
 #define KERNEL_FN octet_f32_gemm_ukernel_8x12__neon
 #define B_TYPE float
 #define LOAD_B4(p) vld1q_f32(p)
-#include "arm/f32-gemm-8x12-neon-impl.h"
+#include "backends/arm/f32-gemm-8x12-neon-impl.h"

@@ -10,7 +10,7 @@
  * KC x NR panel block stays in L1 while the packed A block, in L2, streams
  * past it). With more than one k-block the partial sums of the task's
  * tiles live in the thread's scratch between k-blocks. */
-#include "arm/f32-gemm-arm.h"
+#include "backends/arm/f32-gemm-arm.h"
 
 #include <omp.h>
 #include <stdlib.h>

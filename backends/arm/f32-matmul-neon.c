@@ -15,7 +15,7 @@
 #include <arm_neon.h>
 #include <stdbool.h>
 
-#include "arm/f32-matmul-neon.h"
+#include "backends/arm/f32-matmul-neon.h"
 
 #define KBLOCK 256 /* ref's KB: the groups of 4 restart at each block */
 #define MR 8

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arm/f32-gemm-arm.h"
+#include "backends/arm/f32-gemm-arm.h"
 
 static inline uint16_t octet_arm_f32_to_f16_bits(float y) {
   return vget_lane_u16(vreinterpret_u16_f16(vcvt_f16_f32(vdupq_n_f32(y))), 0);

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arm/qs8-gemm-arm.h"
-#include "ref/linear.h"
+#include "backends/arm/qs8-gemm-arm.h"
+#include "backends/ref/linear.h"
 
 struct octet_arm_qs8_weights {
   int64_t K, N, kp, npanels;

@@ -8,7 +8,7 @@
 #include <arm_neon.h>
 #include <float.h>
 
-#include "arm/qs8-gemm-arm.h"
+#include "backends/arm/qs8-gemm-arm.h"
 
 void octet_arm_qs8_quantize_row__neon(const float *x, int64_t K, int8_t *q, float *scale) {
   float32x4_t m0 = vdupq_n_f32(0.0f), m1 = m0;

@@ -3,7 +3,7 @@
  * 0+1 are the first column's sum, 2+3 the second's. */
 #include <arm_neon.h>
 
-#include "arm/qs8-gemm-arm.h"
+#include "backends/arm/qs8-gemm-arm.h"
 
 void octet_arm_qs8_ukernel_2x8c8__dotprod(size_t kg, const int8_t *a0, const int8_t *a1,
                                           const int8_t *panel, int32_t acc[2][8]) {

@@ -3,7 +3,7 @@
  * accumulates the 2x2 block [r0c0, r0c1, r1c0, r1c1]. */
 #include <arm_neon.h>
 
-#include "arm/qs8-gemm-arm.h"
+#include "backends/arm/qs8-gemm-arm.h"
 
 void octet_arm_qs8_ukernel_2x8c8__i8mm(size_t kg, const int8_t *a0, const int8_t *a1,
                                        const int8_t *panel, int32_t acc[2][8]) {

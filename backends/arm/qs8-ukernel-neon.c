@@ -2,7 +2,7 @@
  * for int8 in [-127, 127]) and vpadalq_s16 (pairwise into int32). */
 #include <arm_neon.h>
 
-#include "arm/qs8-gemm-arm.h"
+#include "backends/arm/qs8-gemm-arm.h"
 
 void octet_arm_qs8_ukernel_2x8c8__neon(size_t kg, const int8_t *a0, const int8_t *a1,
                                        const int8_t *panel, int32_t acc[2][8]) {

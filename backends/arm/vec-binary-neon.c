@@ -2,8 +2,8 @@
  * one rounding to half on store): y = a op b (v), y = a op b[0] (c) and
  * y = b[0] op a (rc), 4 elements per step, the last n % 4 through a padded
  * buffer. */
-#include "arm/vec-math-neon.h"
-#include "arm/vec-ukernels-neon.h"
+#include "backends/arm/vec-math-neon.h"
+#include "backends/arm/vec-ukernels-neon.h"
 
 typedef enum bop { B_ADD, B_SUB, B_MUL, B_DIV } bop;
 typedef enum bmode { M_V, M_C, M_RC } bmode;

@@ -3,8 +3,8 @@
  * come out as octet_fp32_to_fp16 / octet_fp16_to_fp32 make them, so the
  * result equals the ref bit for bit: float32 NaN -> sign | 0x7e00, and a
  * signalling half NaN keeps its quiet bit clear. */
-#include "arm/vec-math-neon.h"
-#include "arm/vec-ukernels-neon.h"
+#include "backends/arm/vec-math-neon.h"
+#include "backends/arm/vec-ukernels-neon.h"
 
 void octet_f32_f16_vcvt_ukernel__neon(size_t n, const void *xv, void *yv) {
   const float *x = xv;

@@ -4,8 +4,8 @@
  * inv = 1 / sqrt(var + eps); y = ((x - mean) * inv) * scale (+ bias). */
 #include <math.h>
 
-#include "arm/vec-math-neon.h"
-#include "arm/vec-ukernels-neon.h"
+#include "backends/arm/vec-math-neon.h"
+#include "backends/arm/vec-ukernels-neon.h"
 
 /* acc += x (centre absent) or acc += (x - centre)^2, lane by lane. */
 static inline __attribute__((always_inline)) float32x4_t ln_term(

@@ -1,10 +1,10 @@
 /* Selector of the vectorised arm64 non-GEMM ops (see vec-ops-arm.h): a
  * table of (op, dtype) entries whose kernels pass the NEON microkernels of
  * vec-ukernels-neon.h to the portable drivers of common/vec-drivers.h. */
-#include "arm/vec-ops-arm.h"
+#include "backends/arm/vec-ops-arm.h"
 
-#include "arm/vec-ukernels-neon.h"
-#include "common/vec-drivers.h"
+#include "backends/arm/vec-ukernels-neon.h"
+#include "backends/common/vec-drivers.h"
 
 /* ---- kernel entry points ------------------------------------------------- */
 

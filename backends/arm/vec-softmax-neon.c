@@ -8,8 +8,8 @@
  * (the same value) for longer ones. */
 #include <math.h>
 
-#include "arm/vec-math-neon.h"
-#include "arm/vec-ukernels-neon.h"
+#include "backends/arm/vec-math-neon.h"
+#include "backends/arm/vec-ukernels-neon.h"
 
 #define VEC_SOFTMAX_F16_KEEP 4096
 

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "common/vec-drivers.h" /* the microkernel types */
+#include "backends/common/vec-drivers.h" /* the microkernel types */
 
 /* vec-softmax-neon.c */
 void octet_f32_softmax_ukernel__neon(size_t n, const void *x, void *y);

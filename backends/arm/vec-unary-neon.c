@@ -2,8 +2,8 @@
  * forms) and Relu on float32 and float16 (computed in fp32), 8 elements
  * per step, then 4, the last n % 4 through a padded buffer. Each lane runs
  * the core/vmath.h function exactly (see vec-math-neon.h). */
-#include "arm/vec-math-neon.h"
-#include "arm/vec-ukernels-neon.h"
+#include "backends/arm/vec-math-neon.h"
+#include "backends/arm/vec-ukernels-neon.h"
 
 /* Inlined into each kernel below with `f` and `f16` constants, so `f` is
  * inlined too. Two vectors per step give the core independent work. */

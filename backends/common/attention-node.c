@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/attention.h"
+#include "backends/common/attention.h"
 
 /* Per-thread scratch above this is declined (very long sequences): ref
  * runs the node instead. */

@@ -16,7 +16,7 @@
 #include <omp.h>
 #include <string.h>
 
-#include "common/attention.h"
+#include "backends/common/attention.h"
 
 void octet_attention_dims_of(const octet_node *n, const octet_tview *in, int n_in,
                              octet_attention_dims *d) {

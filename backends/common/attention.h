@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "backend.h"
+#include "backends/backend.h"
 #include "core/ir.h"
 
 /* y[i] = x[i] converted (n elements). */

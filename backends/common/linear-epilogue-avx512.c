@@ -2,7 +2,7 @@
  * the tail under a mask; the same fp32 operations as the scalar version. */
 #include <immintrin.h>
 
-#include "common/linear-epilogue.h"
+#include "backends/common/linear-epilogue.h"
 
 static inline __mmask16 tail(size_t n) { return (__mmask16)((1u << n) - 1); }
 

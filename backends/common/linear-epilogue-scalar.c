@@ -1,6 +1,6 @@
 /* Portable row epilogues (linear-epilogue.h): the definition the vector
  * versions reproduce bit for bit. Built with -ffp-contract=off. */
-#include "common/linear-epilogue.h"
+#include "backends/common/linear-epilogue.h"
 
 #include "core/ir.h"
 #include "core/vmath.h"

@@ -1,5 +1,5 @@
 /* Picks the row-epilogue kernels once per call site from the active ISA. */
-#include "common/linear-epilogue.h"
+#include "backends/common/linear-epilogue.h"
 
 #include "core/cpu.h"
 #include "octet-config.h"
@@ -11,7 +11,7 @@ static octet_linear_post_fn scalar_post(int act, bool f16) {
 }
 
 #if OCTET_HAVE_X86
-#include "x86/vec-ukernels.h"
+#include "backends/x86/vec-ukernels.h"
 
 static octet_linear_post_fn best_post(int act, bool f16) {
   octet_isa isa = octet_isa_active();
@@ -31,7 +31,7 @@ static const octet_linear_epilogue_kernels *best(void) {
   return octet_isa_is_avx512(isa) ? &octet_linear_epilogue_avx512 : &octet_linear_epilogue_scalar;
 }
 #elif OCTET_HAVE_ARM64
-#include "arm/vec-ukernels-neon.h"
+#include "backends/arm/vec-ukernels-neon.h"
 
 /* NEON is baseline on arm64: the Gelu op's own kernels (bit-identical to
  * the scalar ones), except at OCTET_ISA=ref. */

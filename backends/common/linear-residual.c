@@ -3,7 +3,7 @@
  * they take it, and fp32 copies of weights and biases. */
 #include <stdlib.h>
 
-#include "common/linear-epilogue.h"
+#include "backends/common/linear-epilogue.h"
 
 float *octet_linear_f32_copy(const octet_tview *t) {
   int64_t n = tv_numel(t);

@@ -2,7 +2,7 @@
  * vec-drivers.h). Portable C, compiled without -m flags: the microkernels
  * they call run only when a backend's selector picked them for an ISA the
  * CPU has. */
-#include "common/vec-drivers.h"
+#include "backends/common/vec-drivers.h"
 
 #include <string.h>
 
@@ -31,11 +31,11 @@ static int64_t prod(const int64_t *d, int from, int to) {
 static octet_status delegate(const octet_node *node, const octet_tview *in,
                              int n_in, octet_tview *out, int n_out,
                              const octet_kctx *ctx) {
-  const octet_op_def *def = octet_op_find(node->op_type);
-  if (!def || !def->ref)
+  octet_kernel_fn ref = octet_backend_oracle_kernel(node);
+  if (!ref)
     return octet_fail(OCTET_ERR_INTERNAL, "%s '%s': no fallback kernel",
                       node->op_type, node->name);
-  return def->ref(node, in, n_in, out, n_out, ctx);
+  return ref(node, in, n_in, out, n_out, ctx);
 }
 
 /* ---- elementwise (unary ops and Cast) ---------------------------------- */

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "backends/backend.h"
 #include "core/ir.h"
 
 /* y[i] = f(x[i]). */

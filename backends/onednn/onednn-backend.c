@@ -34,9 +34,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "common/linear-epilogue.h"
-#include "onednn/onednn-quantize.h"
+#include "backends/backend.h"
+#include "backends/common/linear-epilogue.h"
+#include "backends/onednn/onednn-quantize.h"
 
 /* w8a8 row blocks: int32 products of at most this many bytes, 16..256 rows
  * (16-32 rows for the encoder's N = 384..1536). Measured on the encoder at

@@ -1,9 +1,9 @@
 /* Architecture-specific pieces of the oneDNN backend (onednn-quantize.h). */
-#include "onednn/onednn-quantize.h"
+#include "backends/onednn/onednn-quantize.h"
 
 #include "core/cpu.h"
 #include "octet-config.h"
-#include "ref/linear.h"
+#include "backends/ref/linear.h"
 
 void octet_onednn_quantize_weights(const float *w, int64_t K, int64_t N, int8_t *qw,
                                    float *sw, int32_t *comp) {
@@ -15,7 +15,7 @@ void octet_onednn_quantize_weights(const float *w, int64_t K, int64_t N, int8_t 
 }
 
 #if OCTET_HAVE_X86
-#include "x86/qs8-gemm.h"
+#include "backends/x86/qs8-gemm.h"
 
 static void quantize(const float *a, size_t M, size_t K, size_t lda, uint8_t *q, size_t ldq,
                      float *scale, int threads) {

@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "common/linear-epilogue.h"
+#include "backends/backend.h"
+#include "backends/common/linear-epilogue.h"
 
 /* Below this many multiply-adds (M*N*K) cblas_sgemm's call and thread
  * start-up cost more than the portable ref loop that is always behind it:

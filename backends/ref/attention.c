@@ -4,8 +4,8 @@
  * rounded to float16 on store). */
 #include <stdlib.h>
 
-#include "common/attention.h"
-#include "ref/kernels.h"
+#include "backends/common/attention.h"
+#include "backends/ref/kernels.h"
 
 static void f16_to_f32(size_t n, const void *x, void *y) {
   const uint16_t *h = x;

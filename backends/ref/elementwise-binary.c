@@ -4,7 +4,7 @@
  * like the narrow type) and narrowed on store. */
 #include <math.h>
 
-#include "ref/elementwise.h"
+#include "backends/ref/elementwise.h"
 
 typedef enum arith_op { OP_ADD, OP_SUB, OP_MUL, OP_DIV } arith_op;
 

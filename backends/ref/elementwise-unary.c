@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/vmath.h"
-#include "ref/elementwise.h"
+#include "backends/ref/elementwise.h"
 
 typedef enum unary_op {
   U_SQRT,

@@ -1,6 +1,6 @@
 /* Elementwise reference kernels, shared part: the tiled broadcast iterator,
  * dtype conversion rows, and the Where, Cast and Identity kernels. */
-#include "ref/elementwise.h"
+#include "backends/ref/elementwise.h"
 
 #include <math.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/ir.h"
-#include "ref/kernels.h"
+#include "backends/ref/kernels.h"
 
 /* Tile sizes of the float32 engine: rows x columns per task, and the depth
  * of one pass over K (a KB x NB block of B stays in L2). */

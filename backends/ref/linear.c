@@ -10,7 +10,7 @@
  *  - y = (float)acc; y = y * sa[m]; y = y * sw[n]; y = y + B[n]; then the
  *    activation (relu, or vm_gelu / vm_gelu_tanh of core/vmath.h), then
  *    y = y + R[m, n] — each a separate fp32 operation. */
-#include "ref/linear.h"
+#include "backends/ref/linear.h"
 
 #include <float.h>
 #include <math.h>

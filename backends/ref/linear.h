@@ -2,7 +2,7 @@
 #ifndef OCTET_REF_LINEAR_H
 #define OCTET_REF_LINEAR_H
 
-#include "backend.h"
+#include "backends/backend.h"
 
 void octet_qs8_quantize_weights_ref(const float *w, int64_t K, int64_t N,
                                     int8_t *qw, float *scale);

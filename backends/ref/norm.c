@@ -11,7 +11,7 @@
 
 #include "core/ir.h"
 #include "core/vmath.h"
-#include "ref/kernels.h"
+#include "backends/ref/kernels.h"
 
 /* Elements above which kernels use several threads. */
 #define PAR_ELEMS 65536

@@ -14,8 +14,8 @@
 #include <math.h>
 #include <stdbool.h>
 
-#include "x86/attention.h"
-#include "x86/vec-math-avx512.h"
+#include "backends/x86/attention.h"
+#include "backends/x86/vec-math-avx512.h"
 
 #define RB 4 /* rows in flight */
 

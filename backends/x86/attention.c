@@ -1,10 +1,10 @@
 /* OctetAttention on x86 (attention.h): kernels picked once per plan from
  * the ISA level; the node itself (scratch sized at planning, nothing
  * allocated at run) is common/attention-node.c. */
-#include "common/attention.h"
-#include "x86/attention.h"
-#include "x86/f32-matmul.h"
-#include "x86/vec-ukernels.h"
+#include "backends/common/attention.h"
+#include "backends/x86/attention.h"
+#include "backends/x86/f32-matmul.h"
+#include "backends/x86/vec-ukernels.h"
 
 static const octet_attention_kernels avx512_f32 = {
     .matmul = octet_f32_matmul__avx512, .transpose = octet_f32_transpose__avx512,

@@ -5,8 +5,8 @@
 #ifndef OCTET_X86_ATTENTION_H
 #define OCTET_X86_ATTENTION_H
 
-#include "backend.h"
-#include "common/attention.h"
+#include "backends/backend.h"
+#include "backends/common/attention.h"
 #include "core/cpu.h"
 
 bool octet_x86_attention_supports(const octet_node *n, const octet_tview *in, int n_in,

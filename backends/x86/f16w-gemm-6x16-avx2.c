@@ -8,7 +8,7 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "x86/f32-gemm.h"
+#include "backends/x86/f32-gemm.h"
 
 #define MR 6
 #define NR 16

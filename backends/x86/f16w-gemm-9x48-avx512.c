@@ -11,7 +11,7 @@
  * only the final store is masked to nr columns. */
 #include <immintrin.h>
 
-#include "x86/f32-gemm.h"
+#include "backends/x86/f32-gemm.h"
 
 #define MR 9
 #define NR 48

@@ -3,7 +3,7 @@
  * simplest statement of the microkernel contract in f32-gemm.h. Sums are
  * accumulated in fp32 in k order, like the vector kernels. */
 #include "core/ir.h"
-#include "x86/f32-gemm.h"
+#include "backends/x86/f32-gemm.h"
 
 #define MR 4
 #define NR 8

@@ -2,7 +2,7 @@
  * packing, blocking, threads and the epilogue hand-off. Compiled without
  * -m flags; the ISA kernels are reached through the table below and chosen
  * at run time. Layouts and loop order: docs/kernels-f32.md. */
-#include "x86/f32-gemm.h"
+#include "backends/x86/f32-gemm.h"
 
 #include <omp.h>
 #include <stdlib.h>

@@ -14,7 +14,7 @@
 
 #include "core/cpu.h"
 #include "octet.h"
-#include "x86/gemm-common.h"
+#include "backends/x86/gemm-common.h"
 
 typedef struct octet_f32_weights octet_f32_weights; /* packed, opaque */
 

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "x86/f32-matmul.h"
+#include "backends/x86/f32-matmul.h"
 
 #define KBLOCK 256 /* ref's KB: the groups of 4 restart at each block */
 #define MR 8

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "x86/f32-matmul.h"
-#include "x86/vec-ukernels.h"
+#include "backends/x86/f32-matmul.h"
+#include "backends/x86/vec-ukernels.h"
 
 enum { ROWS = 64 }; /* rows of A per task */
 

@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#include "backend.h"
+#include "backends/backend.h"
 #include "core/cpu.h"
 
 /* C[M, N] = A[M, K] x B[K, N], row-major fp32 with row strides lda, ldb,

@@ -4,7 +4,7 @@
  * the portable transpose's exactly. Used for attention's K^T. */
 #include <immintrin.h>
 
-#include "x86/f32-matmul.h"
+#include "backends/x86/f32-matmul.h"
 
 /* dst[c][r] = src[r][c] for one full 16 x 16 block. */
 static void block16(const float *src, size_t lds, float *dst, size_t ldd) {

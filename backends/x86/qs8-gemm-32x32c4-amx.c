@@ -28,9 +28,9 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "x86/amx-tiles.h"
-#include "x86/qs8-gemm.h"
-#include "x86/vec-math-avx512.h"
+#include "backends/x86/amx-tiles.h"
+#include "backends/x86/qs8-gemm.h"
+#include "backends/x86/vec-math-avx512.h"
 
 void octet_qs8_amx_begin(void) { octet_amx_load_config_16x64(); }
 

@@ -10,7 +10,7 @@
  * compensation -128 * colsum makes the sums exact. Then the fp32 epilogue. */
 #include <immintrin.h>
 
-#include "x86/qs8-gemm.h"
+#include "backends/x86/qs8-gemm.h"
 
 /* 4 activation bytes, broadcast (a pure load) and zero-extended to int16. */
 static inline __m256i bcast4(const uint8_t *p) {

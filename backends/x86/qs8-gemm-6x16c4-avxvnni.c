@@ -9,7 +9,7 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "x86/qs8-gemm.h"
+#include "backends/x86/qs8-gemm.h"
 
 static inline __m256i bcast4(const uint8_t *p) {
   int32_t x;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/ir.h"
-#include "x86/qs8-gemm.h"
+#include "backends/x86/qs8-gemm.h"
 
 /* The fp32 epilogue, one operation at a time (built with -ffp-contract=off). */
 static float epilogue(int32_t acc, float sa, float sw, const float *bias,

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "core/ir.h"
-#include "x86/qs8-gemm.h"
+#include "backends/x86/qs8-gemm.h"
 
 /* Packed weights kept in L2 while the row tiles sweep over them: with the
  * next block being prefetched, two blocks and the activations share the

@@ -30,7 +30,7 @@
 
 #include "core/cpu.h"
 #include "octet.h"
-#include "x86/gemm-common.h"
+#include "backends/x86/gemm-common.h"
 
 /* ---- public API ------------------------------------------------------------ */
 

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "x86/qs8-gemm.h"
+#include "backends/x86/qs8-gemm.h"
 
 /* 32 floats -> 32 bytes u8 = clamp(cvt(x * inv), -127, 127) + 128. */
 static inline __m256i quant32(const float *x, __m256 inv) {

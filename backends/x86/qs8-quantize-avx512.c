@@ -10,7 +10,7 @@
  * row m together with the max pass of row m + 2: the two overlap. */
 #include <immintrin.h>
 
-#include "x86/qs8-gemm.h"
+#include "backends/x86/qs8-gemm.h"
 
 #define PREFETCH_BYTES 2048
 

@@ -2,7 +2,7 @@
  * vector versions reproduce bit for bit (see qs8-gemm.h). */
 #include <math.h>
 
-#include "x86/qs8-gemm.h"
+#include "backends/x86/qs8-gemm.h"
 
 void octet_qs8_quantize_rows_scalar(const float *a, size_t M, size_t K,
                                     size_t lda, uint8_t *q, size_t ldq,

@@ -2,8 +2,8 @@
  * one rounding to half on store): y = a op b (v), y = a op b[0] (c) and
  * y = b[0] op a (rc), 8 elements per step, the tail through masked (f32)
  * or buffered (f16) loads and stores. */
-#include "x86/vec-math-avx2.h"
-#include "x86/vec-ukernels.h"
+#include "backends/x86/vec-math-avx2.h"
+#include "backends/x86/vec-ukernels.h"
 
 typedef enum bop { B_ADD, B_SUB, B_MUL, B_DIV } bop;
 typedef enum bmode { M_V, M_C, M_RC } bmode;

@@ -1,8 +1,8 @@
 /* Add, Sub, Mul and Div, AVX-512, on float32 and float16 (computed in fp32,
  * one rounding to half on store): y = a op b (v), y = a op b[0] (c) and
  * y = b[0] op a (rc), 16 elements per step, the tail under a mask. */
-#include "x86/vec-math-avx512.h"
-#include "x86/vec-ukernels.h"
+#include "backends/x86/vec-math-avx512.h"
+#include "backends/x86/vec-ukernels.h"
 
 typedef enum bop { B_ADD, B_SUB, B_MUL, B_DIV } bop;
 typedef enum bmode { M_V, M_C, M_RC } bmode;

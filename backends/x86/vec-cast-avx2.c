@@ -3,8 +3,8 @@
  * as octet_fp32_to_fp16 / octet_fp16_to_fp32 make them, so the result
  * equals the ref bit for bit: float32 NaN -> sign | 0x7e00, and a
  * signalling half NaN keeps its quiet bit clear. */
-#include "x86/vec-math-avx2.h"
-#include "x86/vec-ukernels.h"
+#include "backends/x86/vec-math-avx2.h"
+#include "backends/x86/vec-ukernels.h"
 
 void octet_f32_f16_vcvt_ukernel__avx2(size_t n, const void *xv, void *yv) {
   const float *x = xv;

@@ -4,8 +4,8 @@
  * eps); y = (x - mean) * inv * scale (+ bias). */
 #include <math.h>
 
-#include "x86/vec-math-avx2.h"
-#include "x86/vec-ukernels.h"
+#include "backends/x86/vec-math-avx2.h"
+#include "backends/x86/vec-ukernels.h"
 
 static inline __m256 sel(__m256 acc, __m256 upd, __m256i m) {
   return _mm256_blendv_ps(acc, upd, _mm256_castsi256_ps(m));

@@ -3,8 +3,8 @@
  * inv = 1 / sqrt(var + eps); y = (x - mean) * inv * scale (+ bias). */
 #include <math.h>
 
-#include "x86/vec-math-avx512.h"
-#include "x86/vec-ukernels.h"
+#include "backends/x86/vec-math-avx512.h"
+#include "backends/x86/vec-ukernels.h"
 
 /* y = ((x - mean) * inv) * g (+ b), NaN canonical: ln_apply in ref/norm.c. */
 static inline __m512 ln_apply(__m512 x, __m512 mean, __m512 inv, __m512 g,

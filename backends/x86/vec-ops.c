@@ -2,10 +2,10 @@
  * (op, dtype, ISA) entries whose kernels pass the AVX2 and AVX-512
  * microkernels of vec-ukernels.h to the portable drivers of
  * common/vec-drivers.h. */
-#include "x86/vec-ops.h"
+#include "backends/x86/vec-ops.h"
 
-#include "common/vec-drivers.h"
-#include "x86/vec-ukernels.h"
+#include "backends/common/vec-drivers.h"
+#include "backends/x86/vec-ukernels.h"
 
 /* ---- kernel entry points ------------------------------------------------- */
 

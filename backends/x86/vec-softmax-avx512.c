@@ -7,8 +7,8 @@
 #include <math.h>
 #include <stdbool.h>
 
-#include "x86/vec-math-avx512.h"
-#include "x86/vec-ukernels.h"
+#include "backends/x86/vec-math-avx512.h"
+#include "backends/x86/vec-ukernels.h"
 
 #define VEC_SOFTMAX_F16_KEEP 4096
 

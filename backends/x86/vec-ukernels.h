@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "common/vec-drivers.h" /* the microkernel types */
+#include "backends/common/vec-drivers.h" /* the microkernel types */
 
 /* ---- AVX2 (vec-*-avx2.c) ---- */
 void octet_f32_softmax_ukernel__avx2(size_t n, const void *x, void *y);

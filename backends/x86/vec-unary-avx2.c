@@ -3,8 +3,8 @@
  * per vector, two vectors per step, the tail through masked (f32) or
  * buffered (f16) loads and stores. Each lane runs the core/vmath.h function
  * exactly (see vec-math-avx2.h). */
-#include "x86/vec-math-avx2.h"
-#include "x86/vec-ukernels.h"
+#include "backends/x86/vec-math-avx2.h"
+#include "backends/x86/vec-ukernels.h"
 
 typedef __m256 (*v256_fn)(__m256);
 

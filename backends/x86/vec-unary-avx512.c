@@ -2,8 +2,8 @@
  * forms) and Relu on float32 and float16 (computed in fp32), 16 elements
  * per step, the n % 16 tail under a mask. Each lane runs the core/vmath.h
  * function exactly (see vec-math-avx512.h). */
-#include "x86/vec-math-avx512.h"
-#include "x86/vec-ukernels.h"
+#include "backends/x86/vec-math-avx512.h"
+#include "backends/x86/vec-ukernels.h"
 
 typedef __m512 (*v512_fn)(__m512);
 

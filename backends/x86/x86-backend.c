@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "x86/attention.h"
-#include "x86/f32-gemm.h"
-#include "x86/f32-matmul.h"
-#include "x86/qs8-gemm.h"
-#include "x86/vec-ops.h"
-#include "common/linear-epilogue.h"
+#include "backends/backend.h"
+#include "backends/x86/attention.h"
+#include "backends/x86/f32-gemm.h"
+#include "backends/x86/f32-matmul.h"
+#include "backends/x86/qs8-gemm.h"
+#include "backends/x86/vec-ops.h"
+#include "backends/common/linear-epilogue.h"
 
 static bool x86_level(octet_isa isa) {
   return octet_isa_is_x86(isa);

@@ -183,7 +183,6 @@ typedef struct octet_op_def {
   int min_inputs, max_inputs;   /* max -1: variadic */
   int min_outputs, max_outputs;
   octet_infer_fn infer;
-  octet_kernel_fn ref;          /* the portable reference kernel */
   /* Output depends only on input shapes (Shape, Size): fold whenever the
    * shapes are known. */
   bool shape_only;

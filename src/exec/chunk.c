@@ -18,7 +18,7 @@
 #include "exec/session.h"
 
 void octet_session_chunk_free(octet_session *s) {
-  for (int i = 0; i < 64; i++) free(s->chunk.out[i]);
+  for (int i = 0; i < OCTET_PLAN_MAX_IO; i++) free(s->chunk.out[i]);
   memset(s->chunk.out, 0, sizeof s->chunk.out);
   memset(s->chunk.out_cap, 0, sizeof s->chunk.out_cap);
 }
@@ -27,7 +27,7 @@ void octet_session_chunk_free(octet_session *s) {
  * B there, else 0. */
 static int64_t common_batch(const octet_session *s, int64_t (*dims)[OCTET_MAX_RANK]) {
   const octet_graph *g = &s->g;
-  if (g->n_inputs < 1 || g->n_outputs < 1 || g->n_outputs > 64) return 0;
+  if (g->n_inputs < 1 || g->n_outputs < 1 || g->n_outputs > OCTET_PLAN_MAX_IO) return 0;
   int64_t b = 0;
   for (int i = 0; i < g->n_inputs; i++) {
     const octet_value *v = &g->values[g->inputs[i]];
@@ -66,7 +66,7 @@ static void item_bytes(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK], int
   if (same) return;
   size_t arena = 0;
   k->item_bytes = 0; /* unknown: run whole */
-  if (octet_plan_infer_shapes(s, in_dims, NULL, &arena, NULL) == OCTET_OK)
+  if (octet_plan_infer_shapes(g, &s->opts, NULL, in_dims, NULL, &arena, NULL) == OCTET_OK)
     k->item_bytes = arena / (size_t)b > 0 ? arena / (size_t)b : 1;
   else
     octet_clear_error(); /* the plan for the run reports it */
@@ -101,19 +101,20 @@ octet_status octet_session_prepare_chunks(octet_session *s, int64_t (*in_dims)[O
   int64_t c = chunk_items(s, b);
   s->chunk.batch = b, s->chunk.size = 0;
   if (c > 0) {
-    int64_t dc[64][OCTET_MAX_RANK];
+    int64_t dc[OCTET_PLAN_MAX_IO][OCTET_MAX_RANK];
     memcpy(dc, in_dims, sizeof(dc[0]) * (size_t)g->n_inputs);
     for (int i = 0; i < g->n_inputs; i++) dc[i][0] = c;
     octet_status st = OCTET_OK;
-    bool fresh = !octet_plan_matches(s, dc, NULL);
-    if (fresh) st = octet_plan_build(s, dc, NULL);
+    bool fresh = !octet_plan_matches(&s->plan, g, dc, NULL);
+    if (fresh) st = octet_plan_build(&s->plan, g, &s->opts, dc, NULL);
     if (st != OCTET_OK) { /* e.g. shapes that need input values: run whole */
       snprintf(s->chunk.why, sizeof s->chunk.why, "no plan for a chunk: %s",
                octet_last_error());
       octet_clear_error();
       s->chunk.separable = 0;
     } else if (s->chunk.separable < 0 || fresh) {
-      if (!octet_plan_batch_separable(s, c, s->chunk.why, sizeof s->chunk.why))
+      if (!octet_plan_batch_separable(&s->plan, g, &s->opts, c, s->chunk.why,
+                                      sizeof s->chunk.why))
         s->chunk.separable = 0;
       else
         s->chunk.separable = 1;
@@ -126,6 +127,7 @@ octet_status octet_session_prepare_chunks(octet_session *s, int64_t (*in_dims)[O
       return OCTET_OK;
     }
   }
-  if (!octet_plan_matches(s, in_dims, in_data)) return octet_plan_build(s, in_dims, in_data);
+  if (!octet_plan_matches(&s->plan, g, in_dims, in_data))
+    return octet_plan_build(&s->plan, g, &s->opts, in_dims, in_data);
   return OCTET_OK;
 }

@@ -23,10 +23,11 @@ void octet_session_options_init(octet_session_options *opts) {
   opts->batch = 1;
 }
 
-static octet_status parse_backends(octet_session *s, const char *list) {
-  s->n_backends = 0;
+/* The backend preference from a list like "onednn,*" into o. */
+static octet_status parse_backends(octet_plan_options *o, const char *list) {
+  o->n_backends = 0;
   if (!list || !*list) {
-    s->n_backends = octet_backend_default(s->backends, OCTET_MAX_BACKENDS);
+    o->n_backends = octet_backend_default(o->backends, OCTET_MAX_BACKENDS);
     return OCTET_OK;
   }
   {
@@ -44,8 +45,8 @@ static octet_status parse_backends(octet_session *s, const char *list) {
         int nd = octet_backend_default(def, OCTET_MAX_BACKENDS);
         for (int d = 0; d < nd; d++) {
           bool dup = false;
-          for (int i = 0; i < s->n_backends; i++) dup |= s->backends[i] == def[d];
-          if (!dup && s->n_backends < OCTET_MAX_BACKENDS - 1) s->backends[s->n_backends++] = def[d];
+          for (int i = 0; i < o->n_backends; i++) dup |= o->backends[i] == def[d];
+          if (!dup && o->n_backends < OCTET_MAX_BACKENDS - 1) o->backends[o->n_backends++] = def[d];
         }
         p += n;
         if (*p == ',') p++;
@@ -60,19 +61,21 @@ static octet_status parse_backends(octet_session *s, const char *list) {
         return octet_fail(OCTET_ERR_UNSUPPORTED, "backend '%s' is not available: %s",
                           name, octet_last_error());
       bool dup = false;
-      for (int i = 0; i < s->n_backends; i++) dup |= s->backends[i] == b;
+      for (int i = 0; i < o->n_backends; i++) dup |= o->backends[i] == b;
       if (!dup) {
-        if (s->n_backends >= OCTET_MAX_BACKENDS - 1)
+        if (o->n_backends >= OCTET_MAX_BACKENDS - 1)
           return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "too many backends");
-        s->backends[s->n_backends++] = b;
+        o->backends[o->n_backends++] = b;
       }
       p += n;
       if (*p == ',') p++;
     }
   }
-  bool have_ref = false;
-  for (int i = 0; i < s->n_backends; i++) have_ref |= s->backends[i] == &octet_backend_ref;
-  if (!have_ref) s->backends[s->n_backends++] = &octet_backend_ref;
+  /* the oracle, which takes every node, always last */
+  const octet_backend *oracle = octet_backend_oracle();
+  bool have = false;
+  for (int i = 0; i < o->n_backends; i++) have |= o->backends[i] == oracle;
+  if (!have) o->backends[o->n_backends++] = oracle;
   return OCTET_OK;
 }
 
@@ -114,11 +117,11 @@ octet_status octet_session_create(const octet_model *model,
   octet_session *s = calloc(1, sizeof *s);
   if (!s) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
   s->model = model;
-  s->precision = opts->precision;
-  s->threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
-  if (s->threads > 1024) s->threads = 1024;
+  s->opts.precision = opts->precision;
+  s->opts.threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
+  if (s->opts.threads > 1024) s->opts.threads = 1024;
   s->batch = opts->batch > 0 ? opts->batch : 1;
-  s->max_plan_bytes = opts->max_plan_bytes ? opts->max_plan_bytes : physical_memory();
+  s->opts.max_plan_bytes = opts->max_plan_bytes ? opts->max_plan_bytes : physical_memory();
   const unsigned known = OCTET_SESSION_FP16_WEIGHTS_AS_FP32 | OCTET_SESSION_NO_FUSE_ATTENTION |
                          OCTET_SESSION_NO_FUSE_RESIDUAL | OCTET_SESSION_NO_CHUNK;
   if (opts->flags & ~known) {
@@ -126,20 +129,20 @@ octet_status octet_session_create(const octet_model *model,
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "unknown session flags 0x%x",
                       opts->flags & ~known);
   }
-  s->flags = opts->flags;
+  s->opts.flags = opts->flags;
   s->chunk.separable = -1;
-  s->chunk.budget = (s->flags & OCTET_SESSION_NO_CHUNK) ? 0
+  s->chunk.budget = (s->opts.flags & OCTET_SESSION_NO_CHUNK) ? 0
                     : opts->chunk_bytes ? opts->chunk_bytes : OCTET_CHUNK_BYTES_DEFAULT;
-  octet_status st = parse_backends(s, opts->backends);
+  octet_status st = parse_backends(&s->opts, opts->backends);
   if (st == OCTET_OK) st = octet_graph_clone(&model->g, &s->g);
-  if (st == OCTET_OK) st = octet_pass_fuse(&s->g, s->flags, s->precision);
-  if (st == OCTET_OK) st = octet_pass_lower(&s->g, s->precision);
+  if (st == OCTET_OK) st = octet_pass_fuse(&s->g, s->opts.flags, s->opts.precision);
+  if (st == OCTET_OK) st = octet_pass_lower(&s->g, s->opts.precision);
   if (st == OCTET_OK) {
-    int64_t dims[64][OCTET_MAX_RANK];
+    int64_t dims[OCTET_PLAN_MAX_IO][OCTET_MAX_RANK];
     default_dims(s, dims);
-    st = octet_plan_build(s, dims, NULL);
+    st = octet_plan_build(&s->plan, &s->g, &s->opts, dims, NULL);
     /* Shapes that need input values (given only at run) are planned then. */
-    if (st == OCTET_ERR_UNSUPPORTED && strstr(octet_last_error(), "data-dependent")) {
+    if (st == OCTET_ERR_DATA_DEPENDENT) {
       octet_clear_error();
       st = OCTET_OK;
     }
@@ -154,7 +157,7 @@ octet_status octet_session_create(const octet_model *model,
 
 void octet_session_destroy(octet_session *session) {
   if (!session) return;
-  if (session->g.values) octet_plan_release(session);
+  octet_plan_release(&session->plan);
   octet_session_chunk_free(session);
   octet_graph_free(&session->g);
   free(session);
@@ -242,9 +245,9 @@ static void input_data(const octet_session *s, const octet_tensor **bound,
 octet_status octet_session_plan(octet_session *s, const octet_tensor *inputs,
                                 size_t n_inputs) {
   if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
-  const octet_tensor *bound[64];
-  int64_t dims[64][OCTET_MAX_RANK];
-  const void *data[64];
+  const octet_tensor *bound[OCTET_PLAN_MAX_IO];
+  int64_t dims[OCTET_PLAN_MAX_IO][OCTET_MAX_RANK];
+  const void *data[OCTET_PLAN_MAX_IO];
   octet_status st = bind_inputs(s, inputs, n_inputs, bound, dims, false);
   if (st == OCTET_OK) {
     int64_t chunks;
@@ -264,7 +267,7 @@ static double now_seconds(void) {
 static octet_status run_steps(octet_session *s, int64_t chunk) {
   const octet_graph *g = &s->g;
   octet_plan *p = &s->plan;
-  octet_kctx ctx = {.threads = s->threads};
+  octet_kctx ctx = {.threads = s->opts.threads};
   octet_tview in[64], out[64];
   for (int k = 0; k < p->n_steps; k++) {
     const plan_step *step = &p->steps[k];
@@ -319,9 +322,9 @@ octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
     return sess_fail(s, octet_fail(OCTET_ERR_INVALID_ARGUMENT,
                                    "room for %zu outputs given, model has %d",
                                    n_outputs, g->n_outputs));
-  const octet_tensor *bound[64];
-  int64_t dims[64][OCTET_MAX_RANK];
-  const void *data[64];
+  const octet_tensor *bound[OCTET_PLAN_MAX_IO];
+  int64_t dims[OCTET_PLAN_MAX_IO][OCTET_MAX_RANK];
+  const void *data[OCTET_PLAN_MAX_IO];
   octet_status st = bind_inputs(s, inputs, n_inputs, bound, dims, true);
   if (st != OCTET_OK) return sess_fail(s, st);
   input_data(s, bound, data);
@@ -358,67 +361,5 @@ octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
       t->data = s->chunk.out[i];
     }
   }
-  return OCTET_OK;
-}
-
-octet_status octet_session_chunking(const octet_session *s, int64_t *batch, int64_t *chunk,
-                                    const char **why) {
-  if (!s || !batch || !chunk) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
-  *batch = s->chunk.batch;
-  *chunk = s->chunk.size ? s->chunk.size : s->chunk.batch;
-  if (why) *why = s->chunk.separable == 0 ? s->chunk.why : "";
-  return OCTET_OK;
-}
-
-octet_status octet_session_arena_bytes(const octet_session *s, size_t *bytes) {
-  if (!s || !bytes) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
-  *bytes = s->plan.arena_bytes;
-  return OCTET_OK;
-}
-
-octet_status octet_session_weight_bytes(const octet_session *s, size_t *bytes) {
-  if (!s || !bytes) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
-  const octet_graph *g = &s->g;
-  const octet_plan *p = &s->plan;
-  size_t total = 0;
-  char *seen = calloc((size_t)g->n_values + 1, 1);
-  if (!seen) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
-  for (int k = 0; k < p->n_steps; k++) {
-    const octet_node *n = &g->nodes[p->steps[k].node];
-    total += p->steps[k].kernel.state_bytes;
-    for (int i = 0; i < n->n_inputs; i++) {
-      int v = n->inputs[i];
-      if (i < 32 && (p->steps[k].kernel.packed_inputs >> i) & 1u) continue;
-      if (v >= 0 && p->pv[v].state == PV_CONST && !seen[v]) {
-        seen[v] = 1;
-        total += p->pv[v].nbytes;
-      }
-    }
-  }
-  free(seen);
-  *bytes = total;
-  return OCTET_OK;
-}
-
-octet_status octet_session_node_count(const octet_session *s, size_t *count) {
-  if (!s || !count) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
-  *count = (size_t)s->plan.n_steps;
-  return OCTET_OK;
-}
-
-octet_status octet_session_node_info(const octet_session *s, size_t index,
-                                     octet_node_info *info) {
-  if (!s || !info) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
-  if (index >= (size_t)s->plan.n_steps)
-    return octet_fail(OCTET_ERR_NOT_FOUND, "node index %zu out of range", index);
-  *info = s->plan.steps[index].info;
-  return OCTET_OK;
-}
-
-octet_status octet_session_set_callback(octet_session *s, octet_node_callback cb,
-                                        void *user) {
-  if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
-  s->callback = cb;
-  s->callback_user = user;
   return OCTET_OK;
 }

@@ -45,7 +45,7 @@ octet_status octet_mv_read_list(const octet_node *node, const octet_tview *t,
                       "%s '%s': input '%s' must be 1-D, got rank %d",
                       node->op_type, node->name, what, t->rank);
   if (!t->data)
-    return octet_fail(OCTET_ERR_UNSUPPORTED,
+    return octet_fail(OCTET_ERR_DATA_DEPENDENT,
                       "%s '%s': data-dependent shape: input '%s' is not known "
                       "at plan time",
                       node->op_type, node->name, what);
@@ -191,7 +191,7 @@ octet_status octet_infer_Split(const octet_node *node, const octet_tview *in,
         return octet_fail(OCTET_ERR_SHAPE, "%s '%s': split must be 1-D",
                           node->op_type, node->name);
       if (!sp->data)
-        return octet_fail(OCTET_ERR_UNSUPPORTED,
+        return octet_fail(OCTET_ERR_DATA_DEPENDENT,
                           "%s '%s': data-dependent shape: split sizes are not "
                           "known at plan time", node->op_type, node->name);
       n = tv_numel(sp);

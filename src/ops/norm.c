@@ -140,7 +140,7 @@ static octet_status reduce_axes(const octet_node *node, const octet_tview *in,
       return octet_fail(OCTET_ERR_SHAPE, "%s '%s': axes must be 1-D (rank %d)",
                         node->op_type, node->name, at->rank);
     if (!at->data)
-      return octet_fail(OCTET_ERR_UNSUPPORTED,
+      return octet_fail(OCTET_ERR_DATA_DEPENDENT,
                         "%s '%s': axes input is not constant (data-dependent "
                         "shape)",
                         node->op_type, node->name);

@@ -1,25 +1,24 @@
-/* The op table, generated from ops.def. */
+/* The op table, generated from core/ops.def: what each op is called, how
+ * many inputs and outputs it takes and how its output shapes and dtypes
+ * follow from its inputs. Kernels are the backends' (the reference ones:
+ * backends/ref/ref-backend.c). */
 #include <string.h>
 
 #include "core/ir.h"
 
 #define OP(name, a, b, c, d, s)                                               \
   octet_status octet_infer_##name(const octet_node *, const octet_tview *,    \
-                                  int, octet_tview *, int);                   \
-  octet_status octet_ref_##name(const octet_node *, const octet_tview *, int, \
-                                octet_tview *, int, const octet_kctx *);
-#include "ops.def"
-#include "ops-internal.def"
+                                  int, octet_tview *, int);
+#include "core/ops.def"
+#include "core/ops-internal.def"
 #undef OP
 
 static const octet_op_def op_table[] = {
-#define OP(name, a, b, c, d, s)                                               \
-  {#name, a, b, c, d, octet_infer_##name, octet_ref_##name, s, false},
-#include "ops.def"
+#define OP(name, a, b, c, d, s) {#name, a, b, c, d, octet_infer_##name, s, false},
+#include "core/ops.def"
 #undef OP
-#define OP(name, a, b, c, d, s)                                               \
-  {"Octet" #name, a, b, c, d, octet_infer_##name, octet_ref_##name, s, true},
-#include "ops-internal.def"
+#define OP(name, a, b, c, d, s) {"Octet" #name, a, b, c, d, octet_infer_##name, s, true},
+#include "core/ops-internal.def"
 #undef OP
 };
 

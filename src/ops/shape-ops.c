@@ -314,7 +314,7 @@ octet_status octet_infer_Range(const octet_node *node, const octet_tview *in,
   }
   for (int i = 0; i < 3; i++)
     if (!in[i].data)
-      return octet_fail(OCTET_ERR_UNSUPPORTED,
+      return octet_fail(OCTET_ERR_DATA_DEPENDENT,
                         "%s '%s': data-dependent shape: %s is not known at "
                         "plan time", node->op_type, node->name, names[i]);
   int64_t count = 0;

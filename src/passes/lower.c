@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "passes/passes.h"
-#include "ref/linear.h"
+#include "backends/ref/linear.h"
 
 static octet_status const_to_fp16(octet_graph *g, int v) {
   octet_value *val = &g->values[v];

@@ -25,12 +25,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec/session.h"
+#include "plan/plan.h"
 
 enum { BA_NONE = -1, BA_SHAPE = -2 };
 
 typedef struct split_ctx {
-  const octet_session *s;
+  const octet_plan *p;
+  const octet_graph *g;
+  const octet_plan_options *o;
   int64_t c;
   signed char *ba;  /* per value */
   const unsigned char *fixed; /* per value: folded to the same constant at
@@ -48,7 +50,7 @@ static bool reject(split_ctx *x, const octet_node *n, const char *what) {
 }
 
 static const octet_tview *shape_of(const split_ctx *x, int v) {
-  return &x->s->plan.pv[v].tv;
+  return &x->p->pv[v].tv;
 }
 
 static int ba_in(const split_ctx *x, const octet_node *n, int i) {
@@ -113,7 +115,7 @@ static bool reduce_axes(const split_ctx *x, const octet_node *n, int rank, bool 
   size_t na = 0;
   int64_t buf[OCTET_MAX_RANK];
   if (!attr_ints(n, "axes", &a, &na) && n->n_inputs > 1 && n->inputs[1] >= 0) {
-    const plan_value *q = &x->s->plan.pv[n->inputs[1]];
+    const plan_value *q = &x->p->pv[n->inputs[1]];
     if (q->state != PV_CONST) return false;
     int64_t cnt = tv_numel(&q->tv);
     if (cnt > OCTET_MAX_RANK) return false;
@@ -270,7 +272,7 @@ static int node_axis(split_ctx *x, const octet_node *n) {
     const octet_tview *t = shape_of(x, n->inputs[0]);
     bool steps_one = true;
     if (n->n_inputs > 4 && n->inputs[4] >= 0) {
-      const plan_value *q = &x->s->plan.pv[n->inputs[4]];
+      const plan_value *q = &x->p->pv[n->inputs[4]];
       int64_t v;
       steps_one = q->state == PV_CONST;
       for (int64_t i = 0; steps_one && i < tv_numel(&q->tv); i++)
@@ -312,9 +314,9 @@ static int node_axis(split_ctx *x, const octet_node *n) {
 
 /* Every computed value's shape at 2c items against c items. */
 static bool scales(split_ctx *x, const octet_tview *v2) {
-  const octet_graph *g = &x->s->g;
+  const octet_graph *g = x->g;
   for (int v = 0; v < g->n_values; v++) {
-    const plan_value *q = &x->s->plan.pv[v];
+    const plan_value *q = &x->p->pv[v];
     int a = x->ba[v];
     if (q->state != PV_ARENA || a == BA_SHAPE) continue;
     if (v2[v].rank != q->tv.rank) goto bad;
@@ -332,12 +334,11 @@ static bool scales(split_ctx *x, const octet_tview *v2) {
  * to the same constants as at c (and-ed into fixed). */
 static bool at_multiple(split_ctx *x, int64_t k, octet_tview **views, unsigned char *fixed,
                         unsigned char *same) {
-  octet_session *s = (octet_session *)x->s;
-  const octet_graph *g = &s->g;
-  int64_t d[64][OCTET_MAX_RANK];
-  memcpy(d, s->plan.in_dims, sizeof(d[0]) * (size_t)g->n_inputs);
+  const octet_graph *g = x->g;
+  int64_t d[OCTET_PLAN_MAX_IO][OCTET_MAX_RANK];
+  memcpy(d, x->p->in_dims, sizeof(d[0]) * (size_t)g->n_inputs);
   for (int i = 0; i < g->n_inputs; i++) d[i][0] = k * x->c;
-  if (octet_plan_infer_shapes(s, d, views, NULL, same) != OCTET_OK) {
+  if (octet_plan_infer_shapes(g, x->o, x->p, d, views, NULL, same) != OCTET_OK) {
     snprintf(x->why, x->why_len, "no shapes at %lld items: %s", (long long)(k * x->c),
              octet_last_error());
     octet_clear_error();
@@ -347,12 +348,12 @@ static bool at_multiple(split_ctx *x, int64_t k, octet_tview **views, unsigned c
   return true;
 }
 
-bool octet_plan_batch_separable(octet_session *s, int64_t c, char *why, size_t why_len) {
-  const octet_graph *g = &s->g;
-  const octet_plan *p = &s->plan;
+bool octet_plan_batch_separable(const octet_plan *p, const octet_graph *g,
+                                const octet_plan_options *o, int64_t c, char *why,
+                                size_t why_len) {
   snprintf(why, why_len, "%s", "");
   if (!p->valid || c < 1) return snprintf(why, why_len, "no plan"), false;
-  split_ctx x = {.s = s, .c = c, .why = why, .why_len = why_len};
+  split_ctx x = {.p = p, .g = g, .o = o, .c = c, .why = why, .why_len = why_len};
   const size_t nv = (size_t)g->n_values + 1;
   x.ba = malloc(nv);
   unsigned char *fixed = malloc(nv), *same = malloc(nv);

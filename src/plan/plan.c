@@ -2,22 +2,28 @@
  * (including the Shape/Gather/Concat/Reshape chains exporters emit, which
  * become constants once the input shapes are known), backend assignment and
  * the memory plan (one arena, offsets from value lifetimes). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec/session.h"
+#include "plan/plan.h"
 
 #define ARENA_ALIGN 64
+
+/* The bytes a plan may take: arena plus folded constants. */
+static size_t plan_limit(const octet_plan_options *o) {
+  return o->max_plan_bytes ? o->max_plan_bytes : SIZE_MAX;
+}
 
 static size_t align_up(size_t n) {
   return (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 }
 
-void octet_plan_free(octet_plan *p) {
-  if (p->pv) {
-    /* n_values is not stored here: owned buffers are tracked until NULL. */
-  }
+void octet_plan_release(octet_plan *p) {
+  if (p->pv)
+    for (int i = 0; i < p->n_values; i++) free(p->pv[i].owned);
+  free(p->pv);
   for (int i = 0; i < p->n_steps; i++)
     if (p->steps[i].kernel.free_state)
       p->steps[i].kernel.free_state(p->steps[i].kernel.state);
@@ -27,15 +33,7 @@ void octet_plan_free(octet_plan *p) {
   memset(p, 0, sizeof *p);
 }
 
-static void plan_free_values(octet_plan *p, int n_values) {
-  if (!p->pv) return;
-  for (int i = 0; i < n_values; i++) free(p->pv[i].owned);
-  free(p->pv);
-  p->pv = NULL;
-}
-
-static void gather_inputs(const octet_graph *g, const plan_value *pv,
-                          const octet_node *n, octet_tview *in) {
+static void gather_inputs(const plan_value *pv, const octet_node *n, octet_tview *in) {
   for (int i = 0; i < n->n_inputs; i++) {
     int v = n->inputs[i];
     if (v < 0) {
@@ -46,22 +44,21 @@ static void gather_inputs(const octet_graph *g, const plan_value *pv,
       if (pv[v].state != PV_CONST) in[i].data = NULL;
     }
   }
-  (void)g;
 }
 
-/* Runs a node at plan time whose inputs are all known; outputs become
- * constants owned by the plan. */
-static octet_status fold_node(octet_session *s, octet_plan *p, const octet_node *n,
+/* Runs a node at plan time whose inputs are all known, on the oracle (the
+ * ref backend); outputs become constants owned by the plan. */
+static octet_status fold_node(const octet_plan_options *o_, octet_plan *p, const octet_node *n,
                               octet_tview *in, octet_tview *out) {
   for (int o = 0; o < n->n_outputs; o++) {
     plan_value *v = &p->pv[n->outputs[o]];
     size_t nb = v->nbytes;
-    if (nb > s->max_plan_bytes - p->folded_bytes)
+    if (nb > plan_limit(o_) - p->folded_bytes)
       return octet_fail(OCTET_ERR_NO_MEMORY,
                         "node '%s' (%s): output %d of %zu bytes, computed at planning, "
                         "would take the plan past its limit of %zu bytes "
                         "(max_plan_bytes; by default the machine's memory)",
-                        n->name, n->op_type, o, nb, s->max_plan_bytes);
+                        n->name, n->op_type, o, nb, plan_limit(o_));
     p->folded_bytes += nb;
     v->owned = malloc(nb ? nb : 1);
     if (!v->owned)
@@ -69,8 +66,14 @@ static octet_status fold_node(octet_session *s, octet_plan *p, const octet_node 
     memset(v->owned, 0, nb ? nb : 1);
     out[o].data = v->owned;
   }
-  octet_kctx ctx = {.threads = s->threads};
-  octet_status st = n->def->ref(n, in, n->n_inputs, out, n->n_outputs, &ctx);
+  const octet_backend *oracle = octet_backend_oracle();
+  octet_plan_ctx pctx = {.precision = o_->precision, .threads = o_->threads, .flags = o_->flags};
+  octet_node_kernel k = {0};
+  octet_status st = oracle->prepare(n, in, n->n_inputs, out, n->n_outputs, &pctx, &k);
+  if (st != OCTET_OK) return st;
+  octet_kctx ctx = {.threads = o_->threads, .state = k.state};
+  st = k.run(n, in, n->n_inputs, out, n->n_outputs, &ctx);
+  if (k.free_state) k.free_state(k.state);
   if (st != OCTET_OK) return st;
   for (int o = 0; o < n->n_outputs; o++) {
     plan_value *v = &p->pv[n->outputs[o]];
@@ -80,15 +83,15 @@ static octet_status fold_node(octet_session *s, octet_plan *p, const octet_node 
   return OCTET_OK;
 }
 
-static octet_status assign_backend(octet_session *s, const octet_node *n,
+static octet_status assign_backend(const octet_plan_options *o, const octet_node *n,
                                    const octet_tview *in, const octet_tview *out,
                                    plan_step *step) {
   char why[sizeof step->note];
-  octet_plan_ctx ctx = {.precision = s->precision, .threads = s->threads,
-                        .flags = s->flags, .why = why, .why_cap = sizeof why};
+  octet_plan_ctx ctx = {.precision = o->precision, .threads = o->threads,
+                        .flags = o->flags, .why = why, .why_cap = sizeof why};
   step->note[0] = '\0';
-  for (int b = 0; b < s->n_backends; b++) {
-    const octet_backend *be = s->backends[b];
+  for (int b = 0; b < o->n_backends; b++) {
+    const octet_backend *be = o->backends[b];
     why[0] = '\0';
     if (!be->supports(n, in, n->n_inputs, out, n->n_outputs, &ctx)) {
       if (why[0] && !step->note[0])
@@ -194,9 +197,10 @@ static bool make_view(octet_plan *p, const octet_node *n) {
 
 /* Plans into p; with `shapes_only`, inference and folding alone (no
  * backend, no arena). */
-static octet_status build(octet_session *s, octet_plan *p, int64_t (*in_dims)[OCTET_MAX_RANK],
-                          const void *const *in_data, bool shapes_only) {
-  const octet_graph *g = &s->g;
+static octet_status build(const octet_graph *g, const octet_plan_options *o, octet_plan *p,
+                          int64_t (*in_dims)[OCTET_MAX_RANK], const void *const *in_data,
+                          bool shapes_only) {
+  p->n_values = g->n_values;
   p->pv = calloc((size_t)g->n_values + 1, sizeof *p->pv);
   p->steps = calloc((size_t)g->n_nodes + 1, sizeof *p->steps);
   p->copy_outputs = calloc((size_t)g->n_outputs + 1, sizeof(int));
@@ -238,7 +242,7 @@ static octet_status build(octet_session *s, octet_plan *p, int64_t (*in_dims)[OC
   octet_tview in[64], out[64];
   for (int ni = 0; ni < g->n_nodes; ni++) {
     const octet_node *n = &g->nodes[ni];
-    gather_inputs(g, p->pv, n, in);
+    gather_inputs(p->pv, n, in);
     memset(out, 0, sizeof(octet_tview) * (size_t)n->n_outputs);
     octet_status st = n->def->infer(n, in, n->n_inputs, out, n->n_outputs);
     if (st != OCTET_OK) return st;
@@ -262,14 +266,14 @@ static octet_status build(octet_session *s, octet_plan *p, int64_t (*in_dims)[OC
       if (n->def->shape_only) /* only dims are read */
         for (int i = 0; i < n->n_inputs; i++)
           if (n->inputs[i] >= 0) in[i] = p->pv[n->inputs[i]].tv;
-      st = fold_node(s, p, n, in, out);
+      st = fold_node(o, p, n, in, out);
       if (st != OCTET_OK) return st;
       continue;
     }
     if (make_view(p, n)) continue;
     plan_step *step = &p->steps[p->n_steps];
     step->node = ni;
-    st = shapes_only ? OCTET_OK : assign_backend(s, n, in, out, step);
+    st = shapes_only ? OCTET_OK : assign_backend(o, n, in, out, step);
     if (st != OCTET_OK) return st;
     step->info.name = n->name;
     step->info.op_type = n->op_type;
@@ -308,11 +312,11 @@ static octet_status build(octet_session *s, octet_plan *p, int64_t (*in_dims)[OC
   }
   p->arena_bytes = total;
   if (shapes_only) return OCTET_OK;
-  if (total > s->max_plan_bytes - p->folded_bytes)
+  if (total > plan_limit(o) - p->folded_bytes)
     return octet_fail(OCTET_ERR_NO_MEMORY,
                       "the activation arena of %zu bytes would take the plan past its "
                       "limit of %zu bytes (max_plan_bytes; by default the machine's memory)",
-                      total, s->max_plan_bytes);
+                      total, plan_limit(o));
   p->arena = aligned_alloc(ARENA_ALIGN, total ? total : ARENA_ALIGN);
   if (!p->arena)
     return octet_fail(OCTET_ERR_NO_MEMORY, "cannot allocate a %zu-byte arena", total);
@@ -322,30 +326,26 @@ static octet_status build(octet_session *s, octet_plan *p, int64_t (*in_dims)[OC
   return OCTET_OK;
 }
 
-static octet_status try_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
-                              const void *const *in_data) {
-  int n_values = s->g.n_values;
-  plan_free_values(&s->plan, n_values);
-  octet_plan_free(&s->plan);
-  octet_status st = build(s, &s->plan, in_dims, in_data, false);
+static octet_status try_build(octet_plan *p, const octet_graph *g, const octet_plan_options *o,
+                              int64_t (*in_dims)[OCTET_MAX_RANK], const void *const *in_data) {
+  octet_plan_release(p);
+  octet_status st = build(g, o, p, in_dims, in_data, false);
   if (st != OCTET_OK) {
-    plan_free_values(&s->plan, n_values);
-    octet_plan_free(&s->plan);
+    octet_plan_release(p);
     return st;
   }
-  s->plan.valid = true;
-  octet_plan_count_flops(s);
+  p->valid = true;
+  octet_plan_count_flops(p, g);
   return OCTET_OK;
 }
 
-octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
-                              const void *const *in_data) {
+octet_status octet_plan_build(octet_plan *p, const octet_graph *g, const octet_plan_options *o,
+                              int64_t (*in_dims)[OCTET_MAX_RANK], const void *const *in_data) {
   /* A plan that does not depend on input values is preferred: it serves
    * every run at these shapes. Only when a shape needs the values of an
    * input (and they are given) is the plan specialised to them. */
-  octet_status st = try_build(s, in_dims, NULL);
-  if (st != OCTET_ERR_UNSUPPORTED || !in_data) return st;
-  const octet_graph *g = &s->g;
+  octet_status st = try_build(p, g, o, in_dims, NULL);
+  if (st != OCTET_ERR_DATA_DEPENDENT || !in_data) return st;
   bool any = false;
   for (int i = 0; i < g->n_inputs; i++) {
     const octet_value *v = &g->values[g->inputs[i]];
@@ -354,7 +354,7 @@ octet_status octet_plan_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RAN
         bindable(v, nb))
       any = true;
   }
-  return any ? try_build(s, in_dims, in_data) : st;
+  return any ? try_build(p, g, o, in_dims, in_data) : st;
 }
 
 /* Is value v folded to the same constant by plan a as by plan b? */
@@ -368,35 +368,33 @@ static bool same_const(const plan_value *a, const plan_value *b) {
                             memcmp(a->tv.data, b->tv.data, a->nbytes) == 0);
 }
 
-octet_status octet_plan_infer_shapes(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
+octet_status octet_plan_infer_shapes(const octet_graph *g, const octet_plan_options *o,
+                                     const octet_plan *cur, int64_t (*in_dims)[OCTET_MAX_RANK],
                                      octet_tview **views, size_t *arena_bytes,
                                      unsigned char *same_consts) {
   if (views) *views = NULL;
   octet_plan tmp;
   memset(&tmp, 0, sizeof tmp);
-  octet_status st = build(s, &tmp, in_dims, NULL, true);
+  octet_status st = build(g, o, &tmp, in_dims, NULL, true);
   if (st == OCTET_OK && arena_bytes) *arena_bytes = tmp.arena_bytes;
   if (st == OCTET_OK && views) {
-    *views = calloc((size_t)s->g.n_values + 1, sizeof **views);
+    *views = calloc((size_t)g->n_values + 1, sizeof **views);
     if (!*views) st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
-    for (int i = 0; *views && i < s->g.n_values; i++) {
+    for (int i = 0; *views && i < g->n_values; i++) {
       (*views)[i] = tmp.pv[i].tv;
       (*views)[i].data = NULL;
       if (tmp.pv[i].state == PV_UNUSED) (*views)[i].rank = -1;
     }
   }
   if (st == OCTET_OK && same_consts)
-    for (int i = 0; i < s->g.n_values; i++)
-      same_consts[i] = s->plan.valid && same_const(&s->plan.pv[i], &tmp.pv[i]);
-  plan_free_values(&tmp, s->g.n_values);
-  octet_plan_free(&tmp);
+    for (int i = 0; i < g->n_values; i++)
+      same_consts[i] = cur && cur->valid && same_const(&cur->pv[i], &tmp.pv[i]);
+  octet_plan_release(&tmp);
   return st;
 }
 
-bool octet_plan_matches(const octet_session *s, int64_t (*in_dims)[OCTET_MAX_RANK],
-                        const void *const *in_data) {
-  const octet_graph *g = &s->g;
-  const octet_plan *p = &s->plan;
+bool octet_plan_matches(const octet_plan *p, const octet_graph *g,
+                        int64_t (*in_dims)[OCTET_MAX_RANK], const void *const *in_data) {
   if (!p->valid) return false;
   for (int i = 0; i < g->n_inputs; i++) {
     for (int d = 0; d < g->values[g->inputs[i]].rank; d++)
@@ -408,9 +406,4 @@ bool octet_plan_matches(const octet_session *s, int64_t (*in_dims)[OCTET_MAX_RAN
     }
   }
   return true;
-}
-
-void octet_plan_release(octet_session *s) {
-  plan_free_values(&s->plan, s->g.n_values);
-  octet_plan_free(&s->plan);
 }

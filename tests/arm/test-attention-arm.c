@@ -18,11 +18,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "arm/f32-matmul-neon.h"
-#include "backend.h"
+#include "backends/arm/f32-matmul-neon.h"
+#include "backends/backend.h"
 #include "core/cpu.h"
 #include "op-harness.h"
-#include "ref/kernels.h"
+#include "backends/ref/kernels.h"
 
 static unsigned rng = 13;
 static float frand(void) {

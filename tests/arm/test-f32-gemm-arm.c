@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arm/f32-gemm-arm.h"
-#include "common/linear-epilogue.h"
+#include "backends/arm/f32-gemm-arm.h"
+#include "backends/common/linear-epilogue.h"
 #include "core/cpu.h"
 #include "core/ir.h"
 #include "core/vmath.h"

@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arm/qs8-gemm-arm.h"
-#include "common/linear-epilogue.h"
+#include "backends/arm/qs8-gemm-arm.h"
+#include "backends/common/linear-epilogue.h"
 #include "core/cpu.h"
 #include "core/vmath.h"
 #include "octet.h"
 #include "onnx-build.h"
-#include "ref/linear.h"
+#include "backends/ref/linear.h"
 
 static const octet_isa isas[] = {OCTET_ISA_NEON, OCTET_ISA_DOTPROD, OCTET_ISA_I8MM};
 static const int64_t Ks[] = {1, 7, 8, 9, 33, 383, 1537};

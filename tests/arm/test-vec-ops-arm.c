@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "arm/vec-ops-arm.h"
-#include "backend.h"
+#include "backends/arm/vec-ops-arm.h"
+#include "backends/backend.h"
 #include "core/cpu.h"
 #include "vec-ops-check.h"
 

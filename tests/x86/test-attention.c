@@ -17,12 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "backends/backend.h"
 #include "core/cpu.h"
 #include "op-harness.h"
-#include "ref/kernels.h"
-#include "x86/attention.h"
-#include "x86/vec-ukernels.h"
+#include "backends/ref/kernels.h"
+#include "backends/x86/attention.h"
+#include "backends/x86/vec-ukernels.h"
 
 static const octet_isa levels[] = {OCTET_ISA_AVX2, OCTET_ISA_AVXVNNI, OCTET_ISA_AVX512,
                                    OCTET_ISA_AVX512VNNI, OCTET_ISA_AMX};

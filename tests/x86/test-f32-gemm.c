@@ -17,7 +17,7 @@
 
 #include "core/cpu.h"
 #include "core/ir.h"
-#include "x86/f32-gemm.h"
+#include "backends/x86/f32-gemm.h"
 
 #define KC_BLOCK 192 /* the driver's largest k block (f32-gemm.c KC_MAX) */
 

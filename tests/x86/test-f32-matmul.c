@@ -17,10 +17,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "backends/backend.h"
 #include "core/cpu.h"
-#include "ref/kernels.h"
-#include "x86/f32-matmul.h"
+#include "backends/ref/kernels.h"
+#include "backends/x86/f32-matmul.h"
 #include "op-harness.h"
 
 static const octet_isa levels[] = {OCTET_ISA_AVX2, OCTET_ISA_AVXVNNI, OCTET_ISA_AVX512,

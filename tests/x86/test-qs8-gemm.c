@@ -14,7 +14,7 @@
 #include "core/cpu.h"
 #include "core/ir.h"
 #include "core/vmath.h"
-#include "x86/qs8-gemm.h"
+#include "backends/x86/qs8-gemm.h"
 
 static const octet_isa kernel_isas[] = {OCTET_ISA_REF, OCTET_ISA_AVX2,
                                         OCTET_ISA_AVXVNNI, OCTET_ISA_AVX512VNNI,

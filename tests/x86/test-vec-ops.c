@@ -6,7 +6,7 @@
 
 #include "core/cpu.h"
 #include "vec-ops-check.h"
-#include "x86/vec-ops.h"
+#include "backends/x86/vec-ops.h"
 
 #define F32 OCTET_DTYPE_FLOAT32
 

@@ -1,11 +1,7 @@
-/* Statistics of a session's current plan: the FLOPs of one run, per node. */
+/* Statistics of a plan: the FLOPs of one run, per node. */
 #include <string.h>
 
-#include "exec/session.h"
-
-/* The graph the plan's steps index: the session's own, after fusion and
- * lowering (MatMul + Add become OctetLinear nodes). */
-#define PLAN_GRAPH(s) (&(s)->g)
+#include "plan/plan.h"
 
 static bool is_linear_op(const char *op) {
   return strcmp(op, "MatMul") == 0 || strcmp(op, "Gemm") == 0 ||
@@ -33,9 +29,9 @@ static double node_macs(const octet_node *n, const char *op,
   return numel(y) * (double)k;
 }
 
-void octet_plan_count_flops(octet_session *s) {
-  octet_plan *p = &s->plan;
-  const octet_graph *g = PLAN_GRAPH(s);
+/* g: the graph the plan's steps index (after fusion and lowering: MatMul +
+ * Add are OctetLinear nodes). */
+void octet_plan_count_flops(octet_plan *p, const octet_graph *g) {
   for (int k = 0; k < p->n_steps; k++) {
     plan_step *st = &p->steps[k];
     st->info.flops = 0.0;
@@ -54,16 +50,4 @@ void octet_plan_count_flops(octet_session *s) {
     if (va < 0 || va >= g->n_values || vy < 0 || vy >= g->n_values) continue;
     st->info.flops = 2.0 * node_macs(n, op, &p->pv[va].tv, &p->pv[vy].tv);
   }
-}
-
-octet_status octet_session_flops(const octet_session *s, double *flops) {
-  if (!s || !flops) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
-  *flops = 0.0;
-  const octet_plan *p = &s->plan;
-  if (!p->valid || !p->pv)
-    return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
-                      "session_flops: no plan yet (call octet_session_plan)");
-  for (int k = 0; k < p->n_steps; k++) *flops += p->steps[k].info.flops;
-  if (s->chunk.size > 0) *flops *= (double)(s->chunk.batch / s->chunk.size);
-  return OCTET_OK;
 }
