@@ -1,4 +1,4 @@
-/* Benchmark of the fp32 and fp16-weight GEMM (backends/x86/f32-gemm.h):
+/* Benchmark of the fp32 and fp16-weight GEMM (backends/x86/f32-gemm.h through the driver, backends/common/gemm.h):
  * GFLOP/s and % of the fp32 FMA peak that this program measures with the
  * register-only loops of tools/peaks.h (zmm at the AVX-512 levels, else
  * ymm; the same figure `octet bench` reports), for M in
@@ -21,7 +21,8 @@
 #include "peaks.h"
 
 #include "core/cpu.h"
-#include "backends/x86/f32-gemm.h"
+#include "backends/common/gemm.h"
+#include "backends/x86/gemm-kernels-x86.h"
 
 #define RUNS 7
 #define MIN_SAMPLE_S 0.005
@@ -34,16 +35,16 @@ typedef struct bench_case {
   const float *A;
   float *C;
   const float *W;             /* for OpenBLAS */
-  const octet_f32_weights *w; /* for octet, NULL for OpenBLAS */
+  const octet_gemm_weights *w; /* for octet, NULL for OpenBLAS */
   void *scratch;
 } bench_case;
 
 static void run_once(const bench_case *c) {
   if (c->w) {
-    octet_status s = octet_f32_gemm(c->w, c->M, c->A, c->K, c->C, c->N, false,
-                                    NULL, c->scratch, c->threads);
+    octet_status s = octet_gemm(c->w, c->M, c->A, false, c->K, c->C, false, c->N, NULL,
+                                c->scratch, c->threads);
     if (s != OCTET_OK) {
-      fprintf(stderr, "octet_f32_gemm: %s\n", octet_last_error());
+      fprintf(stderr, "octet_gemm: %s\n", octet_last_error());
       exit(1);
     }
   } else {
@@ -130,16 +131,16 @@ int main(int argc, char **argv) {
     int n = 0;
     for (int s = 0; s < nKN; s++) {
       const int64_t K = KN[s][0], N = KN[s][1];
-      octet_f32_weights *w32 = NULL, *w16 = NULL;
-      if (octet_f32_weights_pack(W, K, N, OCTET_WEIGHTS_F32, isa, &w32) ||
-          octet_f32_weights_pack(W, K, N, OCTET_WEIGHTS_F16, isa, &w16)) {
+      octet_gemm_weights *w32 = NULL, *w16 = NULL;
+      if (octet_gemm_pack(octet_x86_gemm_kernel(OCTET_GEMM_W_F32, isa), W, false, K, N, &w32) ||
+          octet_gemm_pack(octet_x86_gemm_kernel(OCTET_GEMM_W_F16, isa), W, false, K, N, &w16)) {
         fprintf(stderr, "pack: %s\n", octet_last_error());
         return 1;
       }
       for (int mi = 0; mi < nM; mi++) {
         const int64_t M = Ms[mi];
-        size_t sb = octet_f32_scratch_bytes(w32, M, threads);
-        size_t sb16 = octet_f32_scratch_bytes(w16, M, threads);
+        size_t sb = octet_gemm_scratch_bytes(w32, M, threads);
+        size_t sb16 = octet_gemm_scratch_bytes(w16, M, threads);
         void *scratch = malloc((sb > sb16 ? sb : sb16) + 1);
         bench_case c = {M, K, N, threads, A, C, W, w32, scratch};
         const double g32 = time_case(&c);
@@ -157,13 +158,13 @@ int main(int argc, char **argv) {
             "%5lld %5lld %5lld | %-17s %7.1f %5.1f%% | %-17s %7.1f "
             "%5.1f%% | %8.1f %5.1f%%\n",
             (long long)M, (long long)K, (long long)N,
-            octet_f32_kernel_name(w32), g32, pf32[n],
-            octet_f32_kernel_name(w16), g16, pf16[n], gob, pobl[n]);
+            octet_gemm_weights_kernel(w32)->name, g32, pf32[n],
+            octet_gemm_weights_kernel(w16)->name, g16, pf16[n], gob, pobl[n]);
         fflush(stdout);
         n++;
       }
-      octet_f32_weights_free(w32);
-      octet_f32_weights_free(w16);
+      octet_gemm_weights_free(w32);
+      octet_gemm_weights_free(w16);
     }
     printf(
         "median %%peak over the %d shapes: f32 %.1f%%, f16w %.1f%%, "

@@ -29,7 +29,10 @@
 #include "peaks.h"
 
 #include "octet-config.h"
-#include "backends/x86/qs8-gemm.h"
+#include "backends/common/gemm.h"
+#include "backends/x86/gemm-kernels-x86.h"
+#include "core/cpu.h"
+#include "core/quant.h"
 
 #if OCTET_HAVE_ONEDNN
 #include <oneapi/dnnl/dnnl.h>
@@ -70,7 +73,7 @@ static timing time_runs(run_fn fn, void *ctx) {
 }
 
 typedef struct octet_run {
-  const octet_qs8_weights *w;
+  const octet_gemm_weights *w;
   int64_t M;
   const float *A;
   float *C;
@@ -81,10 +84,10 @@ typedef struct octet_run {
 
 static void octet_call(void *p) {
   octet_run *r = p;
-  int64_t K = octet_qs8_weights_k(r->w), N = octet_qs8_weights_n(r->w);
-  if (octet_qs8_gemm(r->w, r->M, r->A, K, r->C, N, &r->ep, r->scratch,
-                     r->threads) != OCTET_OK) {
-    fprintf(stderr, "octet_qs8_gemm failed: %s\n", octet_last_error());
+  int64_t K = octet_gemm_weights_k(r->w), N = octet_gemm_weights_n(r->w);
+  if (octet_gemm(r->w, r->M, r->A, false, K, r->C, false, N, &r->ep, r->scratch,
+                 r->threads) != OCTET_OK) {
+    fprintf(stderr, "octet_gemm failed: %s\n", octet_last_error());
     exit(1);
   }
 }
@@ -92,7 +95,7 @@ static void octet_call(void *p) {
 #if OCTET_HAVE_ONEDNN
 /* The activation quantization alone (what using oneDNN would add). */
 typedef struct quant_run {
-  const octet_qs8_kernel *kern;
+  const octet_gemm_kernel *kern;
   const float *A;
   size_t M, K;
   uint8_t *q;
@@ -157,7 +160,7 @@ static void dnnl_setup(dnnl_run *r, int64_t M, int64_t K, int64_t N,
   DNNL_CHECK(dnnl_matmul_desc_init(&md, &a_md, &wany_md, &b_md, &c_md));
   float *scales = malloc((size_t)N * sizeof *scales);
   int8_t *wq = malloc((size_t)(K * N));
-  octet_qs8_quantize_weights_scalar(wf, (size_t)K, (size_t)N, wq, scales);
+  octet_q8_quantize_weights(wf, K, N, wq, scales);
   dnnl_primitive_attr_t attr;
   DNNL_CHECK(dnnl_primitive_attr_create(&attr));
   DNNL_CHECK(dnnl_primitive_attr_set_output_scales(attr, N, 1 << 1, scales));
@@ -261,8 +264,9 @@ int main(int argc, char **argv) {
       float *bias = malloc((size_t)N * sizeof *bias);
       fill(wf, (size_t)(K * N), 7u + (unsigned)s, 0.05f);
       fill(bias, (size_t)N, 11u, 0.1f);
-      octet_qs8_weights *w;
-      if (octet_qs8_weights_pack(wf, K, N, isa, &w) != OCTET_OK) {
+      octet_gemm_weights *w;
+      if (octet_gemm_pack(octet_x86_gemm_kernel(OCTET_GEMM_W_Q8, isa), wf, false, K, N, &w) !=
+          OCTET_OK) {
         fprintf(stderr, "pack failed: %s\n", octet_last_error());
         return 1;
       }
@@ -271,22 +275,22 @@ int main(int argc, char **argv) {
         float *A = malloc((size_t)(M * K) * sizeof *A);
         float *C = malloc((size_t)(M * N) * sizeof *C);
         fill(A, (size_t)(M * K), 3u + (unsigned)mi, 1.0f);
-        void *scratch = aligned_alloc(64, octet_qs8_scratch_bytes(w, M, th) / 64 * 64 + 64);
-        octet_run r = {w, M, A, C, {bias, NULL, 0, OCTET_GEMM_ACT_NONE, NULL}, scratch, th};
+        void *scratch = aligned_alloc(64, octet_gemm_scratch_bytes(w, M, th) / 64 * 64 + 64);
+        octet_run r = {w, M, A, C, {bias, NULL, 0, OCTET_ACT_NONE, NULL}, scratch, th};
         timing t = time_runs(octet_call, &r);
         double ops = 2.0 * (double)M * (double)K * (double)N;
         double g = ops / t.median / 1e9;
         pct[np] = peak > 0 ? 100 * g / peak : 0;
         best[np] = peak > 0 ? 100 * ops / t.best / 1e9 / peak : 0;
         printf("%5lld %5lld %5lld  %-21s %7.1f %5.1f%% %5.1f%%", (long long)M,
-               (long long)K, (long long)N, octet_qs8_kernel_name(w), g, pct[np],
+               (long long)K, (long long)N, octet_gemm_weights_kernel(w)->name, g, pct[np],
                best[np]);
 #if OCTET_HAVE_ONEDNN
         dnnl_run d;
         dnnl_setup(&d, M, K, N, wf, bias, th);
         timing td = time_runs(dnnl_call, &d);
         dnnl_teardown(&d);
-        quant_run qr = {octet_qs8_kernel_for(isa), A, (size_t)M, (size_t)K,
+        quant_run qr = {octet_gemm_weights_kernel(w), A, (size_t)M, (size_t)K,
                         malloc((size_t)(M * ((K + 3) / 4 * 4))),
                         malloc((size_t)M * sizeof(float)), th};
         timing tq = time_runs(quant_call, &qr);
@@ -302,7 +306,7 @@ int main(int argc, char **argv) {
         fflush(stdout);
         free(A), free(C), free(scratch);
       }
-      octet_qs8_weights_free(w);
+      octet_gemm_weights_free(w);
       free(wf), free(bias);
     }
     printf("threads %d: median over shapes %.1f%% of peak (best runs %.1f%%)", th,

@@ -12,9 +12,10 @@
 #include "backends/arm/gemm-tile-arm.h"
 
 void octet_f16_gemm_ukernel_8x8__neonfp16arith(size_t mr, size_t nr, size_t kc, const void *pa_,
-                                               const void *pb_, const float *acc, size_t ld_acc,
-                                               void *out, size_t ld_out,
-                                               const octet_arm_gemm_store *st) {
+                                               size_t lda, const void *pb_, const float *acc,
+                                               size_t ld_acc, void *out, size_t ld_out,
+                                               const octet_gemm_params *st) {
+  (void)lda; /* packed: MR values per k step */
   const float16_t *pa = pa_, *pb = pb_;
   float32x4_t c[8][2];
   for (int r = 0; r < 8; r++)

@@ -19,9 +19,10 @@
     c[r][2] = vfmaq_laneq_f32(c[r][2], b2, a, lane); \
   } while (0)
 
-void KERNEL_FN(size_t mr, size_t nr, size_t kc, const void *pa_, const void *pb_,
+void KERNEL_FN(size_t mr, size_t nr, size_t kc, const void *pa_, size_t lda, const void *pb_,
                const float *acc, size_t ld_acc, void *out, size_t ld_out,
-               const octet_arm_gemm_store *st) {
+               const octet_gemm_params *st) {
+  (void)lda; /* packed: MR values per k step */
   const float *pa = pa_;
   const B_TYPE *pb = pb_;
   float32x4_t c[8][3];

@@ -20,7 +20,7 @@ static inline uint16_t octet_arm_f32_to_f16_bits(float y) {
 
 static inline void octet_arm_gemm_store_tile(size_t mr, size_t nr, const float *t, size_t ldt,
                                              void *out, size_t ld_out,
-                                             const octet_arm_gemm_store *st) {
+                                             const octet_gemm_params *st) {
   const float32x4_t zero = vdupq_n_f32(0.0f);
   for (size_t r = 0; r < mr; r++) {
     const float *tr = t + r * ldt;
@@ -31,7 +31,7 @@ static inline void octet_arm_gemm_store_tile(size_t mr, size_t nr, const float *
     for (; j + 4 <= nr; j += 4) {
       float32x4_t y = vld1q_f32(tr + j);
       if (st->bias) y = vaddq_f32(y, vld1q_f32(st->bias + j));
-      if (st->relu) y = vbslq_f32(vcgtq_f32(y, zero), y, zero);
+      if (st->act == OCTET_ACT_RELU) y = vbslq_f32(vcgtq_f32(y, zero), y, zero);
       if (res) y = vaddq_f32(y, vld1q_f32(res + j));
       if (st->out_f16)
         vst1_u16(o16 + j, vreinterpret_u16_f16(vcvt_f16_f32(y)));
@@ -41,7 +41,7 @@ static inline void octet_arm_gemm_store_tile(size_t mr, size_t nr, const float *
     for (; j < nr; j++) {
       float y = tr[j];
       if (st->bias) y = y + st->bias[j];
-      if (st->relu) y = y > 0.0f ? y : 0.0f;
+      if (st->act == OCTET_ACT_RELU) y = y > 0.0f ? y : 0.0f;
       if (res) y = y + res[j];
       if (st->out_f16)
         o16[j] = octet_arm_f32_to_f16_bits(y);

@@ -1,14 +1,15 @@
 /* Per-row activation quantization with NEON, bit-identical to
- * octet_qs8_quantize_row_ref (backends/ref/linear.c):
+ * octet_q8_quantize_row (core/quant.h):
  *   amax: vmaxnmq_f32 ignores NaN as ref's `a > amax` does (amax starts at 0);
  *   scale and reciprocal: the same two scalar fp32 divisions as ref;
  *   q = clamp(round-half-even(x * inv), -127, 127), NaN -> -127: vcvtnq_s32
  *   rounds like nearbyintf; |x * inv| <= 127 for finite rows, so only NaN
  *   (from inf * 0 or a NaN input) needs the explicit select. */
 #include <arm_neon.h>
-#include <float.h>
+#include <string.h>
 
 #include "backends/arm/qs8-gemm-arm.h"
+#include "core/quant.h"
 
 void octet_arm_qs8_quantize_row__neon(const float *x, int64_t K, int8_t *q, float *scale) {
   float32x4_t m0 = vdupq_n_f32(0.0f), m1 = m0;
@@ -22,12 +23,8 @@ void octet_arm_qs8_quantize_row__neon(const float *x, int64_t K, int8_t *q, floa
     float a = x[k] < 0.0f ? -x[k] : x[k];
     if (a > amax) amax = a;
   }
-  float s = amax / 127.0f, inv = 127.0f / amax;
-  if (amax == 0.0f || inv > FLT_MAX) {
-    s = 1.0f;
-    inv = 0.0f;
-  }
-  *scale = s;
+  float inv;
+  octet_q8_row_scale(amax, scale, &inv);
   const float32x4_t vinv = vdupq_n_f32(inv);
   const int32x4_t lo = vdupq_n_s32(-127), hi = vdupq_n_s32(127);
   for (k = 0; k + 4 <= K; k += 4) {
@@ -45,5 +42,15 @@ void octet_arm_qs8_quantize_row__neon(const float *x, int64_t K, int8_t *q, floa
     float y = x[k] * inv;
     int32_t i = y == y ? vcvtns_s32_f32(y) : -127;
     q[k] = (int8_t)(i < -127 ? -127 : i > 127 ? 127 : i);
+  }
+}
+
+void octet_arm_qs8_quantize_rows__neon(const float *a, size_t M, size_t K, size_t lda, void *q,
+                                       size_t ldq, float *scale) {
+  const size_t kp = (K + 7) / 8 * 8;
+  for (size_t m = 0; m < M; m++) {
+    int8_t *row = (int8_t *)q + m * ldq;
+    octet_arm_qs8_quantize_row__neon(a + m * lda, (int64_t)K, row, &scale[m]);
+    memset(row + K, 0, kp - K);
   }
 }

@@ -4,6 +4,7 @@
 #include <arm_neon.h>
 
 #include "backends/arm/qs8-gemm-arm.h"
+#include "backends/arm/qs8-tile-arm.h"
 
 void octet_arm_qs8_ukernel_2x8c8__i8mm(size_t kg, const int8_t *a0, const int8_t *a1,
                                        const int8_t *panel, int32_t acc[2][8]) {
@@ -21,3 +22,5 @@ void octet_arm_qs8_ukernel_2x8c8__i8mm(size_t kg, const int8_t *a0, const int8_t
     acc[1][2 * p + 1] = vgetq_lane_s32(r[p], 3);
   }
 }
+
+OCTET_ARM_QS8_TILE_KERNEL(octet_qs8_gemm_ukernel_8x8c8__i8mm, octet_arm_qs8_ukernel_2x8c8__i8mm)

@@ -3,6 +3,7 @@
 #include <arm_neon.h>
 
 #include "backends/arm/qs8-gemm-arm.h"
+#include "backends/arm/qs8-tile-arm.h"
 
 void octet_arm_qs8_ukernel_2x8c8__neon(size_t kg, const int8_t *a0, const int8_t *a1,
                                        const int8_t *panel, int32_t acc[2][8]) {
@@ -22,3 +23,5 @@ void octet_arm_qs8_ukernel_2x8c8__neon(size_t kg, const int8_t *a0, const int8_t
     acc[1][c] = vaddvq_s32(r1[c]);
   }
 }
+
+OCTET_ARM_QS8_TILE_KERNEL(octet_qs8_gemm_ukernel_8x8c8__neon, octet_arm_qs8_ukernel_2x8c8__neon)

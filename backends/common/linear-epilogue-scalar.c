@@ -3,6 +3,7 @@
 #include "backends/common/linear-epilogue.h"
 
 #include "core/ir.h"
+#include "core/quant.h"
 #include "core/vmath.h"
 
 void octet_linear_gelu_f32_scalar(size_t n, const void *x, void *y) {
@@ -22,6 +23,13 @@ void octet_linear_gelutanh_f16_scalar(size_t n, const void *x, void *y) {
   for (size_t j = 0; j < n; j++)
     ((uint16_t *)y)[j] =
         octet_fp32_to_fp16(vm_gelu_tanh(octet_fp16_to_fp32(((const uint16_t *)x)[j])));
+}
+
+octet_linear_post_fn octet_linear_post_scalar(octet_act act, bool f16) {
+  if (act == OCTET_ACT_GELU) return f16 ? octet_linear_gelu_f16_scalar : octet_linear_gelu_f32_scalar;
+  if (act == OCTET_ACT_GELU_TANH)
+    return f16 ? octet_linear_gelutanh_f16_scalar : octet_linear_gelutanh_f32_scalar;
+  return NULL;
 }
 
 static void f16_to_f32(size_t n, const uint16_t *x, float *y) {
@@ -46,10 +54,7 @@ static void f32_to_f16(size_t n, const float *acc, const float *bias, int relu,
 static void qs8(size_t n, const int32_t *acc, const int32_t *comp, float sa,
                 const float *sw, const float *bias, int relu, float *y) {
   for (size_t j = 0; j < n; j++) {
-    float v = (float)(acc[j] - comp[j]);
-    v = v * sa;
-    v = v * sw[j];
-    y[j] = bias_relu(v, bias, j, relu);
+    y[j] = bias_relu(octet_q8_dequant(acc[j] - comp[j], sa, sw[j]), bias, j, relu);
   }
 }
 

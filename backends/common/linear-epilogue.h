@@ -1,6 +1,7 @@
 /* Row epilogues of OctetLinear for backends whose GEMM comes from a library
- * that returns plain fp32 or int32 products (openblas, onednn), and the
- * fp16 -> fp32 conversion they need for fp16 weights and activations.
+ * that returns plain fp32 or int32 products (openblas, onednn), the fp16 ->
+ * fp32 conversion they need for fp16 weights and activations, and the GELU
+ * rows every linear backend runs after its GEMM.
  *
  * Each function handles one row of n outputs, in the ref backend's order of
  * fp32 operations (backends/ref/linear.c), without FMA:
@@ -18,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/ir.h"
+#include "core/linear.h"
 
 typedef struct octet_linear_epilogue_kernels {
   const char *name; /* "scalar", "avx512" */
@@ -30,32 +32,25 @@ typedef struct octet_linear_epilogue_kernels {
               const float *sw, const float *bias, int relu, float *y);
 } octet_linear_epilogue_kernels;
 
-/* The fastest set the CPU runs (honours OCTET_ISA). */
+/* The fastest set the CPU runs (honours OCTET_ISA). Defined by the
+ * architecture's selector, linked in by the build: backends/x86/linear-
+ * epilogue-select-x86.c, backends/arm/linear-epilogue-select-arm.c, or
+ * linear-epilogue-select-scalar.c here on other machines. */
 const octet_linear_epilogue_kernels *octet_linear_epilogue_select(void);
 
-/* GELU applied in place to a stored output row, for the linear node's act 2
- * (erf) and 3 (tanh), fp32 or fp16 elements: the Gelu op's own kernels, so
- * fused equals separate bit for bit. NULL for other acts. */
+/* GELU applied in place to a stored output row, for the linear node's
+ * OCTET_ACT_GELU and OCTET_ACT_GELU_TANH, fp32 or fp16 elements: the Gelu
+ * op's own kernels, so fused equals separate bit for bit (the same
+ * selectors). NULL for other activations. */
 typedef void (*octet_linear_post_fn)(size_t n, const void *x, void *y);
-octet_linear_post_fn octet_linear_post_select(int act, bool f16);
+octet_linear_post_fn octet_linear_post_select(octet_act act, bool f16);
+/* The portable GELU rows, and the portable choice among them. */
 void octet_linear_gelu_f32_scalar(size_t n, const void *x, void *y);
 void octet_linear_gelu_f16_scalar(size_t n, const void *x, void *y);
 void octet_linear_gelutanh_f32_scalar(size_t n, const void *x, void *y);
 void octet_linear_gelutanh_f16_scalar(size_t n, const void *x, void *y);
-
-/* The residual input of an OctetLinear (in[3], from a fused residual Add)
- * as the backends with a row epilogue take it: float32, of Y's shape, after
- * no activation (act 0), Y float32. In the ref order it is the last
- * operation, y = y + r[j], so adding it to a finished row is exact. */
-bool octet_linear_residual_ok(const octet_node *n, const octet_tview *in, const octet_tview *out);
-/* A malloc'ed fp32 copy of a float32 or float16 tensor (a linear node's
- * weight or bias, converted once at preparation), or NULL when out of
- * memory. */
-float *octet_linear_f32_copy(const octet_tview *t);
-/* y[j] = y[j] + r[j] for j < n. */
-void octet_linear_add_residual(size_t n, const float *r, float *y);
+octet_linear_post_fn octet_linear_post_scalar(octet_act act, bool f16);
 
 extern const octet_linear_epilogue_kernels octet_linear_epilogue_scalar;
-extern const octet_linear_epilogue_kernels octet_linear_epilogue_avx512;
 
 #endif

@@ -36,6 +36,7 @@
 
 #include "backends/backend.h"
 #include "backends/common/linear-epilogue.h"
+#include "backends/common/linear-node.h"
 #include "backends/onednn/onednn-quantize.h"
 
 /* w8a8 row blocks: int32 products of at most this many bytes, 16..256 rows
@@ -76,31 +77,21 @@ static bool onednn_supports(const octet_node *n, const octet_tview *in, int n_in
                             const octet_tview *out, int n_out, const octet_plan_ctx *ctx) {
   (void)n_out;
   if (strcmp(n->op_type, "OctetLinear") != 0) return false;
-  const octet_tview *x = &in[0], *w = &in[1];
-  if (!w->data || w->rank != 2) return false;
-  if (n_in > 3 && tv_present(&in[3]) && !octet_linear_residual_ok(n, in, &out[0])) {
-    octet_backend_why(ctx, "residual only float32, of the output's shape, without activation");
-    return false;
-  }
-  if (x->dtype == OCTET_DTYPE_FLOAT16 || w->dtype == OCTET_DTYPE_FLOAT16 ||
-      out[0].dtype == OCTET_DTYPE_FLOAT16) {
+  octet_linear_node ln;
+  if (!octet_linear_node_get(n, in, n_in, out, ctx, &ln)) return false;
+  if (ln.xt == OCTET_DTYPE_FLOAT16 || ln.wt == OCTET_DTYPE_FLOAT16 ||
+      ln.yt == OCTET_DTYPE_FLOAT16) {
     octet_backend_why(ctx, "no f16 matmul in oneDNN 2.6 without AVX512-FP16");
     return false;
   }
-  if (x->dtype != OCTET_DTYPE_FLOAT32 || w->dtype != OCTET_DTYPE_FLOAT32 ||
-      out[0].dtype != OCTET_DTYPE_FLOAT32)
-    return false;
-  if (attr_int(n, "act", 0) < 0 || attr_int(n, "act", 0) > 3) return false;
-  if (n_in > 2 && tv_present(&in[2]) &&
-      (!in[2].data || in[2].dtype != OCTET_DTYPE_FLOAT32 || tv_numel(&in[2]) != w->dims[1]))
-    return false;
-  if (attr_int(n, "quant", 0)) {
+  if (ln.has_bias && in[2].dtype != OCTET_DTYPE_FLOAT32) return false;
+  if (ln.quant) {
     const char *why = octet_onednn_int8_unsupported();
     if (why) {
       octet_backend_why(ctx, "%s", why);
       return false;
     }
-    if (w->dims[0] > OCTET_ONEDNN_MAX_K) {
+    if (ln.K > OCTET_ONEDNN_MAX_K) {
       octet_backend_why(ctx, "K above %d: int32 sums could overflow", OCTET_ONEDNN_MAX_K);
       return false;
     }
@@ -310,7 +301,7 @@ static octet_status run_f32(const octet_node *n, const onednn_state *s, const fl
 /* w8a8: thread t runs whole blocks of rows, each while it is in cache. */
 static octet_status run_quant(const octet_node *n, const onednn_state *s, const float *X,
                               const float *R, float *Y, int threads) {
-  const int relu = attr_int(n, "act", 0) == 1;
+  const int relu = octet_linear_act(n) == OCTET_ACT_RELU;
   const int64_t K = s->K, N = s->N, rb = s->rb, nb = (s->M + rb - 1) / rb;
   const int nt = threads < s->nt ? threads : s->nt;
   dnnl_status_t fail = dnnl_success;
@@ -397,13 +388,13 @@ static octet_status onednn_prepare(const octet_node *n, const octet_tview *in, i
   onednn_state *s = calloc(1, sizeof *s);
   if (!s) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
   const octet_tview *w = &in[1];
-  s->quant = attr_int(n, "quant", 0) != 0;
+  s->quant = octet_linear_quant(n);
   s->K = w->dims[0];
   s->N = w->dims[1];
   s->M = tv_numel(&out[0]) / (s->N ? s->N : 1);
   s->nt = s->quant && ctx->threads > 1 ? ctx->threads : 1;
   s->epi = octet_linear_epilogue_select();
-  s->post = octet_linear_post_select((int)attr_int(n, "act", 0), false);
+  s->post = octet_linear_post_select(octet_linear_act(n), false);
   s->quantize = octet_onednn_quantizer();
   int8_t *qw = NULL;
   octet_status st = OCTET_OK;
@@ -421,7 +412,7 @@ static octet_status onednn_prepare(const octet_node *n, const octet_tview *in, i
   }
   if (s->quant && s->M > 0) s->rb = block_rows(s->M, s->N, s->nt);
   if (st == OCTET_OK && s->quant && s->M > 0) st = prepare_quant(s, w, &qw);
-  const int relu = attr_int(n, "act", 0) == 1;
+  const int relu = octet_linear_act(n) == OCTET_ACT_RELU;
   if (st == OCTET_OK && s->M > 0) {
     if (s->quant) {
       /* each block runs on one thread: primitives made for one thread */

@@ -3,23 +3,22 @@
 
 #include "core/cpu.h"
 #include "octet-config.h"
-#include "backends/ref/linear.h"
+#include "core/quant.h"
 
 void octet_onednn_quantize_weights(const float *w, int64_t K, int64_t N, int8_t *qw,
                                    float *sw, int32_t *comp) {
-  octet_qs8_quantize_weights_ref(w, K, N, qw, sw);
-  for (int64_t n = 0; n < N; n++) comp[n] = 0;
-  for (int64_t k = 0; k < K; k++)
-    for (int64_t n = 0; n < N; n++) comp[n] += qw[k * N + n];
-  for (int64_t n = 0; n < N; n++) comp[n] *= 128;
+  octet_q8_quantize_weights(w, K, N, qw, sw);
+  octet_q8_u8_compensation(qw, K, N, comp);
 }
 
 #if OCTET_HAVE_X86
-#include "backends/x86/qs8-gemm.h"
+#include "backends/x86/gemm-kernels-x86.h"
 
+/* The x86 w8a8 kernels' own quantizer for the active level (u8 form). */
 static void quantize(const float *a, size_t M, size_t K, size_t lda, uint8_t *q, size_t ldq,
                      float *scale, int threads) {
-  const octet_qs8_quantize_fn fn = octet_qs8_kernel_for(octet_isa_active())->quantize;
+  const octet_gemm_kernel *k = octet_x86_gemm_kernel(OCTET_GEMM_W_Q8, octet_isa_active());
+  const octet_gemm_quantize_fn fn = k ? k->quantize : octet_q8_quantize_rows_u8;
   const size_t chunk = 8;
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (size_t m0 = 0; m0 < M; m0 += chunk) {
@@ -51,12 +50,8 @@ const char *octet_onednn_int8_unsupported(void) {
 static void quantize(const float *a, size_t M, size_t K, size_t lda, uint8_t *q, size_t ldq,
                      float *scale, int threads) {
 #pragma omp parallel for num_threads(threads) schedule(static)
-  for (size_t m = 0; m < M; m++) {
-    int8_t *row = (int8_t *)(q + m * ldq);
-    octet_qs8_quantize_row_ref(a + m * lda, (int64_t)K, row, &scale[m]);
-    for (size_t k = 0; k < K; k++) q[m * ldq + k] = (uint8_t)(row[k] + 128);
-    for (size_t k = K; k < (K + 3) / 4 * 4; k++) q[m * ldq + k] = 128;
-  }
+  for (size_t m = 0; m < M; m++)
+    octet_q8_quantize_rows_u8(a + m * lda, 1, K, lda, q + m * ldq, ldq, scale + m);
 }
 
 octet_onednn_quantize_fn octet_onednn_quantizer(void) { return quantize; }

@@ -22,6 +22,7 @@
 
 #include "backends/backend.h"
 #include "backends/common/linear-epilogue.h"
+#include "backends/common/linear-node.h"
 
 /* Below this many multiply-adds (M*N*K) cblas_sgemm's call and thread
  * start-up cost more than the portable ref loop that is always behind it:
@@ -30,33 +31,21 @@
 
 enum { ROW_BLOCK = 1024, COL_PANEL = 512 };
 
-static bool is_f(octet_dtype t) {
-  return t == OCTET_DTYPE_FLOAT32 || t == OCTET_DTYPE_FLOAT16;
-}
-
 static bool blas_supports(const octet_node *n, const octet_tview *in, int n_in,
                           const octet_tview *out, int n_out, const octet_plan_ctx *ctx) {
   (void)n_out;
   if (strcmp(n->op_type, "OctetLinear") != 0) return false;
-  if (attr_int(n, "quant", 0)) {
+  if (octet_linear_quant(n)) {
     octet_backend_why(ctx, "no int8 GEMM in OpenBLAS");
     return false;
   }
-  const octet_tview *x = &in[0], *w = &in[1];
-  if (n_in > 3 && tv_present(&in[3]) && !octet_linear_residual_ok(n, in, &out[0])) {
-    octet_backend_why(ctx, "residual only float32, of the output's shape, without activation");
-    return false;
-  }
-  if (!w->data || w->rank != 2 || !is_f(x->dtype) || !is_f(w->dtype) || !is_f(out[0].dtype))
-    return false;
-  if (attr_int(n, "act", 0) < 0 || attr_int(n, "act", 0) > 3) return false;
-  if (n_in > 2 && tv_present(&in[2]) && (!in[2].data || !is_f(in[2].dtype))) return false;
-  int64_t K = w->dims[0], N = w->dims[1], M = tv_numel(&out[0]) / (N ? N : 1);
-  if (K > INT32_MAX || N > INT32_MAX || M > INT32_MAX) {
+  octet_linear_node ln;
+  if (!octet_linear_node_get(n, in, n_in, out, ctx, &ln)) return false;
+  if (ln.K > INT32_MAX || ln.N > INT32_MAX || ln.M > INT32_MAX) {
     octet_backend_why(ctx, "dimension above the BLAS int range");
     return false;
   }
-  double macs = (double)M * (double)N * (double)K;
+  double macs = (double)ln.M * (double)ln.N * (double)ln.K;
   if (macs < OCTET_OPENBLAS_MIN_MACS) {
     octet_backend_why(ctx, "GEMM too small for OpenBLAS (M*N*K = %.0f < %d)", macs,
                       OCTET_OPENBLAS_MIN_MACS);
@@ -95,7 +84,7 @@ static octet_status blas_run(const octet_node *n, const octet_tview *in, int n_i
   const float *R = n_in > 3 && tv_present(&in[3]) ? in[3].data : NULL;
   const blas_state *s = ctx->state;
   const int64_t K = s->K, N = s->N, M = tv_numel(&in[0]) / (K ? K : 1);
-  const int relu = attr_int(n, "act", 0) == 1;
+  const int relu = octet_linear_act(n) == OCTET_ACT_RELU;
   const octet_linear_epilogue_kernels *epi = s->epi;
   const octet_linear_post_fn post = s->post;
   const int threads = ctx->threads;
@@ -178,7 +167,7 @@ static octet_status blas_prepare(const octet_node *n, const octet_tview *in, int
   s->wt = w->dtype;
   s->yt = out[0].dtype;
   s->epi = octet_linear_epilogue_select();
-  s->post = octet_linear_post_select((int)attr_int(n, "act", 0), s->yt == OCTET_DTYPE_FLOAT16);
+  s->post = octet_linear_post_select(octet_linear_act(n), s->yt == OCTET_DTYPE_FLOAT16);
   const bool whole = (ctx->flags & OCTET_SESSION_FP16_WEIGHTS_AS_FP32) != 0;
   const bool f16w = s->wt == OCTET_DTYPE_FLOAT16;
   s->MB = s->xt == OCTET_DTYPE_FLOAT16 || s->yt == OCTET_DTYPE_FLOAT16 ? ROW_BLOCK : s->M;

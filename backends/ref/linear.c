@@ -1,22 +1,18 @@
-/* Reference kernels for OctetLinear, in float and in w8a8.
- *
- * w8a8 semantics (every ISA reproduces them bit for bit):
- *  - weights, per output column n: sw[n] = max_k |W[k,n]| / 127 (1 when the
- *    column is zero); qw = clamp(nearbyintf(W / sw[n]), -127, 127);
- *  - activations, per row m: amax = max_k |X[m,k]|; sa[m] = amax / 127 and
- *    inv = 127 / amax (sa = 1, inv = 0 when amax is 0 or inv overflows);
- *    qa = clamp(nearbyintf(X * inv), -127, 127) with NaN giving -127;
+/* Reference kernels for OctetLinear, in float and in w8a8 by the rules of
+ * core/quant.h (every ISA reproduces them bit for bit):
+ *  - weights per output column and activations per row quantized there;
  *  - acc = sum_k qa * qw exactly in int32;
- *  - y = (float)acc; y = y * sa[m]; y = y * sw[n]; y = y + B[n]; then the
+ *  - y = octet_q8_dequant(acc, sa[m], sw[n]); y = y + B[n]; then the
  *    activation (relu, or vm_gelu / vm_gelu_tanh of core/vmath.h), then
  *    y = y + R[m, n] — each a separate fp32 operation. */
 #include "backends/ref/linear.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/linear.h"
+#include "core/quant.h"
 #include "core/vmath.h"
 
 static inline float ld(const void *p, octet_dtype t, int64_t i) {
@@ -24,13 +20,13 @@ static inline float ld(const void *p, octet_dtype t, int64_t i) {
                                   : ((const float *)p)[i];
 }
 
-/* act 1 relu, 2 gelu, 3 gelu tanh, as the separate ops compute them on the
- * Linear's stored output (rounded to fp16 first when Y is fp16). */
-static inline float activate(float y, int act, octet_dtype yt) {
-  if (act == 1) return y > 0.0f ? y : 0.0f;
-  if (act < 2) return y;
+/* The activation as the separate ops compute it on the Linear's stored
+ * output (rounded to fp16 first when Y is fp16). */
+static inline float activate(float y, octet_act act, octet_dtype yt) {
+  if (act == OCTET_ACT_RELU) return y > 0.0f ? y : 0.0f;
+  if (!octet_act_is_gelu(act)) return y;
   if (yt == OCTET_DTYPE_FLOAT16) y = octet_fp16_to_fp32(octet_fp32_to_fp16(y));
-  return act == 2 ? vm_gelu(y) : vm_gelu_tanh(y);
+  return act == OCTET_ACT_GELU ? vm_gelu(y) : vm_gelu_tanh(y);
 }
 
 static inline void st(void *p, octet_dtype t, int64_t i, float v) {
@@ -38,47 +34,6 @@ static inline void st(void *p, octet_dtype t, int64_t i, float v) {
     ((uint16_t *)p)[i] = octet_fp32_to_fp16(v);
   else
     ((float *)p)[i] = v;
-}
-
-/* nearbyintf, then the conversion VCVTPS2DQ does (NaN and out-of-range give
- * INT32_MIN), then the clamp to [-127, 127]. */
-static inline int8_t quant1(float v) {
-  float r = nearbyintf(v);
-  int32_t i = r >= -2147483648.0f && r < 2147483648.0f ? (int32_t)r : INT32_MIN;
-  return (int8_t)(i < -127 ? -127 : i > 127 ? 127 : i);
-}
-
-void octet_qs8_quantize_weights_ref(const float *w, int64_t K, int64_t N,
-                                    int8_t *qw, float *scale) {
-  for (int64_t n = 0; n < N; n++) {
-    float amax = 0.0f;
-    for (int64_t k = 0; k < K; k++) {
-      float a = fabsf(w[k * N + n]);
-      if (a > amax) amax = a;
-    }
-    float s = amax / 127.0f;
-    bool zero = !(s > 0.0f); /* zero column, or a scale that underflows */
-    scale[n] = zero ? 1.0f : s;
-    for (int64_t k = 0; k < K; k++) {
-      float r = zero ? 0.0f : nearbyintf(w[k * N + n] / s);
-      qw[k * N + n] = (int8_t)(r >= 127.0f ? 127 : r <= -127.0f ? -127 : r == r ? (int)r : 0);
-    }
-  }
-}
-
-void octet_qs8_quantize_row_ref(const float *x, int64_t K, int8_t *q, float *scale) {
-  float amax = 0.0f;
-  for (int64_t k = 0; k < K; k++) {
-    float a = fabsf(x[k]);
-    if (a > amax) amax = a; /* NaN never wins */
-  }
-  float s = amax / 127.0f, inv = 127.0f / amax;
-  if (amax == 0.0f || inv > FLT_MAX) { /* zero row, or 127/amax overflows */
-    s = 1.0f;
-    inv = 0.0f;
-  }
-  *scale = s;
-  for (int64_t k = 0; k < K; k++) q[k] = quant1(x[k] * inv);
 }
 
 typedef struct qs8_state {
@@ -104,7 +59,7 @@ octet_status octet_ref_linear_prepare(const octet_node *n, const octet_tview *in
                                       const octet_tview *out, octet_node_kernel *k) {
   k->run = octet_ref_Linear;
   k->kernel_name = "ref";
-  if (!attr_int(n, "quant", 0)) return OCTET_OK;
+  if (!octet_linear_quant(n)) return OCTET_OK;
   const octet_tview *w = &in[1];
   if (w->dtype != OCTET_DTYPE_FLOAT32)
     return octet_fail(OCTET_ERR_DTYPE, "Linear '%s': w8a8 weights must be float32", n->name);
@@ -122,7 +77,7 @@ octet_status octet_ref_linear_prepare(const octet_node *n, const octet_tview *in
     qs8_state_free(s);
     return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory packing '%s'", n->name);
   }
-  octet_qs8_quantize_weights_ref(w->data, K, N, s->qw, s->scale);
+  octet_q8_quantize_weights(w->data, K, N, s->qw, s->scale);
   k->kernel_name = "qs8 ref";
   k->state = s;
   k->free_state = qs8_state_free;
@@ -143,17 +98,15 @@ static octet_status run_qs8(const octet_node *n, const octet_tview *in, int n_in
   const float *B = n_in > 2 && tv_present(&in[2]) ? in[2].data : NULL;
   const float *R = n_in > 3 && tv_present(&in[3]) ? in[3].data : NULL;
   float *Y = out[0].data;
-  const int act = (int)attr_int(n, "act", 0);
+  const octet_act act = octet_linear_act(n);
 #pragma omp parallel for num_threads(ctx->threads) if (M * N * K > (1 << 18))
   for (int64_t m = 0; m < M; m++) {
     int8_t *qa = s->qa + m * K;
-    octet_qs8_quantize_row_ref(X + m * K, K, qa, &s->sa[m]);
+    octet_q8_quantize_row(X + m * K, K, qa, &s->sa[m]);
     for (int64_t j = 0; j < N; j++) {
       int32_t acc = 0;
       for (int64_t k = 0; k < K; k++) acc += (int32_t)qa[k] * s->qw[k * N + j];
-      float y = (float)acc;
-      y = y * s->sa[m];
-      y = y * s->scale[j];
+      float y = octet_q8_dequant(acc, s->sa[m], s->scale[j]);
       if (B) y = y + B[j];
       y = activate(y, act, OCTET_DTYPE_FLOAT32);
       if (R) y = y + R[m * N + j];
@@ -211,7 +164,7 @@ octet_status octet_ref_Linear(const octet_node *n, const octet_tview *in, int n_
     if (!same_shape(&in[3], &out[0]) || tv_numel(&in[0]) / (K ? K : 1) * N != tv_numel(&out[0]))
       return linear_broadcast_residual(n, in, out, ctx);
   }
-  if (attr_int(n, "quant", 0)) {
+  if (octet_linear_quant(n)) {
     if (!ctx->state)
       return octet_fail(OCTET_ERR_INTERNAL, "Linear '%s': w8a8 weights not prepared", n->name);
     return run_qs8(n, in, n_in, out, ctx);
@@ -220,7 +173,7 @@ octet_status octet_ref_Linear(const octet_node *n, const octet_tview *in, int n_
   int64_t K = w->dims[0], N = w->dims[1], M = tv_numel(x) / (K ? K : 1);
   const octet_tview *b = n_in > 2 && tv_present(&in[2]) ? &in[2] : NULL;
   const octet_tview *r = n_in > 3 && tv_present(&in[3]) ? &in[3] : NULL;
-  const int act = (int)attr_int(n, "act", 0);
+  const octet_act act = octet_linear_act(n);
   octet_dtype xt = x->dtype, wt = w->dtype, yt = out[0].dtype;
 #pragma omp parallel for num_threads(ctx->threads) if (M * N * K > (1 << 18))
   for (int64_t m = 0; m < M; m++) {

@@ -17,7 +17,7 @@ static float load_f16(const void *b, size_t i) {
 static void tile(size_t mr, size_t nr, size_t kc, const float *a, size_t lda,
                  const void *b, float (*load_b)(const void *, size_t),
                  const float *acc, size_t ld_acc, void *out, size_t ld_out,
-                 const octet_f32_gemm_store *st) {
+                 const octet_gemm_params *st) {
   float c[MR][NR];
   for (size_t i = 0; i < mr; i++)
     for (size_t j = 0; j < NR; j++) c[i][j] = acc ? acc[i * ld_acc + j] : 0.0f;
@@ -37,7 +37,7 @@ static void tile(size_t mr, size_t nr, size_t kc, const float *a, size_t lda,
       float y = c[i][j];
       if (st->bias) y += st->bias[j];
       if (st->residual) y += st->residual[i * st->ldr + j];
-      if (st->act == OCTET_GEMM_ACT_RELU && !(y > 0.0f)) y = 0.0f;
+      if (st->act == OCTET_ACT_RELU && !(y > 0.0f)) y = 0.0f;
       if (st->out_f16)
         ((uint16_t *)out)[i * ld_out + j] = octet_fp32_to_fp16(y);
       else
@@ -46,19 +46,21 @@ static void tile(size_t mr, size_t nr, size_t kc, const float *a, size_t lda,
 }
 
 void octet_f32_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc,
-                                        const float *a, size_t lda,
+                                        const void *a_, size_t lda,
                                         const void *b, const float *acc,
                                         size_t ld_acc, void *out, size_t ld_out,
-                                        const octet_f32_gemm_store *st) {
+                                        const octet_gemm_params *st) {
+  const float *a = a_;
   tile(mr, nr, kc, a, lda, b, load_f32, acc, ld_acc, out, ld_out, st);
 }
 
 void octet_f16w_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc,
-                                         const float *a, size_t lda,
+                                         const void *a_, size_t lda,
                                          const void *b, const float *acc,
                                          size_t ld_acc, void *out,
                                          size_t ld_out,
-                                         const octet_f32_gemm_store *st) {
+                                         const octet_gemm_params *st) {
+  const float *a = a_;
   tile(mr, nr, kc, a, lda, b, load_f16, acc, ld_acc, out, ld_out, st);
 }
 

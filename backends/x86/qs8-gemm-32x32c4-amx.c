@@ -45,7 +45,7 @@ static void copy_rows(uint8_t *buf, const uint8_t *a, size_t lda, size_t rows) {
 
 /* The epilogue from the int32 tile sums acc[32][32] (qs8-gemm.h's order). */
 static void epilogue(size_t mr, size_t nr, const int32_t (*acc)[32], const int32_t *comp,
-                     const float *sw, float *c, size_t ldc, const octet_qs8_ukernel_params *p) {
+                     const float *sw, float *c, size_t ldc, const octet_gemm_params *p) {
   const float *bias = p->bias, *res = p->residual;
   const int act = p->act;
   const __m512 zero = _mm512_setzero_ps();
@@ -60,9 +60,9 @@ static void epilogue(size_t mr, size_t nr, const int32_t (*acc)[32], const int32
       y = _mm512_mul_ps(y, _mm512_loadu_ps(sw + j));
       if (bias) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, bias + j));
       if (r) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, r + j));
-      if (act == OCTET_GEMM_ACT_RELU) y = _mm512_max_ps(y, zero);
-      if (act == OCTET_GEMM_ACT_GELU) y = v512_gelu(y);
-      if (act == OCTET_GEMM_ACT_GELU_TANH) y = v512_gelu_tanh(y);
+      if (act == OCTET_ACT_RELU) y = _mm512_max_ps(y, zero);
+      if (act == OCTET_ACT_GELU) y = v512_gelu(y);
+      if (act == OCTET_ACT_GELU_TANH) y = v512_gelu_tanh(y);
       _mm512_mask_storeu_ps(c + j, m, y);
     }
   }
@@ -73,7 +73,7 @@ static void epilogue(size_t mr, size_t nr, const int32_t (*acc)[32], const int32
  * branches (the general epilogue above measured ~1.6x slower per tile). */
 static inline __attribute__((always_inline)) void epilogue_full_as(
     const int32_t (*acc)[32], const int32_t *comp, const float *sw, float *c, size_t ldc,
-    const octet_qs8_ukernel_params *p, const bool has_bias, const bool has_res,
+    const octet_gemm_params *p, const bool has_bias, const bool has_res,
     const int act) {
   const __m512i comp0 = _mm512_loadu_si512(comp), comp1 = _mm512_loadu_si512(comp + 16);
   const __m512 sw0 = _mm512_loadu_ps(sw), sw1 = _mm512_loadu_ps(sw + 16);
@@ -92,9 +92,9 @@ static inline __attribute__((always_inline)) void epilogue_full_as(
       y0 = _mm512_add_ps(y0, _mm512_loadu_ps(res + i * p->ldr));
       y1 = _mm512_add_ps(y1, _mm512_loadu_ps(res + i * p->ldr + 16));
     }
-    if (act == OCTET_GEMM_ACT_RELU) y0 = _mm512_max_ps(y0, zero), y1 = _mm512_max_ps(y1, zero);
-    if (act == OCTET_GEMM_ACT_GELU) y0 = v512_gelu(y0), y1 = v512_gelu(y1);
-    if (act == OCTET_GEMM_ACT_GELU_TANH) y0 = v512_gelu_tanh(y0), y1 = v512_gelu_tanh(y1);
+    if (act == OCTET_ACT_RELU) y0 = _mm512_max_ps(y0, zero), y1 = _mm512_max_ps(y1, zero);
+    if (act == OCTET_ACT_GELU) y0 = v512_gelu(y0), y1 = v512_gelu(y1);
+    if (act == OCTET_ACT_GELU_TANH) y0 = v512_gelu_tanh(y0), y1 = v512_gelu_tanh(y1);
     _mm512_storeu_ps(c, y0);
     _mm512_storeu_ps(c + 16, y1);
   }
@@ -103,17 +103,17 @@ static inline __attribute__((always_inline)) void epilogue_full_as(
 #define EPI_FULL_ACT(name, act)                                            \
   static void epilogue_full_##name(const int32_t (*acc)[32], const int32_t *comp,   \
                                   const float *sw, float *c, size_t ldc,          \
-                                  const octet_qs8_ukernel_params *p) {            \
+                                  const octet_gemm_params *p) {            \
     const bool b = p->bias != NULL, r = p->residual != NULL;                     \
     if (b && r) epilogue_full_as(acc, comp, sw, c, ldc, p, true, true, act);     \
     else if (b) epilogue_full_as(acc, comp, sw, c, ldc, p, true, false, act);    \
     else if (r) epilogue_full_as(acc, comp, sw, c, ldc, p, false, true, act);    \
     else epilogue_full_as(acc, comp, sw, c, ldc, p, false, false, act);          \
   }
-EPI_FULL_ACT(none, OCTET_GEMM_ACT_NONE)
-EPI_FULL_ACT(relu, OCTET_GEMM_ACT_RELU)
-EPI_FULL_ACT(gelu, OCTET_GEMM_ACT_GELU)
-EPI_FULL_ACT(gelu_tanh, OCTET_GEMM_ACT_GELU_TANH)
+EPI_FULL_ACT(none, OCTET_ACT_NONE)
+EPI_FULL_ACT(relu, OCTET_ACT_RELU)
+EPI_FULL_ACT(gelu, OCTET_ACT_GELU)
+EPI_FULL_ACT(gelu_tanh, OCTET_ACT_GELU_TANH)
 
 /* One chunk of 64 k: the driver's prefetch hint, one line per 4 k. */
 #define PREFETCH16()                                                     \
@@ -148,9 +148,13 @@ EPI_FULL_ACT(gelu_tanh, OCTET_GEMM_ACT_GELU_TANH)
     _tile_dpbusd(3, 5, 7);                                   \
   }
 
-void octet_qs8_gemm_ukernel_32x32c4__amx(size_t mr, size_t nr, size_t kp, const uint8_t *a,
-                                         size_t lda, const int8_t *w, float *c, size_t ldc,
-                                         const octet_qs8_ukernel_params *p) {
+void octet_qs8_gemm_ukernel_32x32c4__amx(size_t mr, size_t nr, size_t kp, const void *a_,
+                                         size_t lda, const void *w_, const float *acc_, size_t ld_acc_,
+                                         void *c_, size_t ldc, const octet_gemm_params *p) {
+  (void)acc_, (void)ld_acc_;
+  const uint8_t *a = a_;
+  const int8_t *w = w_;
+  float *c = c_;
   const size_t np = nr > 16 ? 32 : 16, bs = 4 * np;
   const int32_t *comp = (const int32_t *)w;
   const float *sw = (const float *)(w + 4 * np);
@@ -203,11 +207,11 @@ void octet_qs8_gemm_ukernel_32x32c4__amx(size_t mr, size_t nr, size_t kp, const 
   const int32_t(*sums)[32] = (const int32_t(*)[32])acc;
   if (mr < 32 || nr < 32)
     epilogue(mr, nr, sums, comp, sw, c, ldc, p);
-  else if (p->act == OCTET_GEMM_ACT_RELU)
+  else if (p->act == OCTET_ACT_RELU)
     epilogue_full_relu(sums, comp, sw, c, ldc, p);
-  else if (p->act == OCTET_GEMM_ACT_GELU)
+  else if (p->act == OCTET_ACT_GELU)
     epilogue_full_gelu(sums, comp, sw, c, ldc, p);
-  else if (p->act == OCTET_GEMM_ACT_GELU_TANH)
+  else if (p->act == OCTET_ACT_GELU_TANH)
     epilogue_full_gelu_tanh(sums, comp, sw, c, ldc, p);
   else
     epilogue_full_none(sums, comp, sw, c, ldc, p);

@@ -27,7 +27,7 @@ static inline __m256i mac(__m256i acc, __m256i a, __m256i w) {
  * then the fp32 epilogue. */
 static void epilogue(size_t mr, size_t nr, const __m256i *pairs,
                      const int8_t *w, float *c, size_t ldc,
-                     const octet_qs8_ukernel_params *p) {
+                     const octet_gemm_params *p) {
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)nr), lane);
   const __m256i comp = _mm256_load_si256((const __m256i *)w);
@@ -42,15 +42,18 @@ static void epilogue(size_t mr, size_t nr, const __m256i *pairs,
     if (p->bias) y = _mm256_add_ps(y, vb);
     if (p->residual)
       y = _mm256_add_ps(y, _mm256_maskload_ps(p->residual + i * p->ldr, m));
-    if (p->act == OCTET_GEMM_ACT_RELU) y = _mm256_max_ps(y, _mm256_setzero_ps());
+    if (p->act == OCTET_ACT_RELU) y = _mm256_max_ps(y, _mm256_setzero_ps());
     _mm256_maskstore_ps(c, m, y);
   }
 }
 
-void octet_qs8_gemm_ukernel_4x8c4__avx2(size_t mr, size_t nr, size_t kp,
-                                        const uint8_t *a, size_t lda,
-                                        const int8_t *w, float *c, size_t ldc,
-                                        const octet_qs8_ukernel_params *p) {
+void octet_qs8_gemm_ukernel_4x8c4__avx2(size_t mr, size_t nr, size_t kp, const void *a_,
+                                        size_t lda, const void *w_, const float *acc_, size_t ld_acc_,
+                                        void *c_, size_t ldc, const octet_gemm_params *p) {
+  (void)acc_, (void)ld_acc_;
+  const uint8_t *a = a_;
+  const int8_t *w = w_;
+  float *c = c_;
   const uint8_t *a0 = a;
   const uint8_t *a1 = mr > 1 ? a0 + lda : a0;
   const uint8_t *a2 = mr > 2 ? a1 + lda : a1;

@@ -23,7 +23,7 @@ static inline __m256i dp(__m256i acc, __m256i a, __m256i w) {
 
 /* acc[6][2] -> C, columns [0, nr) */
 static void epilogue(size_t mr, size_t nr, const __m256i *acc, const float *sw,
-                     float *c, size_t ldc, const octet_qs8_ukernel_params *p) {
+                     float *c, size_t ldc, const octet_gemm_params *p) {
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   for (size_t i = 0; i < mr; i++, c += ldc, acc += 2) {
     const __m256 sa = _mm256_set1_ps(p->scale_a[i]);
@@ -36,7 +36,7 @@ static void epilogue(size_t mr, size_t nr, const __m256i *acc, const float *sw,
       y = _mm256_mul_ps(y, _mm256_loadu_ps(sw + 8 * j));
       if (p->bias) y = _mm256_add_ps(y, _mm256_maskload_ps(p->bias + 8 * j, m));
       if (res) y = _mm256_add_ps(y, _mm256_maskload_ps(res + 8 * j, m));
-      if (p->act == OCTET_GEMM_ACT_RELU) y = _mm256_max_ps(y, _mm256_setzero_ps());
+      if (p->act == OCTET_ACT_RELU) y = _mm256_max_ps(y, _mm256_setzero_ps());
       _mm256_maskstore_ps(c + 8 * j, m, y);
     }
   }
@@ -52,7 +52,7 @@ static void epilogue(size_t mr, size_t nr, const __m256i *acc, const float *sw,
 
 static void tile2(size_t mr, size_t nr, size_t kp, const uint8_t *a,
                   size_t lda, const int8_t *w, float *c, size_t ldc,
-                  const octet_qs8_ukernel_params *p) {
+                  const octet_gemm_params *p) {
   ROW_POINTERS;
   __m256i c00 = _mm256_load_si256((const __m256i *)w);
   __m256i c01 = _mm256_load_si256((const __m256i *)(w + 32));
@@ -82,7 +82,7 @@ static void tile2(size_t mr, size_t nr, size_t kp, const uint8_t *a,
 
 static void tile1(size_t mr, size_t nr, size_t kp, const uint8_t *a,
                   size_t lda, const int8_t *w, float *c, size_t ldc,
-                  const octet_qs8_ukernel_params *p) {
+                  const octet_gemm_params *p) {
   ROW_POINTERS;
   __m256i c0 = _mm256_load_si256((const __m256i *)w);
   __m256i c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
@@ -103,11 +103,13 @@ static void tile1(size_t mr, size_t nr, size_t kp, const uint8_t *a,
   epilogue(mr, nr, acc, (const float *)(w + 32), c, ldc, p);
 }
 
-void octet_qs8_gemm_ukernel_6x16c4__avxvnni(size_t mr, size_t nr, size_t kp,
-                                            const uint8_t *a, size_t lda,
-                                            const int8_t *w, float *c,
-                                            size_t ldc,
-                                            const octet_qs8_ukernel_params *p) {
+void octet_qs8_gemm_ukernel_6x16c4__avxvnni(size_t mr, size_t nr, size_t kp, const void *a_,
+                                            size_t lda, const void *w_, const float *acc_, size_t ld_acc_,
+                                            void *c_, size_t ldc, const octet_gemm_params *p) {
+  (void)acc_, (void)ld_acc_;
+  const uint8_t *a = a_;
+  const int8_t *w = w_;
+  float *c = c_;
   if (nr > 8)
     tile2(mr, nr, kp, a, lda, w, c, ldc, p);
   else

@@ -34,10 +34,10 @@ static inline __m512i dp(__m512i acc, __m512i a, __m512i w) {
  * registers there). */
 static void epilogue(size_t mr, size_t nr, const __m512i *acc,
                      const float *sw, float *c, size_t ldc,
-                     const octet_qs8_ukernel_params *p) {
+                     const octet_gemm_params *p) {
   const float *bias = p->bias, *res = p->residual;
   const size_t ldr = p->ldr;
-  const int relu = p->act == OCTET_GEMM_ACT_RELU;
+  const int relu = p->act == OCTET_ACT_RELU;
   const __m512 zero = _mm512_setzero_ps();
   for (size_t i = 0; i < mr; i++, c += ldc, acc += 3) {
     const __m512 sa = _mm512_set1_ps(p->scale_a[i]);
@@ -58,7 +58,7 @@ static void epilogue(size_t mr, size_t nr, const __m512i *acc,
 
 /* One column block (16 columns) of a full tile, from registers: rows 0-7. */
 static inline __attribute__((always_inline)) void out_col(
-    float *c, size_t ldc, const octet_qs8_ukernel_params *p, const float *sw,
+    float *c, size_t ldc, const octet_gemm_params *p, const float *sw,
     __m512i x0, __m512i x1, __m512i x2, __m512i x3, __m512i x4, __m512i x5,
     __m512i x6, __m512i x7) {
   const __m512 s = _mm512_loadu_ps(sw), zero = _mm512_setzero_ps();
@@ -69,7 +69,7 @@ static inline __attribute__((always_inline)) void out_col(
     y = _mm512_mul_ps(y, s);
     if (p->bias) y = _mm512_add_ps(y, b);
     if (p->residual) y = _mm512_add_ps(y, _mm512_loadu_ps(p->residual + i * p->ldr));
-    if (p->act == OCTET_GEMM_ACT_RELU) y = _mm512_max_ps(y, zero);
+    if (p->act == OCTET_ACT_RELU) y = _mm512_max_ps(y, zero);
     _mm512_storeu_ps(c + i * ldc, y);
   }
 }
@@ -105,7 +105,7 @@ static inline __attribute__((always_inline)) void out_col(
 
 static void tile3(size_t mr, size_t nr, size_t kp, const uint8_t *a,
                   size_t lda, const int8_t *w, float *c, size_t ldc,
-                  const octet_qs8_ukernel_params *p) {
+                  const octet_gemm_params *p) {
   ROW_POINTERS;
   __m512i c00 = _mm512_load_si512(w), c01 = _mm512_load_si512(w + 64),
           c02 = _mm512_load_si512(w + 128);
@@ -126,7 +126,7 @@ static void tile3(size_t mr, size_t nr, size_t kp, const uint8_t *a,
   }
   if (k < kp) STEP3(0, 0);
   if (mr == 8 && nr == 48) {
-    octet_qs8_ukernel_params q = *p;
+    octet_gemm_params q = *p;
     out_col(c, ldc, &q, sw, c00, c10, c20, c30, c40, c50, c60, c70);
     q.bias = p->bias ? p->bias + 16 : NULL, q.residual = p->residual ? p->residual + 16 : NULL;
     out_col(c + 16, ldc, &q, sw + 16, c01, c11, c21, c31, c41, c51, c61, c71);
@@ -148,7 +148,7 @@ static void tile3(size_t mr, size_t nr, size_t kp, const uint8_t *a,
 
 static void tile2(size_t mr, size_t nr, size_t kp, const uint8_t *a,
                   size_t lda, const int8_t *w, float *c, size_t ldc,
-                  const octet_qs8_ukernel_params *p) {
+                  const octet_gemm_params *p) {
   ROW_POINTERS;
   __m512i c00 = _mm512_load_si512(w), c01 = _mm512_load_si512(w + 64);
   __m512i c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
@@ -183,7 +183,7 @@ static void tile2(size_t mr, size_t nr, size_t kp, const uint8_t *a,
 
 static void tile1(size_t mr, size_t nr, size_t kp, const uint8_t *a,
                   size_t lda, const int8_t *w, float *c, size_t ldc,
-                  const octet_qs8_ukernel_params *p) {
+                  const octet_gemm_params *p) {
   ROW_POINTERS;
   __m512i c0 = _mm512_load_si512(w);
   __m512i c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
@@ -208,9 +208,13 @@ static void tile1(size_t mr, size_t nr, size_t kp, const uint8_t *a,
   epilogue(mr, nr, acc, sw, c, ldc, p);
 }
 
-void octet_qs8_gemm_ukernel_8x48c4__avx512vnni(
-    size_t mr, size_t nr, size_t kp, const uint8_t *a, size_t lda,
-    const int8_t *w, float *c, size_t ldc, const octet_qs8_ukernel_params *p) {
+void octet_qs8_gemm_ukernel_8x48c4__avx512vnni(size_t mr, size_t nr, size_t kp, const void *a_,
+                                               size_t lda, const void *w_, const float *acc_, size_t ld_acc_,
+                                               void *c_, size_t ldc, const octet_gemm_params *p) {
+  (void)acc_, (void)ld_acc_;
+  const uint8_t *a = a_;
+  const int8_t *w = w_;
+  float *c = c_;
   if (nr > 32)
     tile3(mr, nr, kp, a, lda, w, c, ldc, p);
   else if (nr > 16)

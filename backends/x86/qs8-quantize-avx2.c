@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backends/x86/qs8-gemm.h"
+#include "core/quant.h"
 
 /* 32 floats -> 32 bytes u8 = clamp(cvt(x * inv), -127, 127) + 128. */
 static inline __m256i quant32(const float *x, __m256 inv) {
@@ -22,8 +23,9 @@ static inline __m256i quant32(const float *x, __m256 inv) {
 }
 
 void octet_qs8_quantize_rows__avx2(const float *a, size_t M, size_t K,
-                                   size_t lda, uint8_t *q, size_t ldq,
+                                   size_t lda, void *q_, size_t ldq,
                                    float *scale) {
+  uint8_t *q = q_;
   const size_t kp = (K + 3) / 4 * 4;
   const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
   for (size_t m = 0; m < M; m++, a += lda, q += ldq) {
@@ -43,7 +45,7 @@ void octet_qs8_quantize_rows__avx2(const float *a, size_t M, size_t K,
       if (v > amax) amax = v;
     }
     float inv;
-    octet_qs8_row_scale(amax, &scale[m], &inv);
+    octet_q8_row_scale(amax, &scale[m], &inv);
     const __m256 vinv = _mm256_set1_ps(inv);
     for (k = 0; k + 32 <= K; k += 32)
       _mm256_storeu_si256((__m256i *)(q + k), quant32(a + k, vinv));

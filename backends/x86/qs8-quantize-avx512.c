@@ -11,6 +11,7 @@
 #include <immintrin.h>
 
 #include "backends/x86/qs8-gemm.h"
+#include "core/quant.h"
 
 #define PREFETCH_BYTES 2048
 
@@ -50,7 +51,7 @@ static float quant_row(const float *a, float amax, size_t K, uint8_t *q,
                        float *scale, const float *next) {
   const size_t kp = (K + 3) / 4 * 4;
   float inv;
-  octet_qs8_row_scale(amax, scale, &inv);
+  octet_q8_row_scale(amax, scale, &inv);
   const __m512 vinv = _mm512_set1_ps(inv);
   __m512 v0 = _mm512_setzero_ps(), v1 = v0, v2 = v0, v3 = v0;
   size_t k = 0;
@@ -107,8 +108,9 @@ static float absmax(const float *a, size_t K) {
  * is ready a whole row before it is needed (the reduction and the division
  * are off the critical path). */
 void octet_qs8_quantize_rows__avx512(const float *a, size_t M, size_t K,
-                                     size_t lda, uint8_t *q, size_t ldq,
+                                     size_t lda, void *q_, size_t ldq,
                                      float *scale) {
+  uint8_t *q = q_;
   if (M == 0) return;
   float am0 = absmax(a, K), am1 = M > 1 ? absmax(a + lda, K) : 0.0f;
   for (size_t m = 0; m < M; m++, a += lda, q += ldq) {

@@ -8,12 +8,13 @@
 #include <string.h>
 
 #include "backends/backend.h"
-#include "backends/x86/attention.h"
-#include "backends/x86/f32-gemm.h"
-#include "backends/x86/f32-matmul.h"
-#include "backends/x86/qs8-gemm.h"
-#include "backends/x86/vec-ops.h"
+#include "backends/common/gemm.h"
 #include "backends/common/linear-epilogue.h"
+#include "backends/common/linear-node.h"
+#include "backends/x86/attention.h"
+#include "backends/x86/f32-matmul.h"
+#include "backends/x86/gemm-kernels-x86.h"
+#include "backends/x86/vec-ops.h"
 
 static bool x86_level(octet_isa isa) {
   return octet_isa_is_x86(isa);
@@ -23,24 +24,15 @@ static bool is_linear(const octet_node *n) {
   return strcmp(n->op_type, "OctetLinear") == 0;
 }
 
-static bool linear_ok(const octet_node *n, const octet_tview *in, int n_in,
-                      const octet_tview *out) {
-  if (n_in > 3 && tv_present(&in[3]) && !octet_linear_residual_ok(n, in, out)) return false;
-  if (attr_int(n, "act", 0) < 0 || attr_int(n, "act", 0) > 3) return false;
-  const octet_tview *x = &in[0], *w = &in[1];
-  if (!w->data || w->rank != 2) return false;
-  if (attr_int(n, "quant", 0))
-    return x->dtype == OCTET_DTYPE_FLOAT32 && w->dtype == OCTET_DTYPE_FLOAT32;
-  return (x->dtype == OCTET_DTYPE_FLOAT32 || x->dtype == OCTET_DTYPE_FLOAT16) &&
-         (w->dtype == OCTET_DTYPE_FLOAT32 || w->dtype == OCTET_DTYPE_FLOAT16);
-}
-
 static bool x86_supports(const octet_node *n, const octet_tview *in, int n_in,
                          const octet_tview *out, int n_out,
                          const octet_plan_ctx *ctx) {
   octet_isa isa = octet_isa_active();
   if (!x86_level(isa)) return false;
-  if (is_linear(n)) return linear_ok(n, in, n_in, out);
+  if (is_linear(n)) {
+    octet_linear_node ln;
+    return octet_linear_node_get(n, in, n_in, out, ctx, &ln);
+  }
   if (strcmp(n->op_type, "MatMul") == 0) return octet_x86_matmul_supports(n, in, n_in, out, n_out);
   if (strcmp(n->op_type, "OctetAttention") == 0)
     return octet_x86_attention_supports(n, in, n_in, ctx);
@@ -48,113 +40,96 @@ static bool x86_supports(const octet_node *n, const octet_tview *in, int n_in,
   return octet_x86_select_kernel(n, in, n_in, out, n_out, isa, &name) != NULL;
 }
 
-/* ---- OctetLinear ------------------------------------------------------- */
+/* ---- OctetLinear: the GEMM driver over the x86 kernels ------------------ */
 
 typedef struct linear_state {
-  octet_qs8_weights *qw;
-  octet_f32_weights *fw;
-  int64_t M, K, N;
+  octet_linear_node ln;
+  octet_gemm_weights *w;
   void *scratch;
   float *x32;                 /* fp16 activations converted to fp32 */
   float *bias;                /* fp32 copy of the bias */
-  octet_f16w_convert_fn to_f32;
-  int act;                    /* OCTET_GEMM_ACT_* for the kernel */
-  int qs8_act;                /* the same, GELU named (qs8 kernels may fuse it) */
-  octet_gemm_post_fn post;    /* GELU on each stored row, or NULL */
+  octet_gemm_convert_fn to_f32;
+  octet_gemm_epilogue ep;     /* bias, activation, GELU rows */
 } linear_state;
 
 static void linear_free(void *p) {
   linear_state *s = p;
   if (!s) return;
-  octet_qs8_weights_free(s->qw);
-  octet_f32_weights_free(s->fw);
+  octet_gemm_weights_free(s->w);
   free(s->scratch);
   free(s->x32);
   free(s->bias);
   free(s);
 }
 
-static octet_status linear_run_qs8(const octet_node *n, const octet_tview *in, int n_in,
-                                   octet_tview *out, int n_out, const octet_kctx *ctx) {
-  (void)n; (void)n_out;
+static octet_status linear_run(const octet_node *n, const octet_tview *in, int n_in,
+                               octet_tview *out, int n_out, const octet_kctx *ctx) {
+  (void)n_out;
   const linear_state *s = ctx->state;
-  int64_t M = tv_numel(&in[0]) / (s->K ? s->K : 1);
-  octet_gemm_epilogue ep = {.bias = s->bias, .act = s->qs8_act, .post = s->post};
-  if (n_in > 3 && tv_present(&in[3])) ep.residual = in[3].data, ep.ldr = s->N;
-  return octet_qs8_gemm(s->qw, M, in[0].data, s->K, out[0].data, s->N, &ep, s->scratch,
-                        ctx->threads);
-}
-
-static octet_status linear_run_f32(const octet_node *n, const octet_tview *in, int n_in,
-                                   octet_tview *out, int n_out, const octet_kctx *ctx) {
-  (void)n; (void)n_out;
-  const linear_state *s = ctx->state;
-  int64_t M = tv_numel(&in[0]) / (s->K ? s->K : 1);
+  const int64_t K = s->ln.K, N = s->ln.N, M = tv_numel(&in[0]) / (K ? K : 1);
+  if (M > s->ln.M)
+    return octet_fail(OCTET_ERR_INTERNAL, "Linear '%s': %lld rows, planned for %lld", n->name,
+                      (long long)M, (long long)s->ln.M);
   const float *A = in[0].data;
   if (in[0].dtype == OCTET_DTYPE_FLOAT16) {
-    s->to_f32((size_t)(M * s->K), in[0].data, s->x32);
+    s->to_f32((size_t)(M * K), in[0].data, s->x32);
     A = s->x32;
   }
-  octet_gemm_epilogue ep = {.bias = s->bias, .act = s->act, .post = s->post};
-  if (n_in > 3 && tv_present(&in[3])) ep.residual = in[3].data, ep.ldr = s->N;
-  return octet_f32_gemm(s->fw, M, A, s->K, out[0].data, s->N,
-                        out[0].dtype == OCTET_DTYPE_FLOAT16, &ep, s->scratch, ctx->threads);
+  octet_gemm_epilogue ep = s->ep;
+  if (n_in > 3 && tv_present(&in[3])) ep.residual = in[3].data, ep.ldr = N;
+  return octet_gemm(s->w, M, A, false, K, out[0].data, out[0].dtype == OCTET_DTYPE_FLOAT16, N,
+                    &ep, s->scratch, ctx->threads);
 }
 
 static octet_status linear_prepare(const octet_node *n, const octet_tview *in, int n_in,
                                    const octet_tview *out, int threads, octet_isa isa,
                                    octet_node_kernel *k) {
-  const octet_tview *w = &in[1];
   linear_state *s = calloc(1, sizeof *s);
   if (!s) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
-  s->K = w->dims[0];
-  s->N = w->dims[1];
-  s->M = tv_numel(&out[0]) / (s->N ? s->N : 1);
-  const int act = (int)attr_int(n, "act", 0);
-  s->act = act == 1 ? OCTET_GEMM_ACT_RELU : OCTET_GEMM_ACT_NONE;
-  s->qs8_act = act == 2 ? OCTET_GEMM_ACT_GELU : act == 3 ? OCTET_GEMM_ACT_GELU_TANH : s->act;
-  s->post = octet_linear_post_select(act, out[0].dtype == OCTET_DTYPE_FLOAT16);
-  octet_status st = OCTET_OK;
-  float *w32 = octet_linear_f32_copy(w);
-  if (n_in > 2 && tv_present(&in[2]) && !(s->bias = octet_linear_f32_copy(&in[2])))
-    st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
-  if (!w32) st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
-  size_t scratch = 0;
-  if (st == OCTET_OK && attr_int(n, "quant", 0)) {
-    st = octet_qs8_weights_pack(w32, s->K, s->N, isa, &s->qw);
-    if (st == OCTET_OK) {
-      scratch = octet_qs8_scratch_bytes(s->qw, s->M, threads);
-      k->run = linear_run_qs8;
-      k->kernel_name = octet_qs8_kernel_name(s->qw);
-      k->state_bytes = octet_qs8_weights_bytes(s->qw);
-    }
-  } else if (st == OCTET_OK) {
-    octet_weight_type t = w->dtype == OCTET_DTYPE_FLOAT16 ? OCTET_WEIGHTS_F16 : OCTET_WEIGHTS_F32;
-    st = octet_f32_weights_pack(w32, s->K, s->N, t, isa, &s->fw);
-    if (st == OCTET_OK) {
-      scratch = octet_f32_scratch_bytes(s->fw, s->M, threads);
-      k->run = linear_run_f32;
-      k->kernel_name = octet_f32_kernel_name(s->fw);
-      k->state_bytes = octet_f32_weights_bytes(s->fw);
-      if (in[0].dtype == OCTET_DTYPE_FLOAT16) {
-        s->to_f32 = isa >= OCTET_ISA_AVX512 ? octet_f16w_convert__avx512
-                                            : octet_f16w_convert__avx2;
-        s->x32 = malloc(sizeof(float) * (size_t)(s->M * s->K + 1));
-        if (!s->x32) st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
-      }
-    }
+  if (!octet_linear_node_get(n, in, n_in, out, NULL, &s->ln)) {
+    free(s);
+    return octet_fail(OCTET_ERR_INTERNAL, "x86: Linear '%s' not in a form it takes", n->name);
   }
+  const octet_linear_node *ln = &s->ln;
+  const octet_tview *w = &in[1];
+  const octet_gemm_wtype wt = ln->quant ? OCTET_GEMM_W_Q8
+                              : w->dtype == OCTET_DTYPE_FLOAT16 ? OCTET_GEMM_W_F16
+                                                                : OCTET_GEMM_W_F32;
+  const octet_gemm_kernel *kern = octet_x86_gemm_kernel(wt, isa);
+  s->ep.act = ln->act;
+  s->ep.post = octet_linear_post_select(ln->act, ln->yt == OCTET_DTYPE_FLOAT16);
+  octet_status st = OCTET_OK;
+  if (!kern) st = octet_fail(OCTET_ERR_UNSUPPORTED, "x86: no GEMM kernel at %s", octet_isa_name(isa));
+  float *w32 = NULL;
+  if (st == OCTET_OK && ln->has_bias && !(s->bias = octet_linear_f32_copy(&in[2])))
+    st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  s->ep.bias = s->bias;
+  /* w8a8 quantizes fp32 weights (fp16 ones widened first) */
+  if (st == OCTET_OK && ln->quant && w->dtype != OCTET_DTYPE_FLOAT32 &&
+      !(w32 = octet_linear_f32_copy(w)))
+    st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  if (st == OCTET_OK)
+    st = octet_gemm_pack(kern, w32 ? w32 : w->data, !w32 && w->dtype == OCTET_DTYPE_FLOAT16,
+                         ln->K, ln->N, &s->w);
   free(w32);
-  if (st == OCTET_OK && scratch && !(s->scratch = aligned_alloc(64, (scratch + 63) / 64 * 64)))
+  size_t scratch = st == OCTET_OK ? octet_gemm_scratch_bytes(s->w, ln->M, threads) : 0;
+  if (st == OCTET_OK && ln->xt == OCTET_DTYPE_FLOAT16) {
+    s->to_f32 = octet_x86_gemm_kernel(OCTET_GEMM_W_F16, isa)->convert;
+    if (!(s->x32 = malloc(sizeof(float) * (size_t)(ln->M * ln->K + 1))))
+      st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  }
+  if (st == OCTET_OK && scratch && !(s->scratch = malloc(scratch)))
     st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory (GEMM scratch)");
   if (st != OCTET_OK) {
     linear_free(s);
     return st;
   }
+  k->run = linear_run;
+  k->kernel_name = kern->name;
   k->state = s;
   k->free_state = linear_free;
+  k->state_bytes = octet_gemm_weights_bytes(s->w) + (s->bias ? sizeof(float) * (size_t)ln->N : 0);
   k->packed_inputs = (1u << 1) | (n_in > 2 ? 1u << 2 : 0);
-  if (s->bias) k->state_bytes += sizeof(float) * (size_t)s->N;
   return OCTET_OK;
 }
 

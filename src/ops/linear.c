@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/ir.h"
+#include "core/linear.h"
 
 static bool is_float(octet_dtype t) {
   return t == OCTET_DTYPE_FLOAT32 || t == OCTET_DTYPE_FLOAT16;
@@ -51,9 +52,9 @@ octet_status octet_infer_Linear(const octet_node *n, const octet_tview *in,
     memcpy(out[0].dims, dims, sizeof dims);
   }
   int64_t act = attr_int(n, "act", 0);
-  if (act < 0 || act > 3)
+  if (!octet_act_valid(act))
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "Linear '%s': act %lld", n->name, (long long)act);
-  if (attr_int(n, "quant", 0) && x->dtype != OCTET_DTYPE_FLOAT32)
+  if (octet_linear_quant(n) && x->dtype != OCTET_DTYPE_FLOAT32)
     return octet_fail(OCTET_ERR_DTYPE, "Linear '%s': w8a8 needs float32 activations", n->name);
   return OCTET_OK;
 }

@@ -263,16 +263,16 @@ static octet_status fuse_linear(fuse_ctx *c) {
         out = node(c, ca)->outputs[0];
       }
     }
-    int act = 0;
+    octet_act act = OCTET_ACT_NONE;
     int cr = pass_sole_consumer(g, c->uses, out);
     if (is_op(c, cr, "Relu")) {
-      act = 1;
+      act = OCTET_ACT_RELU;
       absorbed[1] = cr;
       out = node(c, cr)->outputs[0];
     } else if (is_op(c, cr, "Gelu") && (!node(c, cr)->domain || !node(c, cr)->domain[0])) {
       const char *approx = attr_string(node(c, cr), "approximate", "none");
       if (strcmp(approx, "none") == 0 || strcmp(approx, "tanh") == 0) {
-        act = strcmp(approx, "none") == 0 ? 2 : 3;
+        act = strcmp(approx, "none") == 0 ? OCTET_ACT_GELU : OCTET_ACT_GELU_TANH;
         absorbed[1] = cr;
         out = node(c, cr)->outputs[0];
       }
@@ -287,7 +287,7 @@ static octet_status fuse_linear(fuse_ctx *c) {
     if (ni < 0) return OCTET_ERR_NO_MEMORY;
     octet_attr *a = octet_node_add_attr(&g->nodes[ni], "act", OCTET_ATTR_INT);
     if (!a) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
-    a->i = act;
+    octet_linear_set_act(a, act);
   }
   return OCTET_OK;
 }
@@ -436,7 +436,7 @@ static octet_status fuse_residual(fuse_ctx *c) {
   for (int i = 0; i < c->n_orig; i++) {
     if (!is_op(c, i, "OctetLinear")) continue;
     const octet_node *n = node(c, i);
-    if (attr_int(n, "act", 0) != 0 || n->n_inputs > 3 || n->n_outputs != 1) continue;
+    if (octet_linear_act(n) != OCTET_ACT_NONE || n->n_inputs > 3 || n->n_outputs != 1) continue;
     int y = n->outputs[0], a = pass_sole_consumer(g, c->uses, y);
     if (!is_op(c, a, "Add") || (node(c, a)->domain && node(c, a)->domain[0])) continue;
     int r = other_input(node(c, a), y);
@@ -450,7 +450,7 @@ static octet_status fuse_residual(fuse_ctx *c) {
     if (ni < 0) return OCTET_ERR_NO_MEMORY;
     octet_attr *at = octet_node_add_attr(&g->nodes[ni], "act", OCTET_ATTR_INT);
     if (!at) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
-    at->i = 0;
+    octet_linear_set_act(at, OCTET_ACT_NONE);
   }
   return OCTET_OK;
 }

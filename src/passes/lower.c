@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "passes/passes.h"
-#include "backends/ref/linear.h"
+#include "core/quant.h"
 
 static octet_status const_to_fp16(octet_graph *g, int v) {
   octet_value *val = &g->values[v];
@@ -107,9 +107,9 @@ static octet_status lower_fp16(octet_graph *g) {
 
 /* Y = Gather(T, idx) with T a float32 constant [V, D] becomes
  *   Mul(Cast<float>(Gather(Tq, idx)), Gather(S, idx))
- * with Tq int8 [V, D] and S float32 [V, 1], quantized per row v by ref's
- * activation rule (S[v] = max|T[v]| / 127, 1 for a zero row; Tq[v, d] =
- * clamp(nearbyintf(T[v, d] * (127 / max|T[v]|)), +-127)).
+ * with Tq int8 [V, D] and S float32 [V, 1], quantized per row v by the
+ * activation rule of core/quant.h (S[v] = max|T[v]| / 127, 1 for a zero
+ * row; Tq[v, d] = clamp(nearbyintf(T[v, d] * (127 / max|T[v]|)), +-127)).
  * Standard ops only, so every backend (and ref) runs it as it is. */
 static octet_status quantize_table(octet_graph *g, int ni) {
   octet_node *n = &g->nodes[ni];
@@ -124,7 +124,7 @@ static octet_status quantize_table(octet_graph *g, int ni) {
   }
   const float *x = t->data;
   for (int64_t v = 0; v < V; v++) /* ref's per-row rule, as for activations */
-    octet_qs8_quantize_row_ref(x + v * D, D, q + v * D, &sc[v]);
+    octet_q8_quantize_row(x + v * D, D, q + v * D, &sc[v]);
   const char *base = n->name && *n->name ? n->name : t->name;
   int vq = pass_new_value(g, base, "table_q8");
   int vs = pass_new_value(g, base, "table_scale");
@@ -184,7 +184,7 @@ static octet_status lower_w8a8(octet_graph *g) {
   for (int i = 0; i < g->n_nodes; i++) {
     octet_node *n = &g->nodes[i];
     if (strcmp(n->op_type, "OctetLinear") != 0) continue;
-    octet_attr *a = octet_node_add_attr(n, "quant", OCTET_ATTR_INT);
+    octet_attr *a = octet_node_add_attr(n, "quant", OCTET_ATTR_INT); /* octet_linear_quant */
     if (!a) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
     a->i = 1;
   }

@@ -4,6 +4,7 @@
 #define OCTET_PASSES_H
 
 #include "core/ir.h"
+#include "core/linear.h"
 
 /* Precision-independent fusion: decomposed LayerNorm -> LayerNormalization,
  * decomposed erf-GELU -> Gelu, MatMul/Gemm with constant weights (+ bias Add,

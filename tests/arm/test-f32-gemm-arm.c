@@ -1,4 +1,5 @@
-/* The arm64 float GEMM kernels (backends/arm/f32-gemm-arm.h) over a sweep
+/* The arm64 float GEMM kernels (backends/arm/f32-gemm-arm.h, through the
+ * GEMM driver of backends/common/gemm.h) over a sweep
  * of M below, at and above the 8-row tile and the 64-row block, N below,
  * at and above the 12- (8-) column panel, K below, at and above the f16
  * k-block (16) and the driver's k-block (256), with bias, ReLU, GELU, a
@@ -18,6 +19,8 @@
 #include <string.h>
 
 #include "backends/arm/f32-gemm-arm.h"
+#include "backends/arm/gemm-kernels-arm.h"
+#include "backends/common/gemm.h"
 #include "backends/common/linear-epilogue.h"
 #include "core/cpu.h"
 #include "core/ir.h"
@@ -164,22 +167,24 @@ static float got_at(const gemm_case *c, const void *C, int64_t m, int64_t n) {
 static void run_case(octet_arm_gemm_family f, const gemm_case *c) {
   operands o;
   make_operands(f, c, &o);
-  octet_arm_gemm_weights *pw = NULL;
-  ck_assert_int_eq(octet_arm_gemm_pack(o.W, f != OCTET_ARM_GEMM_F32, c->K, c->N, f, &pw),
+  octet_gemm_weights *pw = NULL;
+  ck_assert_int_eq(octet_gemm_pack(octet_arm_gemm_float_kernel(f), o.W, f != OCTET_ARM_GEMM_F32,
+                                   c->K, c->N, &pw),
                    OCTET_OK);
   const size_t ec = c->c_f16 ? 2 : 4, cbytes = (size_t)(c->M * c->ldc) * ec;
   unsigned char *C = malloc(cbytes);
   memset(C, 0xA5, cbytes);
-  void *scratch = malloc(octet_arm_gemm_scratch_bytes(pw, c->M, c->threads));
-  octet_arm_gemm_epilogue ep = {.bias = c->bias ? o.b : NULL,
-                                .residual = c->res ? o.r : NULL,
-                                .ldr = c->N,
-                                .relu = c->act == 1,
-                                .post = octet_linear_post_select(c->act, c->c_f16)};
-  ck_assert_msg(octet_arm_gemm(pw, c->M, o.A, c->a_f16, c->lda, C, c->c_f16, c->ldc, &ep,
-                               scratch, c->threads) == OCTET_OK,
+  void *scratch = malloc(octet_gemm_scratch_bytes(pw, c->M, c->threads) + 1);
+  const octet_act act = c->act == 1 ? OCTET_ACT_RELU : c->act == 2 ? OCTET_ACT_GELU : OCTET_ACT_NONE;
+  octet_gemm_epilogue ep = {.bias = c->bias ? o.b : NULL,
+                            .residual = c->res ? o.r : NULL,
+                            .ldr = c->N,
+                            .act = act,
+                            .post = octet_linear_post_select(act, c->c_f16)};
+  ck_assert_msg(octet_gemm(pw, c->M, o.A, c->a_f16, c->lda, C, c->c_f16, c->ldc, &ep,
+                           scratch, c->threads) == OCTET_OK,
                 "%s", octet_last_error());
-  const char *name = octet_arm_gemm_kernel_name(pw);
+  const char *name = octet_gemm_weights_kernel(pw)->name;
   const double out_u = c->c_f16 ? ldexp(1.0, -11) : ldexp(1.0, -24);
   for (int64_t m = 0; m < c->M; m++) {
     for (int64_t n = 0; n < c->N; n++) {
@@ -205,7 +210,7 @@ static void run_case(octet_arm_gemm_family f, const gemm_case *c) {
     for (size_t b = (size_t)c->N * ec; b < (size_t)c->ldc * ec; b++)
       ck_assert_msg(C[(size_t)(m * c->ldc) * ec + b] == 0xA5, "%s wrote past N", name);
   }
-  octet_arm_gemm_free(pw);
+  octet_gemm_weights_free(pw);
   free(scratch);
   free(C);
   free_operands(&o);
@@ -218,7 +223,7 @@ static bool family_runs(octet_arm_gemm_family f) {
 
 START_TEST(test_kernel_sweep) {
   const octet_arm_gemm_family f = families[_i];
-  const char *name = octet_arm_gemm_kernel_get(f)->name;
+  const char *name = octet_arm_gemm_float_kernel(f)->name;
   if (!family_runs(f)) {
     printf("SKIP %s: the CPU lacks FPHP + ASIMDHP\n", name);
     return;

@@ -1,5 +1,5 @@
-/* The arm64 qs8 kernels (backends/arm/qs8-gemm-arm.h) against a scalar
- * oracle that follows ref's rules (quantization, exact int32 sums, fp32
+/* The arm64 qs8 kernels (backends/arm/qs8-gemm-arm.h, through the GEMM
+ * driver) against a scalar oracle that follows ref's rules (quantization, exact int32 sums, fp32
  * epilogue in ref's order): bit-identical (memcmp) over a sweep of K below,
  * at and above the 8-byte groups, M odd and even (the 2-row tiles), N below
  * and above the 8-column panels, with bias, ReLU and GELU. Kernels the CPU
@@ -12,17 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/arm/gemm-kernels-arm.h"
 #include "backends/arm/qs8-gemm-arm.h"
+#include "backends/common/gemm.h"
 #include "backends/common/linear-epilogue.h"
 #include "core/cpu.h"
+#include "core/quant.h"
 #include "core/vmath.h"
+#include "gemm-oracle.h"
 #include "octet.h"
 #include "onnx-build.h"
-#include "backends/ref/linear.h"
 
 static const octet_isa isas[] = {OCTET_ISA_NEON, OCTET_ISA_DOTPROD, OCTET_ISA_I8MM};
 static const int64_t Ks[] = {1, 7, 8, 9, 33, 383, 1537};
-static const int64_t Ms[] = {1, 2, 3, 7};
+static const int64_t Ms[] = {1, 2, 3, 7, 8, 9, 17};
 static const int64_t Ns[] = {1, 7, 8, 9, 33};
 
 static unsigned rng = 11;
@@ -31,29 +34,13 @@ static float frand(void) {
   return (float)((rng >> 8) & 0xffffff) / 8388608.0f - 1.0f;
 }
 
-/* ref's w8a8 linear, element by element */
+/* ref's w8a8 linear: the oracle (core/quant.h's rules), then GELU. */
 static void oracle(const float *A, const float *W, const float *bias, int act, int64_t M,
                    int64_t K, int64_t N, float *Y) {
-  int8_t *qw = malloc((size_t)(K * N)), *qa = malloc((size_t)K);
-  float *sw = malloc(sizeof(float) * (size_t)N), sa;
-  octet_qs8_quantize_weights_ref(W, K, N, qw, sw);
-  for (int64_t m = 0; m < M; m++) {
-    octet_qs8_quantize_row_ref(A + m * K, K, qa, &sa);
-    for (int64_t n = 0; n < N; n++) {
-      int32_t acc = 0;
-      for (int64_t k = 0; k < K; k++) acc += (int32_t)qa[k] * qw[k * N + n];
-      float y = (float)acc;
-      y = y * sa;
-      y = y * sw[n];
-      if (bias) y = y + bias[n];
-      if (act == 1) y = y > 0.0f ? y : 0.0f;
-      if (act == 2) y = vm_gelu(y);
-      Y[m * N + n] = y;
-    }
-  }
-  free(qw);
-  free(qa);
-  free(sw);
+  octet_gemm_epilogue ep = {.bias = bias, .act = act == 1 ? OCTET_ACT_RELU : OCTET_ACT_NONE};
+  ck_assert_int_eq(gemm_oracle_q8(W, K, N, M, A, K, Y, N, &ep), OCTET_OK);
+  if (act == 2)
+    for (int64_t i = 0; i < M * N; i++) Y[i] = vm_gelu(Y[i]);
 }
 
 START_TEST(test_kernel_sweep) {
@@ -76,18 +63,20 @@ START_TEST(test_kernel_sweep) {
         for (int64_t i = 0; i < N; i++) B[i] = frand();
         const float *bias = (ki + ni) % 2 ? B : NULL;
         oracle(A, W, bias, act, M, K, N, want);
-        octet_arm_qs8_weights *pw = NULL;
-        ck_assert_int_eq(octet_arm_qs8_pack(W, K, N, isa, &pw), OCTET_OK);
-        void *scratch = malloc(octet_arm_qs8_scratch_bytes(pw, M));
+        const octet_gemm_kernel *kern = octet_arm_gemm_q8_kernel(isa);
+        octet_gemm_weights *pw = NULL;
+        ck_assert_int_eq(octet_gemm_pack(kern, W, false, K, N, &pw), OCTET_OK);
+        void *scratch = malloc(octet_gemm_scratch_bytes(pw, M, 2) + 1);
         memset(got, 0xAB, sizeof(float) * (size_t)(M * N));
-        ck_assert_int_eq(octet_arm_qs8_gemm(pw, M, A, got, bias, act == 1 ? 1 : 0,
-                                            octet_linear_post_select(act, false), scratch, 2),
+        const octet_act a = act == 1 ? OCTET_ACT_RELU : act == 2 ? OCTET_ACT_GELU : OCTET_ACT_NONE;
+        octet_gemm_epilogue ep = {.bias = bias, .act = a,
+                                  .post = octet_linear_post_select(a, false)};
+        ck_assert_int_eq(octet_gemm(pw, M, A, false, K, got, false, N, &ep, scratch, 2),
                          OCTET_OK);
         ck_assert_msg(memcmp(want, got, sizeof(float) * (size_t)(M * N)) == 0,
-                      "%s M=%lld K=%lld N=%lld act %d: differs from ref",
-                      octet_arm_qs8_kernel_name(pw), (long long)M, (long long)K, (long long)N,
-                      act);
-        octet_arm_qs8_free(pw);
+                      "%s M=%lld K=%lld N=%lld act %d: differs from ref", kern->name,
+                      (long long)M, (long long)K, (long long)N, act);
+        octet_gemm_weights_free(pw);
         free(scratch);
         free(A), free(W), free(B), free(want), free(got);
         cases++;
@@ -114,7 +103,7 @@ START_TEST(test_quantize_rows) {
       if (kind == 6) x[0] = -INFINITY;
       int8_t want[383], got[383];
       float sw, sg;
-      octet_qs8_quantize_row_ref(x, K, want, &sw);
+      octet_q8_quantize_row(x, K, want, &sw);
       octet_arm_qs8_quantize_row__neon(x, K, got, &sg);
       ck_assert_msg(memcmp(want, got, (size_t)K) == 0 && memcmp(&sw, &sg, sizeof sw) == 0,
                     "K=%lld kind %d: differs from ref", (long long)K, kind);

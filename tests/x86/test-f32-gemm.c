@@ -1,5 +1,6 @@
-/* Tests of the fp32 / fp16-weight GEMM (backends/x86/f32-gemm.h): every
- * kernel of the table (each ISA variant, skipped when the CPU lacks it)
+/* Tests of the x86 fp32 / fp16-weight GEMM (backends/x86/f32-gemm.h through
+ * the driver of backends/common/gemm.h): every float kernel of the x86
+ * table (each ISA variant, skipped when the CPU lacks it)
  * against a double-precision reference that uses the same weights (for f16w:
  * the weights rounded to fp16 to nearest even, as packing does).
  *
@@ -15,26 +16,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/common/gemm.h"
+#include "backends/x86/gemm-kernels-x86.h"
 #include "core/cpu.h"
 #include "core/ir.h"
-#include "backends/x86/f32-gemm.h"
 
-#define KC_BLOCK 192 /* the driver's largest k block (f32-gemm.c KC_MAX) */
+#define KC_BLOCK 192 /* the x86 float kernels' largest k block (kc_max) */
 
-static const octet_f32_gemm_kernel *kernel_at(int i) {
+/* The i-th float kernel of the x86 table. */
+static const octet_gemm_kernel *kernel_at(int i) {
   size_t n;
-  const octet_f32_gemm_kernel *k = octet_f32_gemm_kernels(&n);
-  ck_assert_int_lt(i, (int)n);
-  return &k[i];
+  const octet_gemm_kernel *k = octet_x86_gemm_kernels(&n);
+  for (size_t j = 0; j < n; j++)
+    if (k[j].wtype != OCTET_GEMM_W_Q8 && i-- == 0) return &k[j];
+  ck_abort_msg("no float kernel %d", i);
+  return NULL;
 }
 
 static int kernel_count(void) {
-  size_t n;
-  octet_f32_gemm_kernels(&n);
-  return (int)n;
+  size_t n, f = 0;
+  const octet_gemm_kernel *k = octet_x86_gemm_kernels(&n);
+  for (size_t j = 0; j < n; j++) f += k[j].wtype != OCTET_GEMM_W_Q8;
+  return (int)f;
 }
 
-static bool skip(const octet_f32_gemm_kernel *k) {
+static octet_status pack_kernel(const float *w, int64_t K, int64_t N, const octet_gemm_kernel *k,
+                                octet_gemm_weights **out) {
+  return octet_gemm_pack(k, w, false, K, N, out);
+}
+
+static octet_status gemm(const octet_gemm_weights *w, int64_t M, const float *A, int64_t lda,
+                         void *C, int64_t ldc, bool out_f16, const octet_gemm_epilogue *ep,
+                         void *scratch, int threads) {
+  return octet_gemm(w, M, A, false, lda, C, out_f16, ldc, ep, scratch, threads);
+}
+
+static bool skip(const octet_gemm_kernel *k) {
   if (octet_isa_supported(k->isa)) return false;
   printf("SKIP %s: CPU lacks %s\n", k->name, octet_isa_name(k->isa));
   return true;
@@ -54,8 +71,8 @@ static float *rand_buf(size_t n) {
 }
 
 /* The weights as the kernel sees them. */
-static double wval(const octet_f32_gemm_kernel *k, float w) {
-  return k->wtype == OCTET_WEIGHTS_F16
+static double wval(const octet_gemm_kernel *k, float w) {
+  return k->wtype == OCTET_GEMM_W_F16
              ? octet_fp16_to_fp32(octet_fp32_to_fp16(w))
              : w;
 }
@@ -65,7 +82,7 @@ typedef struct ref_out {
   double *tol; /* [M, N] */
 } ref_out;
 
-static ref_out reference(const octet_f32_gemm_kernel *k, int64_t M, int64_t K,
+static ref_out reference(const octet_gemm_kernel *k, int64_t M, int64_t K,
                          int64_t N, const float *A, int64_t lda, const float *W,
                          const octet_gemm_epilogue *ep, bool out_f16) {
   ref_out r = {malloc((size_t)(M * N) * sizeof(double) + 8),
@@ -86,7 +103,7 @@ static ref_out reference(const octet_f32_gemm_kernel *k, int64_t M, int64_t K,
       if (ep && ep->residual)
         s += ep->residual[m * ep->ldr + n],
             sa += fabs(ep->residual[m * ep->ldr + n]);
-      if (ep && ep->act == OCTET_GEMM_ACT_RELU && s < 0) s = 0;
+      if (ep && ep->act == OCTET_ACT_RELU && s < 0) s = 0;
       double tol = 2.0 * (double)(K + 2) * ldexp(sa, -24) + ldexp(1, -30);
       if (out_f16) tol += ldexp(fabs(s), -11) + ldexp(1, -24);
       r.y[m * N + n] = s;
@@ -115,24 +132,23 @@ static void check_close(const char *what, const ref_out *r, const void *C,
 
 /* One GEMM through the driver with kernel k, checked against the reference;
  * the padding of C (ldc > N) must stay untouched. */
-static void run_case(const octet_f32_gemm_kernel *k, int64_t M, int64_t K,
+static void run_case(const octet_gemm_kernel *k, int64_t M, int64_t K,
                      int64_t N, int64_t lda, int64_t ldc, bool out_f16,
                      const octet_gemm_epilogue *ep, int threads) {
   float *A = rand_buf((size_t)(M * lda));
   float *W = rand_buf((size_t)(K * N));
-  octet_f32_weights *w = NULL;
-  ck_assert_int_eq(octet_f32_weights_pack_kernel(W, K, N, k, &w), OCTET_OK);
+  octet_gemm_weights *w = NULL;
+  ck_assert_int_eq(pack_kernel(W, K, N, k, &w), OCTET_OK);
   const size_t es = out_f16 ? 2 : 4;
   const size_t cbytes = (size_t)(M * ldc) * es;
   unsigned char *C = malloc(cbytes + 1);
   ck_assert_ptr_nonnull(C);
   memset(C, 0x5a, cbytes);
-  const size_t sb = octet_f32_scratch_bytes(w, M, threads);
+  const size_t sb = octet_gemm_scratch_bytes(w, M, threads);
   unsigned char *scratch = malloc(sb + 64);
   ck_assert_ptr_nonnull(scratch);
   memset(scratch + sb, 0xa5, 64);
-  const octet_status st = octet_f32_gemm(w, M, A, lda, C, ldc, out_f16, ep,
-                                         sb ? scratch : NULL, threads);
+  const octet_status st = gemm(w, M, A, lda, C, ldc, out_f16, ep, sb ? scratch : NULL, threads);
   ck_assert_msg(st == OCTET_OK, "%s: %s", k->name, octet_last_error());
   for (int i = 0; i < 64; i++) ck_assert_int_eq(scratch[sb + i], 0xa5);
   ref_out r = reference(k, M, K, N, A, lda, W, ep, out_f16);
@@ -149,7 +165,7 @@ static void run_case(const octet_f32_gemm_kernel *k, int64_t M, int64_t K,
   free(r.tol);
   free(scratch);
   free(C);
-  octet_f32_weights_free(w);
+  octet_gemm_weights_free(w);
   free(W);
   free(A);
 }
@@ -157,7 +173,7 @@ static void run_case(const octet_f32_gemm_kernel *k, int64_t M, int64_t K,
 /* ---- the shape sweep, every kernel --------------------------------------- */
 
 START_TEST(test_sweep) {
-  const octet_f32_gemm_kernel *k = kernel_at(_i);
+  const octet_gemm_kernel *k = kernel_at(_i);
   if (skip(k)) return;
   const int64_t mr = k->mr, nr = k->nr;
   const int64_t Ms[] = {1, 2, mr - 1, mr, mr + 1, 2 * mr + 3, 33};
@@ -183,7 +199,7 @@ END_TEST
 /* ---- the microkernel contract, called directly --------------------------- */
 
 START_TEST(test_ukernel_direct) {
-  const octet_f32_gemm_kernel *k = kernel_at(_i);
+  const octet_gemm_kernel *k = kernel_at(_i);
   if (skip(k)) return;
   const int64_t MR = k->mr, NR = k->nr;
   const int64_t kcs[] = {0, 1, 7, 64};
@@ -203,7 +219,7 @@ START_TEST(test_ukernel_direct) {
         aligned_alloc(64, (size_t)((kc ? kc : 1) * NR * 4 + 63) / 64 * 64);
     ck_assert_ptr_nonnull(panel);
     for (int64_t i = 0; i < kc * NR; i++) {
-      if (k->wtype == OCTET_WEIGHTS_F16)
+      if (k->wtype == OCTET_GEMM_W_F16)
         ((uint16_t *)panel)[i] = octet_fp32_to_fp16(W[i]);
       else
         ((float *)panel)[i] = W[i];
@@ -214,8 +230,8 @@ START_TEST(test_ukernel_direct) {
         for (int variant = 0; variant < 4; variant++) {
           const bool with_acc = variant & 1, with_st = variant & 2;
           const bool out_f16 = with_st && (nr % 2);
-          const octet_f32_gemm_store st = {bias, res, (size_t)NR,
-                                           OCTET_GEMM_ACT_RELU, out_f16};
+          const octet_gemm_params st = {.bias = bias, .residual = res, .ldr = (size_t)NR,
+                                        .act = OCTET_ACT_RELU, .out_f16 = out_f16};
           memset(out, 0x5a, (size_t)(MR * NR) * sizeof(float));
           const size_t ld_out = (size_t)NR;
           k->ukernel((size_t)mr, (size_t)nr, (size_t)kc, A, (size_t)lda, panel,
@@ -277,16 +293,16 @@ END_TEST
 /* ---- epilogue, fp16 output, threads -------------------------------------- */
 
 START_TEST(test_epilogue) {
-  const octet_f32_gemm_kernel *k = kernel_at(_i);
+  const octet_gemm_kernel *k = kernel_at(_i);
   if (skip(k)) return;
   const int64_t M = 2 * k->mr + 3, K = KC_BLOCK + 1, N = 3 * k->nr + 5;
   float *bias = rand_buf((size_t)N);
   float *res = rand_buf((size_t)(M * (N + 2)));
   const octet_gemm_epilogue eps[] = {
-      {bias, NULL, 0, OCTET_GEMM_ACT_NONE, NULL},
-      {NULL, res, N + 2, OCTET_GEMM_ACT_NONE, NULL},
-      {NULL, NULL, 0, OCTET_GEMM_ACT_RELU, NULL},
-      {bias, res, N + 2, OCTET_GEMM_ACT_RELU, NULL},
+      {bias, NULL, 0, OCTET_ACT_NONE, NULL},
+      {NULL, res, N + 2, OCTET_ACT_NONE, NULL},
+      {NULL, NULL, 0, OCTET_ACT_RELU, NULL},
+      {bias, res, N + 2, OCTET_ACT_RELU, NULL},
   };
   for (size_t e = 0; e < sizeof eps / sizeof eps[0]; e++)
     for (int f16 = 0; f16 < 2; f16++)
@@ -294,7 +310,7 @@ START_TEST(test_epilogue) {
         run_case(k, M, K, N, K + 1, N + 3, f16, &eps[e], threads);
   /* fp16 out over short K too (single k block, st applied directly) */
   float *bias2 = rand_buf(383), *res2 = rand_buf(33 * 383);
-  const octet_gemm_epilogue ep2 = {bias2, res2, 383, OCTET_GEMM_ACT_RELU, NULL};
+  const octet_gemm_epilogue ep2 = {bias2, res2, 383, OCTET_ACT_RELU, NULL};
   run_case(k, 33, 33, 383, 33, 383, true, &ep2, 2);
   free(res2);
   free(bias2);
@@ -306,7 +322,7 @@ END_TEST
 /* Two threads must give bit-identical results to one (same tiles, same
  * k order), and the residual may be C itself. */
 START_TEST(test_threads_and_alias) {
-  const octet_f32_gemm_kernel *k = kernel_at(_i);
+  const octet_gemm_kernel *k = kernel_at(_i);
   if (skip(k)) return;
   const int64_t M = 100, K = 1000, N = 300;
   float *A = rand_buf((size_t)(M * K));
@@ -318,24 +334,22 @@ START_TEST(test_threads_and_alias) {
   ck_assert(C2 && R);
   memcpy(C2, C1, (size_t)(M * N) * sizeof(float));
   memcpy(R, C1, (size_t)(M * N) * sizeof(float));
-  octet_f32_weights *w = NULL;
-  ck_assert_int_eq(octet_f32_weights_pack_kernel(W, K, N, k, &w), OCTET_OK);
-  size_t sb = octet_f32_scratch_bytes(w, M, 2);
+  octet_gemm_weights *w = NULL;
+  ck_assert_int_eq(pack_kernel(W, K, N, k, &w), OCTET_OK);
+  size_t sb = octet_gemm_scratch_bytes(w, M, 2);
   void *scratch = malloc(sb + 1);
-  octet_gemm_epilogue ep1 = {bias, C1, N, OCTET_GEMM_ACT_NONE, NULL};
-  octet_gemm_epilogue ep2 = {bias, C2, N, OCTET_GEMM_ACT_NONE, NULL};
-  ck_assert_int_eq(octet_f32_gemm(w, M, A, K, C1, N, false, &ep1, scratch, 1),
-                   OCTET_OK);
-  ck_assert_int_eq(octet_f32_gemm(w, M, A, K, C2, N, false, &ep2, scratch, 2),
-                   OCTET_OK);
+  octet_gemm_epilogue ep1 = {bias, C1, N, OCTET_ACT_NONE, NULL};
+  octet_gemm_epilogue ep2 = {bias, C2, N, OCTET_ACT_NONE, NULL};
+  ck_assert_int_eq(gemm(w, M, A, K, C1, N, false, &ep1, scratch, 1), OCTET_OK);
+  ck_assert_int_eq(gemm(w, M, A, K, C2, N, false, &ep2, scratch, 2), OCTET_OK);
   ck_assert_int_eq(memcmp(C1, C2, (size_t)(M * N) * sizeof(float)), 0);
-  octet_gemm_epilogue epr = {bias, R, N, OCTET_GEMM_ACT_NONE, NULL};
+  octet_gemm_epilogue epr = {bias, R, N, OCTET_ACT_NONE, NULL};
   ref_out r = reference(k, M, K, N, A, K, W, &epr, false);
   check_close(k->name, &r, C1, M, N, N, false);
   free(r.y);
   free(r.tol);
   free(scratch);
-  octet_f32_weights_free(w);
+  octet_gemm_weights_free(w);
   free(R);
   free(C2);
   free(C1);
@@ -351,8 +365,8 @@ END_TEST
 /* With A = [1] and K = 1, C = W as stored: f16w must hold each weight rounded
  * to the nearest fp16, ties to even, overflow to inf. */
 START_TEST(test_f16_weight_rounding) {
-  const octet_f32_gemm_kernel *k = kernel_at(_i);
-  if (k->wtype != OCTET_WEIGHTS_F16 || skip(k)) return;
+  const octet_gemm_kernel *k = kernel_at(_i);
+  if (k->wtype != OCTET_GEMM_W_F16 || skip(k)) return;
   const float vals[] = {
       1.0f + 0x1p-11f,            /* tie between 1 and 1+2^-10: even is 1 */
       1.0f + 3 * 0x1p-11f,        /* tie: even is 1 + 2^-9 */
@@ -377,80 +391,77 @@ START_TEST(test_f16_weight_rounding) {
   const int64_t N = sizeof vals / sizeof vals[0];
   float A[1] = {1.0f}, C[13];
   ck_assert_int_eq(N, 13);
-  octet_f32_weights *w = NULL;
-  ck_assert_int_eq(octet_f32_weights_pack_kernel(vals, 1, N, k, &w), OCTET_OK);
+  octet_gemm_weights *w = NULL;
+  ck_assert_int_eq(pack_kernel(vals, 1, N, k, &w), OCTET_OK);
   /* ~2 bytes per weight: one K row of ceil(N/NR) panels */
-  ck_assert_uint_eq(octet_f32_weights_bytes(w),
+  ck_assert_uint_eq(octet_gemm_weights_bytes(w),
                     (size_t)((N + k->nr - 1) / k->nr * k->nr) * 2);
-  ck_assert_int_eq(octet_f32_gemm(w, 1, A, 1, C, N, false, NULL, NULL, 1),
-                   OCTET_OK);
+  ck_assert_int_eq(gemm(w, 1, A, 1, C, N, false, NULL, NULL, 1), OCTET_OK);
   for (int64_t n = 0; n < N; n++)
     ck_assert_msg(C[n] == want[n], "%s: w=%a stored as %a, want %a", k->name,
                   (double)vals[n], (double)C[n], (double)want[n]);
-  octet_f32_weights_free(w);
+  octet_gemm_weights_free(w);
 }
 END_TEST
 
 /* ---- API ------------------------------------------------------------------
  */
 
+/* Packs W for the float kernel the x86 table picks for a type and level. */
+static octet_status pack_level(const float *W, int64_t K, int64_t N, octet_gemm_wtype t,
+                               octet_isa isa, octet_gemm_weights **w) {
+  return octet_gemm_pack(octet_x86_gemm_kernel(t, isa), W, false, K, N, w);
+}
+
 START_TEST(test_api) {
   float W[4 * 5] = {0};
-  octet_f32_weights *w = NULL;
-  ck_assert_int_eq(octet_f32_weights_pack(W, 4, 0, OCTET_WEIGHTS_F32,
-                                          octet_isa_active(), &w),
+  octet_gemm_weights *w = (octet_gemm_weights *)&w;
+  ck_assert_int_eq(pack_level(W, 4, -1, OCTET_GEMM_W_F32, octet_isa_active(), &w),
                    OCTET_ERR_INVALID_ARGUMENT);
   ck_assert_ptr_null(w);
-  ck_assert_int_eq(octet_f32_weights_pack(NULL, 4, 5, OCTET_WEIGHTS_F32,
-                                          octet_isa_active(), &w),
+  ck_assert_int_eq(pack_level(NULL, 4, 5, OCTET_GEMM_W_F32, octet_isa_active(), &w),
                    OCTET_ERR_INVALID_ARGUMENT);
-  ck_assert_int_eq(
-      octet_f32_weights_pack(W, INT64_MAX / 2, 5, OCTET_WEIGHTS_F32,
-                             octet_isa_active(), &w),
-      OCTET_ERR_OVERFLOW);
+  ck_assert_int_eq(pack_level(W, INT64_MAX / 2, 5, OCTET_GEMM_W_F32, octet_isa_active(), &w),
+                   OCTET_ERR_OVERFLOW);
+  ck_assert_int_eq(octet_gemm_pack(NULL, W, false, 4, 5, &w), OCTET_ERR_INVALID_ARGUMENT);
   /* the kernel follows the requested level */
-  ck_assert_int_eq(
-      octet_f32_weights_pack(W, 4, 5, OCTET_WEIGHTS_F16, OCTET_ISA_REF, &w),
-      OCTET_OK);
-  ck_assert_str_eq(octet_f32_kernel_name(w), "f16w 4x8 scalar");
-  ck_assert_uint_eq(octet_f32_weights_bytes(w), 4 * 8 * 2);
+  ck_assert_int_eq(pack_level(W, 4, 5, OCTET_GEMM_W_F16, OCTET_ISA_REF, &w), OCTET_OK);
+  ck_assert_str_eq(octet_gemm_weights_kernel(w)->name, "f16w 4x8 scalar");
+  ck_assert_uint_eq(octet_gemm_weights_bytes(w), 4 * 8 * 2);
   float A[2 * 4] = {0}, C[2 * 5];
-  ck_assert_int_eq(octet_f32_gemm(w, 2, A, 3, C, 5, false, NULL, NULL, 1),
+  ck_assert_int_eq(gemm(w, 2, A, 3, C, 5, false, NULL, NULL, 1),
                    OCTET_ERR_INVALID_ARGUMENT); /* lda < K */
-  ck_assert_int_eq(octet_f32_gemm(w, 2, A, 4, C, 4, false, NULL, NULL, 1),
+  ck_assert_int_eq(gemm(w, 2, A, 4, C, 4, false, NULL, NULL, 1),
                    OCTET_ERR_INVALID_ARGUMENT); /* ldc < N */
-  octet_gemm_epilogue bad = {NULL, NULL, 0, 7, NULL};
-  ck_assert_int_eq(octet_f32_gemm(w, 2, A, 4, C, 5, false, &bad, NULL, 1),
-                   OCTET_ERR_UNSUPPORTED);
-  ck_assert_int_eq(octet_f32_gemm(w, 0, NULL, 4, NULL, 5, false, NULL, NULL, 2),
-                   OCTET_OK);
-  octet_f32_weights_free(w);
-  /* K = 0: C is the epilogue alone */
-  ck_assert_int_eq(octet_f32_weights_pack(NULL, 0, 5, OCTET_WEIGHTS_F32,
-                                          octet_isa_active(), &w),
-                   OCTET_OK);
+  octet_gemm_epilogue bad = {NULL, NULL, 0, (octet_act)7, NULL};
+  ck_assert_int_eq(gemm(w, 2, A, 4, C, 5, false, &bad, NULL, 1), OCTET_ERR_INVALID_ARGUMENT);
+  /* A_DIRECT kernels read fp32 activations only */
+  ck_assert_int_eq(octet_gemm(w, 2, A, true, 4, C, false, 5, NULL, NULL, 1),
+                   OCTET_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(gemm(w, 0, NULL, 4, NULL, 5, false, NULL, NULL, 2), OCTET_OK);
+  octet_gemm_weights_free(w);
+  /* K = 0: C is the epilogue alone; N = 0: nothing to do */
+  ck_assert_int_eq(pack_level(NULL, 0, 5, OCTET_GEMM_W_F32, octet_isa_active(), &w), OCTET_OK);
   const float bias[5] = {1, -2, 3, -4, 5};
-  const octet_gemm_epilogue relu = {bias, NULL, 0, OCTET_GEMM_ACT_RELU, NULL};
-  ck_assert_int_eq(octet_f32_gemm(w, 2, A, 0, C, 5, false, &relu, NULL, 2),
-                   OCTET_OK);
+  const octet_gemm_epilogue relu = {bias, NULL, 0, OCTET_ACT_RELU, NULL};
+  ck_assert_int_eq(gemm(w, 2, A, 0, C, 5, false, &relu, NULL, 2), OCTET_OK);
   for (int i = 0; i < 10; i++)
     ck_assert_float_eq(C[i], bias[i % 5] > 0 ? bias[i % 5] : 0.0f);
-  octet_f32_weights_free(w);
+  octet_gemm_weights_free(w);
+  ck_assert_int_eq(pack_level(W, 4, 0, OCTET_GEMM_W_F32, octet_isa_active(), &w), OCTET_OK);
+  ck_assert_int_eq(gemm(w, 2, A, 4, C, 0, false, NULL, NULL, 2), OCTET_OK);
+  octet_gemm_weights_free(w);
   if (octet_isa_supported(OCTET_ISA_AVX512)) {
-    ck_assert_int_eq(octet_f32_weights_pack(W, 4, 5, OCTET_WEIGHTS_F32,
-                                            OCTET_ISA_AVX512VNNI, &w),
-                     OCTET_OK);
-    ck_assert_str_eq(octet_f32_kernel_name(w), "f32 9x48 avx512");
-    octet_f32_weights_free(w);
+    ck_assert_int_eq(pack_level(W, 4, 5, OCTET_GEMM_W_F32, OCTET_ISA_AVX512VNNI, &w), OCTET_OK);
+    ck_assert_str_eq(octet_gemm_weights_kernel(w)->name, "f32 9x48 avx512");
+    octet_gemm_weights_free(w);
   }
   if (octet_isa_supported(OCTET_ISA_AVX2)) {
-    ck_assert_int_eq(octet_f32_weights_pack(W, 4, 5, OCTET_WEIGHTS_F16,
-                                            OCTET_ISA_AVXVNNI, &w),
-                     OCTET_OK);
-    ck_assert_str_eq(octet_f32_kernel_name(w), "f16w 6x16 avx2");
-    octet_f32_weights_free(w);
+    ck_assert_int_eq(pack_level(W, 4, 5, OCTET_GEMM_W_F16, OCTET_ISA_AVXVNNI, &w), OCTET_OK);
+    ck_assert_str_eq(octet_gemm_weights_kernel(w)->name, "f16w 6x16 avx2");
+    octet_gemm_weights_free(w);
   }
-  octet_f32_weights_free(NULL);
+  octet_gemm_weights_free(NULL);
 }
 END_TEST
 

@@ -1,6 +1,6 @@
-/* Tests of the w8a8 GEMM (backends/x86/qs8-gemm.h): every ISA's quantizer and
- * microkernel (through the portable driver, which is the same for all) must
- * give bit-identical results to the scalar reference, over shape sweeps
+/* Tests of the x86 w8a8 GEMM (backends/x86/qs8-gemm.h through the driver of
+ * backends/common/gemm.h): every ISA's quantizer and microkernel must give
+ * bit-identical results to the oracle (gemm-oracle.h, core/quant.h's rules), over shape sweeps
  * around each kernel's MR and NR, K below/at/above the unroll and the
  * quantizer's 64-value step, strided A and C, every epilogue, 1-3 threads.
  * A kernel whose ISA the CPU lacks is skipped ("SKIP ..."), not failed. */
@@ -11,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/x86/gemm-kernels-x86.h"
+#include "backends/x86/qs8-gemm.h"
 #include "core/cpu.h"
 #include "core/ir.h"
+#include "core/quant.h"
 #include "core/vmath.h"
-#include "backends/x86/qs8-gemm.h"
+#include "gemm-oracle.h"
 
 static const octet_isa kernel_isas[] = {OCTET_ISA_REF, OCTET_ISA_AVX2,
                                         OCTET_ISA_AVXVNNI, OCTET_ISA_AVX512VNNI,
@@ -36,6 +39,29 @@ static int skip(octet_isa isa, const char *what) {
   return 1;
 }
 
+/* The w8a8 kernel of a level (NULL when the CPU lacks it). */
+static const octet_gemm_kernel *kernel_for(octet_isa isa) {
+  return octet_x86_gemm_kernel(OCTET_GEMM_W_Q8, isa);
+}
+
+/* Packs w for the kernel of `isa`. */
+static octet_status pack(const float *w, int64_t K, int64_t N, octet_isa isa,
+                         octet_gemm_weights **pw) {
+  const octet_gemm_kernel *k = kernel_for(isa);
+  ck_assert_ptr_nonnull(k);
+  return octet_gemm_pack(k, w, false, K, N, pw);
+}
+
+static octet_status gemm(const octet_gemm_weights *pw, int64_t M, const float *A, int64_t lda,
+                         float *C, int64_t ldc, const octet_gemm_epilogue *ep, void *scratch,
+                         int threads) {
+  return octet_gemm(pw, M, A, false, lda, C, false, ldc, ep, scratch, threads);
+}
+
+static const char *kernel_name(const octet_gemm_weights *pw) {
+  return octet_gemm_weights_kernel(pw)->name;
+}
+
 static void *xmalloc(size_t n) {
   void *p = aligned_alloc(64, (n + 63) / 64 * 64 + 64);
   ck_assert_ptr_nonnull(p);
@@ -47,38 +73,38 @@ static void *xmalloc(size_t n) {
 typedef struct quantizer {
   const char *name;
   octet_isa isa;
-  octet_qs8_quantize_fn fn;
+  octet_gemm_quantize_fn fn;
 } quantizer;
 static const quantizer quantizers[] = {
     {"octet_qs8_quantize_rows__avx2", OCTET_ISA_AVX2, octet_qs8_quantize_rows__avx2},
     {"octet_qs8_quantize_rows__avx512", OCTET_ISA_AVX512, octet_qs8_quantize_rows__avx512},
 };
 
-/* The scalar quantizer on hand-checked rows. */
+/* The portable quantizer (core/quant.h) on hand-checked rows. */
 START_TEST(quantize_scalar_values) {
   uint8_t q[8];
   float s;
   memset(q, 0xEE, sizeof q);
   const float a[5] = {1.0f, -0.5f, 0.25f, -1.0f, 0.0f}; /* inv = 127 */
-  octet_qs8_quantize_rows_scalar(a, 1, 5, 5, q, 8, &s);
+  octet_q8_quantize_rows_u8(a, 1, 5, 5, q, 8, &s);
   ck_assert_float_eq(s, 1.0f / 127.0f);
   /* 127, -63.5 -> -64 (ties to even), 31.75 -> 32, -127, 0; each + 128 */
   const uint8_t want[8] = {255, 64, 160, 1, 128, 128, 128, 128};
   ck_assert_mem_eq(q, want, 8);
   /* a zero row: scale 1, all 128 */
   const float z[3] = {0.0f, -0.0f, 0.0f};
-  octet_qs8_quantize_rows_scalar(z, 1, 3, 3, q, 8, &s);
+  octet_q8_quantize_rows_u8(z, 1, 3, 3, q, 8, &s);
   ck_assert_float_eq(s, 1.0f);
   ck_assert_uint_eq(q[0], 128); ck_assert_uint_eq(q[1], 128);
   ck_assert_uint_eq(q[2], 128); ck_assert_uint_eq(q[3], 128);
   /* 127 / amax overflows: treated as a zero row */
   const float tiny[2] = {1e-38f, -2e-39f};
-  octet_qs8_quantize_rows_scalar(tiny, 1, 2, 2, q, 8, &s);
+  octet_q8_quantize_rows_u8(tiny, 1, 2, 2, q, 8, &s);
   ck_assert_float_eq(s, 1.0f);
   ck_assert_uint_eq(q[0], 128); ck_assert_uint_eq(q[1], 128);
   /* NaN is ignored by the max and quantizes to -127 */
   const float n[3] = {NAN, 2.0f, -1.0f};
-  octet_qs8_quantize_rows_scalar(n, 1, 3, 3, q, 8, &s);
+  octet_q8_quantize_rows_u8(n, 1, 3, 3, q, 8, &s);
   ck_assert_float_eq(s, 2.0f / 127.0f);
   ck_assert_uint_eq(q[0], 1); ck_assert_uint_eq(q[1], 255);
   ck_assert_uint_eq(q[2], 128 - 64); /* -63.5 -> -64 */
@@ -120,7 +146,7 @@ START_TEST(quantize_isa_vs_scalar) {
       for (size_t m = 0; m < M; m++) special_row(a + m * lda, K, (int)m);
       memset(q0, 0xEE, M * ldq);
       memset(q1, 0xEE, M * ldq);
-      octet_qs8_quantize_rows_scalar(a, M, K, lda, q0, ldq, s0);
+      octet_q8_quantize_rows_u8(a, M, K, lda, q0, ldq, s0);
       qz->fn(a, M, K, lda, q1, ldq, s1);
       for (size_t m = 0; m < M; m++) {
         ck_assert_msg(memcmp(q0 + m * ldq, q1 + m * ldq, ldq) == 0,
@@ -148,7 +174,7 @@ START_TEST(weights_scalar_values) {
                       0.5f, -0.0f, 0.5f};   /* k = 2 */
   int8_t q[9];
   float s[3];
-  octet_qs8_quantize_weights_scalar(w, 3, 3, q, s);
+  octet_q8_quantize_weights(w, 3, 3, q, s);
   ck_assert_float_eq(s[0], 2.0f / 127.0f);
   ck_assert_float_eq(s[1], 1.0f);
   ck_assert_float_eq(s[2], 1.0f);
@@ -166,24 +192,24 @@ START_TEST(weights_pack_info) {
   fill(w, (size_t)(K * N), 1.0f);
   for (size_t i = 0; i < N_KERNELS; i++) {
     octet_isa isa = kernel_isas[i];
-    const octet_qs8_kernel *kern = octet_qs8_kernel_for(isa);
-    if (skip(isa, kern->name)) continue;
-    octet_qs8_weights *pw;
-    ck_assert_int_eq(octet_qs8_weights_pack(w, K, N, isa, &pw), OCTET_OK);
-    ck_assert_str_eq(octet_qs8_kernel_name(pw), kern->name);
-    ck_assert_int_eq(octet_qs8_weights_k(pw), K);
-    ck_assert_int_eq(octet_qs8_weights_n(pw), N);
-    size_t b = octet_qs8_weights_bytes(pw);
+    if (skip(isa, octet_isa_name(isa))) continue;
+    const octet_gemm_kernel *kern = kernel_for(isa);
+    octet_gemm_weights *pw;
+    ck_assert_int_eq(pack(w, K, N, isa, &pw), OCTET_OK);
+    ck_assert_str_eq(kernel_name(pw), kern->name);
+    ck_assert_int_eq(octet_gemm_weights_k(pw), K);
+    ck_assert_int_eq(octet_gemm_weights_n(pw), N);
+    size_t b = octet_gemm_weights_bytes(pw);
     ck_assert_uint_ge(b, (size_t)(K * N));
     /* K*N + 8 per column + K's padding to kalign + the last panel's
      * padding + small */
     ck_assert_uint_le(b, (size_t)(K * N + 8 * N) + (size_t)((kern->kalign - 4) * N) +
                              (size_t)(kern->nr * (K + kern->kalign)) + 1024);
-    ck_assert_uint_eq(octet_qs8_scratch_bytes(pw, 0, 2), 0);
-    ck_assert_uint_gt(octet_qs8_scratch_bytes(pw, 5, 2), 0);
-    octet_qs8_weights_free(pw);
+    ck_assert_uint_eq(octet_gemm_scratch_bytes(pw, 0, 2), 0);
+    ck_assert_uint_gt(octet_gemm_scratch_bytes(pw, 5, 2), 0);
+    octet_gemm_weights_free(pw);
   }
-  octet_qs8_weights_free(NULL);
+  octet_gemm_weights_free(NULL);
   free(w);
 }
 END_TEST
@@ -193,7 +219,7 @@ END_TEST
 /* Builds one panel of np columns (nr real) for kp k as docs/kernels-qs8.md
  * draws it, calls the kernel on mr rows and checks every output against
  * the definition, bit for bit, and that nothing outside the tile changed. */
-static void check_ukernel(const octet_qs8_kernel *kern, size_t mr, size_t nr,
+static void check_ukernel(const octet_gemm_kernel *kern, size_t mr, size_t nr,
                           size_t kp, int epi) {
   size_t np = (nr + (size_t)kern->ng - 1) / (size_t)kern->ng * (size_t)kern->ng;
   if (np > (size_t)kern->nr) np = (size_t)kern->nr;
@@ -223,9 +249,11 @@ static void check_ukernel(const octet_qs8_kernel *kern, size_t mr, size_t nr,
   for (size_t i = 0; i < mr; i++) sa[i] = 0.02f + (frand() + 1.0f) * 0.01f;
   for (size_t i = 0; i < mr * ldr; i++) res[i] = frand();
   for (size_t i = 0; i < (mr + 1) * ldc; i++) c[i] = -555.0f;
-  octet_qs8_ukernel_params prm = {sa, epi & 1 ? bias : NULL, epi & 2 ? res : NULL,
-                                  ldr, (epi >> 2) & 1, (const char *)a, 0};
-  kern->gemm(mr, nr, kp, a, lda, panel, c, ldc, &prm);
+  octet_gemm_params prm = {.scale_a = sa, .bias = epi & 1 ? bias : NULL,
+                           .residual = epi & 2 ? res : NULL, .ldr = ldr,
+                           .act = (epi >> 2) & 1 ? OCTET_ACT_RELU : OCTET_ACT_NONE,
+                           .prefetch = (const char *)a, .prefetch_step = 0};
+  kern->ukernel(mr, nr, kp, a, lda, panel, NULL, 0, c, ldc, &prm);
   for (size_t i = 0; i <= mr; i++)
     for (size_t j = 0; j < ldc; j++) {
       float want = -555.0f;
@@ -252,8 +280,8 @@ START_TEST(ukernels_direct) {
   /* k below, at and above the unroll (4-k kernels) or the 64-k chunk (AMX) */
   static const size_t kps4[] = {0, 4, 8, 12, 36, 64}, kps64[] = {0, 64, 128, 320};
   for (size_t i = 0; i < N_KERNELS; i++) {
-    const octet_qs8_kernel *kern = octet_qs8_kernel_for(kernel_isas[i]);
-    if (skip(kernel_isas[i], kern->name)) continue;
+    if (skip(kernel_isas[i], octet_isa_name(kernel_isas[i]))) continue;
+    const octet_gemm_kernel *kern = kernel_for(kernel_isas[i]);
     const size_t *kps = kern->kalign == 64 ? kps64 : kps4;
     const size_t nk = kern->kalign == 64 ? 4 : 6;
     int tiles = 0;
@@ -284,30 +312,28 @@ static int run_case(const gemm_case *g, const float *w, const float *A,
   float *want = xmalloc((size_t)(g->M * g->ldc) * sizeof *want);
   float *C = xmalloc((size_t)(g->M * g->ldc) * sizeof *C);
   octet_gemm_epilogue ep = {g->bias ? bias : NULL, g->residual ? res : NULL,
-                            g->N, g->act, NULL};
+                            g->N, g->act ? OCTET_ACT_RELU : OCTET_ACT_NONE, NULL};
   for (int64_t i = 0; i < g->M * g->ldc; i++) want[i] = -777.0f;
-  ck_assert_int_eq(octet_qs8_gemm_scalar(w, g->K, g->N, g->M, A, g->lda, want,
-                                         g->ldc, &ep), OCTET_OK);
+  ck_assert_int_eq(gemm_oracle_q8(w, g->K, g->N, g->M, A, g->lda, want, g->ldc, &ep), OCTET_OK);
   int runs = 0;
   for (size_t i = 0; i < N_KERNELS; i++) {
     octet_isa isa = kernel_isas[i];
     if (!octet_isa_supported(isa)) continue;
-    octet_qs8_weights *pw;
-    ck_assert_int_eq(octet_qs8_weights_pack(w, g->K, g->N, isa, &pw), OCTET_OK);
+    octet_gemm_weights *pw;
+    ck_assert_int_eq(pack(w, g->K, g->N, isa, &pw), OCTET_OK);
     int max_threads = g->M * g->N * g->K < 200000 ? 3 : 2;
     for (int th = 1; th <= max_threads; th++) {
-      size_t sb = octet_qs8_scratch_bytes(pw, g->M, th);
+      size_t sb = octet_gemm_scratch_bytes(pw, g->M, th);
       void *scratch = xmalloc(sb);
       for (int64_t j = 0; j < g->M * g->ldc; j++) C[j] = -777.0f;
-      ck_assert_int_eq(octet_qs8_gemm(pw, g->M, A, g->lda, C, g->ldc, &ep,
-                                      scratch, th), OCTET_OK);
+      ck_assert_int_eq(gemm(pw, g->M, A, g->lda, C, g->ldc, &ep, scratch, th), OCTET_OK);
       for (int64_t m = 0; m < g->M; m++)
         for (int64_t n = 0; n < g->ldc; n++) {
           const float *x = &C[m * g->ldc + n], *y = &want[m * g->ldc + n];
           ck_assert_msg(memcmp(x, y, sizeof *x) == 0,
                         "%s, %d threads, M %lld N %lld K %lld lda %lld ldc %lld "
                         "(bias %d res %d act %d): C[%lld,%lld] = %.9g, want %.9g",
-                        octet_qs8_kernel_name(pw), th, (long long)g->M,
+                        kernel_name(pw), th, (long long)g->M,
                         (long long)g->N, (long long)g->K, (long long)g->lda,
                         (long long)g->ldc, g->bias, g->residual, g->act,
                         (long long)m, (long long)n, (double)*x, (double)*y);
@@ -315,7 +341,7 @@ static int run_case(const gemm_case *g, const float *w, const float *A,
       free(scratch);
       runs++;
     }
-    octet_qs8_weights_free(pw);
+    octet_gemm_weights_free(pw);
   }
   free(want), free(C);
   return runs;
@@ -388,21 +414,22 @@ START_TEST(gemm_epilogues) {
   fill(bias, (size_t)N, 0.5f), fill(res, (size_t)(M * ldc), 0.5f);
   int runs = 0;
   for (int e = 0; e < 8; e++) {
-    octet_gemm_epilogue ep = {e & 1 ? bias : NULL, e & 2 ? res : NULL, ldc, (e >> 2) & 1, NULL};
-    ck_assert_int_eq(octet_qs8_gemm_scalar(w, K, N, M, A, K, want, ldc, &ep), OCTET_OK);
+    octet_gemm_epilogue ep = {e & 1 ? bias : NULL, e & 2 ? res : NULL, ldc,
+                              (e >> 2) & 1 ? OCTET_ACT_RELU : OCTET_ACT_NONE, NULL};
+    ck_assert_int_eq(gemm_oracle_q8(w, K, N, M, A, K, want, ldc, &ep), OCTET_OK);
     for (size_t i = 0; i < N_KERNELS; i++) {
       if (!octet_isa_supported(kernel_isas[i])) continue;
-      octet_qs8_weights *pw;
-      ck_assert_int_eq(octet_qs8_weights_pack(w, K, N, kernel_isas[i], &pw), OCTET_OK);
-      void *scratch = xmalloc(octet_qs8_scratch_bytes(pw, M, 2));
+      octet_gemm_weights *pw;
+      ck_assert_int_eq(pack(w, K, N, kernel_isas[i], &pw), OCTET_OK);
+      void *scratch = xmalloc(octet_gemm_scratch_bytes(pw, M, 2));
       /* in place: C starts as the residual */
       memcpy(C, res, (size_t)(M * ldc) * sizeof *C);
       octet_gemm_epilogue ep2 = ep;
       if (ep.residual) ep2.residual = C;
-      ck_assert_int_eq(octet_qs8_gemm(pw, M, A, K, C, ldc, &ep2, scratch, 2), OCTET_OK);
+      ck_assert_int_eq(gemm(pw, M, A, K, C, ldc, &ep2, scratch, 2), OCTET_OK);
       for (int64_t m = 0; m < M; m++)
         ck_assert_msg(memcmp(C + m * ldc, want + m * ldc, (size_t)N * sizeof *C) == 0,
-                      "%s: epilogue %d row %lld", octet_qs8_kernel_name(pw), e, (long long)m);
+                      "%s: epilogue %d row %lld", kernel_name(pw), e, (long long)m);
       if (e & 1 && !(e & 4)) { /* relu off: some outputs are negative */
         int neg = 0;
         for (int64_t j = 0; j < N; j++) neg += C[j] < 0;
@@ -412,7 +439,7 @@ START_TEST(gemm_epilogues) {
         for (int64_t j = 0; j < M * ldc; j++)
           if (j % ldc < N) ck_assert_float_ge(C[j], 0.0f);
       free(scratch);
-      octet_qs8_weights_free(pw);
+      octet_gemm_weights_free(pw);
       runs++;
     }
   }
@@ -442,20 +469,20 @@ START_TEST(gemm_gelu_epilogue) {
   fill(w, (size_t)(K * N), 1.0f), fill(A, (size_t)(M * K), 1.0f), fill(bias, (size_t)N, 0.5f);
   int runs = 0;
   for (int tanh_form = 0; tanh_form < 2; tanh_form++) {
-    octet_gemm_epilogue ep = {bias, NULL, 0, OCTET_GEMM_ACT_NONE, NULL};
-    ck_assert_int_eq(octet_qs8_gemm_scalar(w, K, N, M, A, K, want, N, &ep), OCTET_OK);
+    octet_gemm_epilogue ep = {bias, NULL, 0, OCTET_ACT_NONE, NULL};
+    ck_assert_int_eq(gemm_oracle_q8(w, K, N, M, A, K, want, N, &ep), OCTET_OK);
     for (int64_t i = 0; i < M * N; i++)
       want[i] = tanh_form ? vm_gelu_tanh(want[i]) : vm_gelu(want[i]);
-    ep.act = tanh_form ? OCTET_GEMM_ACT_GELU_TANH : OCTET_GEMM_ACT_GELU;
+    ep.act = tanh_form ? OCTET_ACT_GELU_TANH : OCTET_ACT_GELU;
     ep.post = tanh_form ? post_gelu_tanh : post_gelu;
     for (size_t i = 0; i < N_KERNELS; i++) {
       if (!octet_isa_supported(kernel_isas[i])) continue;
-      const octet_qs8_kernel *kern = octet_qs8_kernel_for(kernel_isas[i]);
-      octet_qs8_weights *pw;
-      ck_assert_int_eq(octet_qs8_weights_pack(w, K, N, kernel_isas[i], &pw), OCTET_OK);
-      void *scratch = xmalloc(octet_qs8_scratch_bytes(pw, M, 2));
+      const octet_gemm_kernel *kern = kernel_for(kernel_isas[i]);
+      octet_gemm_weights *pw;
+      ck_assert_int_eq(pack(w, K, N, kernel_isas[i], &pw), OCTET_OK);
+      void *scratch = xmalloc(octet_gemm_scratch_bytes(pw, M, 2));
       post_calls = 0;
-      ck_assert_int_eq(octet_qs8_gemm(pw, M, A, K, C, N, &ep, scratch, 2), OCTET_OK);
+      ck_assert_int_eq(gemm(pw, M, A, K, C, N, &ep, scratch, 2), OCTET_OK);
       ck_assert_msg(memcmp(C, want, (size_t)(M * N) * sizeof *C) == 0, "%s: GELU (tanh %d)",
                     kern->name, tanh_form);
       if (kern->gelu)
@@ -463,19 +490,19 @@ START_TEST(gemm_gelu_epilogue) {
       else
         ck_assert_int_gt(post_calls, 0);
       free(scratch);
-      octet_qs8_weights_free(pw);
+      octet_gemm_weights_free(pw);
       runs++;
     }
   }
   ck_assert_int_gt(runs, 0);
   /* a GELU act without its post is refused */
-  octet_qs8_weights *pw;
-  ck_assert_int_eq(octet_qs8_weights_pack(w, K, N, OCTET_ISA_REF, &pw), OCTET_OK);
-  void *scratch = xmalloc(octet_qs8_scratch_bytes(pw, M, 1));
-  octet_gemm_epilogue bad = {bias, NULL, 0, OCTET_GEMM_ACT_GELU, NULL};
-  ck_assert_int_eq(octet_qs8_gemm(pw, M, A, K, C, N, &bad, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
+  octet_gemm_weights *pw;
+  ck_assert_int_eq(pack(w, K, N, OCTET_ISA_REF, &pw), OCTET_OK);
+  void *scratch = xmalloc(octet_gemm_scratch_bytes(pw, M, 1));
+  octet_gemm_epilogue bad = {bias, NULL, 0, OCTET_ACT_GELU, NULL};
+  ck_assert_int_eq(gemm(pw, M, A, K, C, N, &bad, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
   free(scratch);
-  octet_qs8_weights_free(pw);
+  octet_gemm_weights_free(pw);
   free(w), free(A), free(bias), free(want), free(C);
 }
 END_TEST
@@ -501,7 +528,7 @@ START_TEST(gemm_long_k_exact) {
     A[k] = 0.5f, A[K + k] = k % 3 ? 0.5f : -0.5f;
   }
   float want[6];
-  ck_assert_int_eq(octet_qs8_gemm_scalar(w, K, N, M, A, K, want, N, NULL), OCTET_OK);
+  ck_assert_int_eq(gemm_oracle_q8(w, K, N, M, A, K, want, N, NULL), OCTET_OK);
   float y = (float)(int32_t)(-127 * 127 * K);
   y = y * (0.5f / 127.0f);
   y = y * (3.0f / 127.0f);
@@ -518,59 +545,72 @@ START_TEST(gemm_degenerate) {
   float w[1] = {0}, A[10] = {0}, C[10];
   for (size_t i = 0; i < N_KERNELS; i++) {
     if (!octet_isa_supported(kernel_isas[i])) continue;
-    octet_qs8_weights *pw;
-    ck_assert_int_eq(octet_qs8_weights_pack(w, 0, 5, kernel_isas[i], &pw), OCTET_OK);
-    octet_gemm_epilogue ep = {bias, NULL, 0, OCTET_GEMM_ACT_NONE, NULL};
-    void *scratch = xmalloc(octet_qs8_scratch_bytes(pw, 2, 1));
-    ck_assert_int_eq(octet_qs8_gemm(pw, 2, A, 0, C, 5, &ep, scratch, 1), OCTET_OK);
+    octet_gemm_weights *pw;
+    ck_assert_int_eq(pack(w, 0, 5, kernel_isas[i], &pw), OCTET_OK);
+    octet_gemm_epilogue ep = {bias, NULL, 0, OCTET_ACT_NONE, NULL};
+    void *scratch = xmalloc(octet_gemm_scratch_bytes(pw, 2, 1));
+    ck_assert_int_eq(gemm(pw, 2, A, 0, C, 5, &ep, scratch, 1), OCTET_OK);
     for (int j = 0; j < 10; j++) ck_assert_float_eq(C[j], bias[j % 5]);
-    ck_assert_int_eq(octet_qs8_gemm(pw, 0, NULL, 0, NULL, 5, &ep, NULL, 1), OCTET_OK);
+    ck_assert_int_eq(gemm(pw, 0, NULL, 0, NULL, 5, &ep, NULL, 1), OCTET_OK);
     free(scratch);
-    octet_qs8_weights_free(pw);
-    ck_assert_int_eq(octet_qs8_weights_pack(w, 1, 0, kernel_isas[i], &pw), OCTET_OK);
-    ck_assert_int_eq(octet_qs8_gemm(pw, 3, A, 1, C, 0, NULL, C, 2), OCTET_OK);
-    octet_qs8_weights_free(pw);
+    octet_gemm_weights_free(pw);
+    ck_assert_int_eq(pack(w, 1, 0, kernel_isas[i], &pw), OCTET_OK);
+    ck_assert_int_eq(gemm(pw, 3, A, 1, C, 0, NULL, C, 2), OCTET_OK);
+    octet_gemm_weights_free(pw);
   }
 }
 END_TEST
 
 START_TEST(gemm_errors) {
   float w[12] = {0}, A[12] = {0}, C[12];
-  octet_qs8_weights *pw = (octet_qs8_weights *)&pw;
-  ck_assert_int_eq(octet_qs8_weights_pack(w, -1, 3, OCTET_ISA_REF, &pw), OCTET_ERR_INVALID_ARGUMENT);
+  octet_gemm_weights *pw = (octet_gemm_weights *)&pw;
+  ck_assert_int_eq(pack(w, -1, 3, OCTET_ISA_REF, &pw), OCTET_ERR_INVALID_ARGUMENT);
   ck_assert_ptr_null(pw);
-  ck_assert_int_eq(octet_qs8_weights_pack(NULL, 4, 3, OCTET_ISA_REF, &pw), OCTET_ERR_INVALID_ARGUMENT);
-  ck_assert_int_eq(octet_qs8_weights_pack(w, 200000, 3, OCTET_ISA_REF, &pw), OCTET_ERR_INVALID_ARGUMENT);
-#if defined(__x86_64__)
-  ck_assert_int_eq(octet_qs8_weights_pack(w, 4, 3, OCTET_ISA_I8MM, &pw), OCTET_ERR_UNSUPPORTED);
-#endif
-  ck_assert_int_eq(octet_qs8_weights_pack(w, 4, 3, OCTET_ISA_REF, &pw), OCTET_OK);
+  ck_assert_int_eq(pack(NULL, 4, 3, OCTET_ISA_REF, &pw), OCTET_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(pack(w, 200000, 3, OCTET_ISA_REF, &pw), OCTET_ERR_INVALID_ARGUMENT);
+  uint16_t w16[12] = {0}; /* int8 packing takes fp32 weights only */
+  ck_assert_int_eq(octet_gemm_pack(kernel_for(OCTET_ISA_REF), w16, true, 4, 3, &pw),
+                   OCTET_ERR_INVALID_ARGUMENT);
+  ck_assert_ptr_null(kernel_for(OCTET_ISA_I8MM)); /* not an x86 level */
+  ck_assert_int_eq(pack(w, 4, 3, OCTET_ISA_REF, &pw), OCTET_OK);
   char scratch[4096];
-  ck_assert_int_eq(octet_qs8_gemm(pw, 2, A, 3, C, 3, NULL, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
-  ck_assert_int_eq(octet_qs8_gemm(pw, 2, A, 4, C, 2, NULL, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
-  ck_assert_int_eq(octet_qs8_gemm(pw, -1, A, 4, C, 3, NULL, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
-  ck_assert_int_eq(octet_qs8_gemm(pw, 2, A, 4, C, 3, NULL, NULL, 1), OCTET_ERR_INVALID_ARGUMENT);
-  octet_gemm_epilogue bad_ldr = {NULL, C, 2, OCTET_GEMM_ACT_NONE, NULL};
-  ck_assert_int_eq(octet_qs8_gemm(pw, 2, A, 4, C, 3, &bad_ldr, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
-  octet_gemm_epilogue bad_act = {NULL, NULL, 0, 7, NULL};
-  ck_assert_int_eq(octet_qs8_gemm(pw, 2, A, 4, C, 3, &bad_act, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
-  ck_assert_int_eq(octet_qs8_gemm(NULL, 2, A, 4, C, 3, NULL, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
-  ck_assert_int_eq(octet_qs8_gemm(pw, 2, A, 4, C, 3, NULL, scratch, 1), OCTET_OK);
-  ck_assert_int_eq(octet_qs8_gemm_scalar(w, 4, 3, 2, A, 3, C, 3, NULL), OCTET_ERR_INVALID_ARGUMENT);
-  octet_qs8_weights_free(pw);
+  ck_assert_int_eq(gemm(pw, 2, A, 3, C, 3, NULL, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(gemm(pw, 2, A, 4, C, 2, NULL, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(gemm(pw, -1, A, 4, C, 3, NULL, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(gemm(pw, 2, A, 4, C, 3, NULL, NULL, 1), OCTET_ERR_INVALID_ARGUMENT);
+  octet_gemm_epilogue bad_ldr = {NULL, C, 2, OCTET_ACT_NONE, NULL};
+  ck_assert_int_eq(gemm(pw, 2, A, 4, C, 3, &bad_ldr, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
+  octet_gemm_epilogue bad_act = {NULL, NULL, 0, (octet_act)7, NULL};
+  ck_assert_int_eq(gemm(pw, 2, A, 4, C, 3, &bad_act, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(gemm(NULL, 2, A, 4, C, 3, NULL, scratch, 1), OCTET_ERR_INVALID_ARGUMENT);
+  /* no fp16 activations or outputs for int8 kernels */
+  ck_assert_int_eq(octet_gemm(pw, 2, A, true, 4, C, false, 3, NULL, scratch, 1),
+                   OCTET_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(octet_gemm(pw, 2, A, false, 4, C, true, 3, NULL, scratch, 1),
+                   OCTET_ERR_INVALID_ARGUMENT);
+  ck_assert_int_eq(gemm(pw, 2, A, 4, C, 3, NULL, scratch, 1), OCTET_OK);
+  ck_assert_int_eq(gemm_oracle_q8(w, 4, 3, 2, A, 3, C, 3, NULL), OCTET_ERR_INVALID_ARGUMENT);
+  octet_gemm_weights_free(pw);
 }
 END_TEST
 
 /* OCTET_ISA selects the kernel the active level packs for. */
 START_TEST(kernel_for_levels) {
-  ck_assert_str_eq(octet_qs8_kernel_for(OCTET_ISA_REF)->name, "qs8 4x16c4 scalar");
-  ck_assert_str_eq(octet_qs8_kernel_for(OCTET_ISA_AVX2)->name, "qs8 4x8c4 avx2");
-  ck_assert_str_eq(octet_qs8_kernel_for(OCTET_ISA_AVX512)->name, "qs8 4x8c4 avx2");
-  ck_assert_str_eq(octet_qs8_kernel_for(OCTET_ISA_AVXVNNI)->name, "qs8 6x16c4 avxvnni");
-  ck_assert_str_eq(octet_qs8_kernel_for(OCTET_ISA_AVX512VNNI)->name, "qs8 8x48c4 avx512vnni");
-  ck_assert_str_eq(octet_qs8_kernel_for(OCTET_ISA_AMX)->name, "qs8 32x32c4 amx");
-  for (size_t i = 0; i < N_KERNELS; i++)
-    if (skip(kernel_isas[i], octet_qs8_kernel_for(kernel_isas[i])->name)) continue;
+  static const struct {
+    octet_isa isa;
+    const char *name;
+  } want[] = {{OCTET_ISA_REF, "qs8 4x16c4 scalar"},      {OCTET_ISA_AVX2, "qs8 4x8c4 avx2"},
+              {OCTET_ISA_AVX512, "qs8 4x8c4 avx2"},      {OCTET_ISA_AVXVNNI, "qs8 6x16c4 avxvnni"},
+              {OCTET_ISA_AVX512VNNI, "qs8 8x48c4 avx512vnni"}, {OCTET_ISA_AMX, "qs8 32x32c4 amx"}};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    const octet_gemm_kernel *k = kernel_for(want[i].isa);
+    if (skip(want[i].isa, want[i].name)) {
+      ck_assert_ptr_null(k);
+      continue;
+    }
+    ck_assert_ptr_nonnull(k);
+    ck_assert_str_eq(k->name, want[i].name);
+  }
 }
 END_TEST
 
