@@ -350,7 +350,7 @@ print("ok")
   has "--batch-dim: message" err "no input has a dim named 'no_such_dim'"
 
   # the ONNX Runtime peer on the same file, beside octet's report
-  ORT_PY=$(dirname "$0")/../tools/bench-ort.py
+  ORT_PY=$(dirname "$0")/../tools/scripts/bench-ort.py
   if [ -n "$PY" ] && "$PY" -c 'import onnxruntime' 2>/dev/null; then
     expect "bench-ort on the file" 0 "$PY" "$ORT_PY" "$MODEL" --batch 2,3 --seq 4 \
       --threads 1 --runs 1 --min-seconds 0 --octet-json "$tmp/file.json" --json "$tmp/ort.json"

@@ -1,7 +1,7 @@
 /* End-to-end model tests: octet's fp32 outputs against ONNX Runtime's.
  *
  * The models, inputs and expected outputs are made by
- *   python3 tools/make_test_models.py OUTDIR
+ *   python3 tools/scripts/make_test_models.py OUTDIR
  * and found through the environment variable OCTET_TESTDATA=OUTDIR. Every
  * line "<model> <batch> <model path>" of OUTDIR/manifest.txt is one case: the
  * model is loaded (a relative path is taken relative to OUTDIR), a session
@@ -246,7 +246,7 @@ static void skip_loudly(const char *why) {
       "************************************************************\n";
   fprintf(stderr,
           "%s* test-models SKIPPED: %s\n"
-          "*   make the data with: python3 tools/make_test_models.py DIR\n"
+          "*   make the data with: python3 tools/scripts/make_test_models.py DIR\n"
           "*   and run with:       OCTET_TESTDATA=DIR\n%s",
           banner, why, banner);
   printf("SKIP: %s\n", why);

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Builds the end-to-end test models and their ONNX Runtime reference outputs.
 
-usage: tools/make_test_models.py OUTDIR
+usage: tools/scripts/make_test_models.py OUTDIR
 
 Writes into OUTDIR:
   mlp.onnx                      4-layer MLP 1024-4096-3072-3072-1024 (opset 20)
   encoder.onnx (+ .onnx.data)   BERT-style encoder shaped like all-MiniLM-L6-v2
                                 (opset 17, weights as external data)
   torch_tiny.onnx               copied from tests/data (exported from PyTorch
-                                by tools/export_torch_model.py)
+                                by tools/scripts/export_torch_model.py)
   <model>/b<batch>/in_<input>.npy   inputs, for batch 1, 7 and 64
   <model>/b<batch>/out_<output>.npy ONNX Runtime outputs (CPU EP, graph
                                     optimizations disabled)
@@ -44,7 +44,7 @@ LAYERS = 6
 MAX_POS = 512
 
 HERE = Path(__file__).resolve().parent
-DATA_DIR = HERE.parent / "tests" / "data"
+DATA_DIR = HERE.parent.parent / "tests" / "data"
 # The PyTorch-exported model; the second name is the fallback that
 # export_torch_model.py writes when torch is not available.
 TORCH_MODELS = ("torch_tiny", "torch_like_tiny")
@@ -382,7 +382,7 @@ def main():
         shutil.copyfile(torch_src, out / torch_src.name)
         models[torch_src.stem] = torch_src.name
     else:
-        print("warning: no torch model in tests/data; run tools/export_torch_model.py",
+        print("warning: no torch model in tests/data; run tools/scripts/export_torch_model.py",
               file=sys.stderr)
 
     opts = ort.SessionOptions()

@@ -1,6 +1,6 @@
 /* `octet bench` (cli-bench.c): its options, state and the parts that live
  * in files of their own: option parsing (cli-bench-options.c), the machine
- * block (bench-machine.c), inputs and accuracy (bench-inputs.c). */
+ * block (cli-bench-machine.c), inputs and accuracy (cli-bench-inputs.c). */
 #ifndef OCTET_CLI_BENCH_H
 #define OCTET_CLI_BENCH_H
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Writes small ONNX seed models for the fuzz target (tests/fuzz/fuzz-model.c).
 
-usage: tools/fuzz-seeds.py OUTDIR
+usage: tools/scripts/fuzz-seeds.py OUTDIR
 
-The end-to-end test models of tools/make_test_models.py (the BERT-style
+The end-to-end test models of tools/scripts/make_test_models.py (the BERT-style
 encoder and the MLP), built with the same graph code at toy sizes so that
 each is a few KiB with inline weights; a variant of the encoder whose weights
 are external data in ext.bin (the file the fuzz target provides); and a few

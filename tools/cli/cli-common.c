@@ -390,19 +390,6 @@ void cli_format_info_shape(const octet_tensor_info *info, char *buf,
   if (n < cap) snprintf(buf + n, cap - n, "]");
 }
 
-void cli_format_bytes(double bytes, char *buf, size_t cap) {
-  static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  while (bytes >= 1024.0 && u < 4) {
-    bytes /= 1024.0;
-    u++;
-  }
-  if (u == 0)
-    snprintf(buf, cap, "%.0f B", bytes);
-  else
-    snprintf(buf, cap, "%.1f %s", bytes, units[u]);
-}
-
 void cli_format_count(double n, char *buf, size_t cap) {
   static const char *units[] = {"", "K", "M", "G", "T"};
   int u = 0;

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli-common.h"
 
 
 /* ---- JSON reader ----------------------------------------------------------- */
