@@ -165,9 +165,6 @@ typedef struct cli_stats {
 void cli_tensor_stats(const octet_tensor *t, cli_stats *s);
 void cli_format_stats(const cli_stats *s, char *buf, size_t cap);
 
-float cli_fp16_to_f32(uint16_t h);
-uint16_t cli_f32_to_fp16(float f);
-
 /* A file name for a tensor name: characters outside [A-Za-z0-9._-] become
  * '_', never empty, "." or "..", at most `cap` - 1 bytes. */
 void cli_sanitize_name(const char *name, char *out, size_t cap);
