@@ -79,7 +79,6 @@ void bench_opts_defaults(bench_opts *o);
 int bench_parse_args(bench_opts *o, int argc, char **argv);
 
 void bench_add_warning(bench_machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-octet_isa bench_best_isa(void);
 void bench_fill_machine(bench_machine *m, int threads, bool measure);
 bool bench_int8_pays_off(octet_isa isa);
 
