@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec/npy.h"
+#include "npy.h"
 #include "octet.h"
 
 #define MAX_REL_ERR 1e-4
@@ -162,9 +162,9 @@ START_TEST(test_model_case) {
     int n = snprintf(path, sizeof path, "%s/%s/b%ld/in_%s.npy", g_datadir,
                      c->model, c->batch, info.name);
     FAIL_IF(n < 0 || (size_t)n >= sizeof path, "path too long");
-    st = octet_npy_read(path, &inputs[i]);
-    FAIL_IF(st != OCTET_OK, "octet_npy_read(%s): %s: %s", path,
-            octet_status_str(st), octet_last_error());
+    st = npy_read(path, &inputs[i]);
+    FAIL_IF(st != OCTET_OK, "npy_read(%s): %s: %s", path,
+            octet_status_str(st), npy_last_error());
     inputs[i].name = info.name;
   }
 
@@ -181,9 +181,9 @@ START_TEST(test_model_case) {
     int n = snprintf(path, sizeof path, "%s/%s/b%ld/out_%s.npy", g_datadir,
                      c->model, c->batch, info.name);
     FAIL_IF(n < 0 || (size_t)n >= sizeof path, "path too long");
-    st = octet_npy_read(path, &expected[i]);
-    FAIL_IF(st != OCTET_OK, "octet_npy_read(%s): %s: %s", path,
-            octet_status_str(st), octet_last_error());
+    st = npy_read(path, &expected[i]);
+    FAIL_IF(st != OCTET_OK, "npy_read(%s): %s: %s", path,
+            octet_status_str(st), npy_last_error());
 
     const octet_tensor *a = &outputs[i], *b = &expected[i];
     char da[256], db[256];
