@@ -1,6 +1,6 @@
 /* Benchmark reports shared by `octet bench` and `octet compare`: the data
  * (machine, settings, result rows), the writers (text or markdown table,
- * JSON, CSV, SVG chart) and a small JSON reader for compare.
+ * JSON, CSV, SVG chart) and the JSON reader for compare (cJSON).
  *
  * JSON layout (other programs read it; "format" is bumped on incompatible
  * changes):

@@ -14,13 +14,13 @@ cd "$(dirname "$0")/../.."
 
 APT_PACKAGES=(build-essential meson ninja-build pkgconf check libomp-dev
   protobuf-c-compiler libprotobuf-c-dev libopenblas-dev
-  libopenblas-openmp-dev libdnnl-dev
+  libopenblas-openmp-dev libdnnl-dev libcjson-dev
   python3 python3-pip librsvg2-bin)
 PIP_PACKAGES=(numpy onnx onnxruntime)
 # arm64 cross build and emulated tests (tools/scripts/dev.sh test-arm64)
 ARM64_PACKAGES=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   libc6:arm64 libgomp1:arm64 libprotobuf-c-dev:arm64 check:arm64
-  libopenblas-dev:arm64 pkgconf:arm64)
+  libopenblas-dev:arm64 libcjson-dev:arm64 pkgconf:arm64)
 
 # apt-get installs those of the given packages that are missing.
 apt_install() {
