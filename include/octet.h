@@ -110,6 +110,14 @@ OCTET_API const char *octet_precision_name(octet_precision precision);
 OCTET_API octet_status octet_precision_parse(const char *name,
                                              octet_precision *out);
 
+/* IEEE 754 binary16 <-> binary32, the conversion octet uses for fp16
+ * tensors (OCTET_DTYPE_FLOAT16 data is the bits, as uint16_t).
+ * octet_fp16_to_fp32 is exact (subnormals, infinities and NaN payloads
+ * kept). octet_fp32_to_fp16 rounds to nearest even; what rounds to 65520 or
+ * more becomes infinity, NaN becomes the quiet NaN 0x7e00 with its sign. */
+OCTET_API float octet_fp16_to_fp32(uint16_t h);
+OCTET_API uint16_t octet_fp32_to_fp16(float f);
+
 /* ---- models -------------------------------------------------------------- */
 
 /* Loads an ONNX model. External data files are looked up next to `path`. */

@@ -8,28 +8,6 @@
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static float half_to_float(uint16_t h) {
-  uint32_t sign = (uint32_t)(h >> 15) << 31;
-  uint32_t exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
-  if (exp == 0x1f) {
-    bits = sign | 0x7f800000u | (man << 13);
-  } else if (exp != 0) {
-    bits = sign | ((exp + 112) << 23) | (man << 13);
-  } else if (man == 0) {
-    bits = sign;
-  } else { /* subnormal: normalize */
-    int e = -1;
-    do {
-      e++;
-      man <<= 1;
-    } while (!(man & 0x400));
-    bits = sign | ((uint32_t)(112 - e) << 23) | ((man & 0x3ff) << 13);
-  }
-  float f;
-  memcpy(&f, &bits, sizeof f);
-  return f;
-}
-
 static bool is_float_type(octet_dtype t) {
   return t == OCTET_DTYPE_FLOAT32 || t == OCTET_DTYPE_FLOAT64 ||
          t == OCTET_DTYPE_FLOAT16;
@@ -39,7 +17,7 @@ static double get_f(const void *data, octet_dtype t, int64_t i) {
   switch (t) {
     case OCTET_DTYPE_FLOAT32: return ((const float *)data)[i];
     case OCTET_DTYPE_FLOAT64: return ((const double *)data)[i];
-    case OCTET_DTYPE_FLOAT16: return half_to_float(((const uint16_t *)data)[i]);
+    case OCTET_DTYPE_FLOAT16: return octet_fp16_to_fp32(((const uint16_t *)data)[i]);
     default: return 0;
   }
 }

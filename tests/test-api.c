@@ -1,7 +1,8 @@
 /* The public API on a small model built in C: shapes that depend on the
  * batch, re-planning, errors, callbacks, concurrent sessions, and no
- * allocation on the hot path. */
+ * allocation on the hot path; and the fp16 conversion functions. */
 #include <check.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,6 +318,38 @@ START_TEST(test_two_sessions_two_threads) {
 }
 END_TEST
 
+/* fp16 <-> fp32: every half but NaN round-trips; NaN stays NaN (0x7e00
+ * with its sign on the way back); rounding to nearest even, overflow to
+ * infinity, subnormals. */
+static uint16_t to_half(float f) { return octet_fp32_to_fp16(f); }
+
+START_TEST(test_fp16) {
+  for (uint32_t h = 0; h < 0x10000u; h++) {
+    const float f = octet_fp16_to_fp32((uint16_t)h);
+    if ((h & 0x7c00u) == 0x7c00u && (h & 0x3ffu)) {
+      ck_assert(isnan(f));
+      ck_assert_uint_eq(to_half(f), (h & 0x8000u) | 0x7e00u);
+    } else {
+      ck_assert_msg(to_half(f) == h, "0x%04x -> %a -> 0x%04x", (unsigned)h, (double)f,
+                    (unsigned)to_half(f));
+    }
+  }
+  ck_assert(octet_fp16_to_fp32(0x3c00) == 1.0f);
+  ck_assert(octet_fp16_to_fp32(0x0001) == ldexpf(1.0f, -24));
+  ck_assert(octet_fp16_to_fp32(0xfc00) == -INFINITY);
+  ck_assert_uint_eq(to_half(-0.0f), 0x8000);
+  ck_assert_uint_eq(to_half(1.0f + ldexpf(1.0f, -11)), 0x3c00);     /* tie: to even */
+  ck_assert_uint_eq(to_half(1.0f + 3 * ldexpf(1.0f, -11)), 0x3c02); /* tie: to even */
+  ck_assert_uint_eq(to_half(65504.0f), 0x7bff);
+  ck_assert_uint_eq(to_half(65519.0f), 0x7bff);
+  ck_assert_uint_eq(to_half(65520.0f), 0x7c00);
+  ck_assert_uint_eq(to_half(-1e30f), 0xfc00);
+  ck_assert_uint_eq(to_half(ldexpf(1.0f, -25)), 0x0000); /* tie: to even (0) */
+  ck_assert_uint_eq(to_half(ldexpf(1.5f, -25)), 0x0001);
+  ck_assert_uint_eq(to_half(ldexpf(1.0f, -26)), 0x0000);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("api");
   TCase *tc = tcase_create("api");
@@ -328,6 +361,7 @@ int main(void) {
   tcase_add_test(tc, test_run_errors);
   tcase_add_test(tc, test_callback);
   tcase_add_test(tc, test_two_sessions_two_threads);
+  tcase_add_test(tc, test_fp16);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -19,7 +19,7 @@
 
 #include "backends/backend.h"
 #include "core/cpu.h"
-#include "exec/npy.h"
+#include "npy.h"
 #include "octet.h"
 #include "onnx-build.h"
 
@@ -258,7 +258,7 @@ START_TEST(test_models) {
     octet_tensor_info info;
     ck_assert_int_eq(octet_model_input_info(m, i, &info), OCTET_OK);
     snprintf(path, sizeof path, "%s/%s/b7/in_%s.npy", g_dir, model, info.name);
-    ck_assert_msg(octet_npy_read(path, &in[i]) == OCTET_OK, "%s", octet_last_error());
+    ck_assert_msg(npy_read(path, &in[i]) == OCTET_OK, "%s", npy_last_error());
     in[i].name = info.name;
   }
   const char *base = octet_backend_find("x86") ? "x86" : "ref";

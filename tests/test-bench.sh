@@ -23,59 +23,10 @@ if [ ! -x "$OCTET" ]; then
   exit 2
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-bench.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT INT TERM
-# A cross build (meson sets MESON_EXE_WRAPPER, e.g. qemu-aarch64): run the
-# program through the emulator.
-if [ -n "${MESON_EXE_WRAPPER:-}" ]; then
-  printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$MESON_EXE_WRAPPER" "$(readlink -f "$OCTET")" \
-    > "$tmp/octet-wrapped"
-  chmod +x "$tmp/octet-wrapped"
-  OCTET=$tmp/octet-wrapped
-fi
+. "$(dirname "$0")/cli-check.sh"
 
-passed=0
-failed=0
 PY=
 if command -v python3 >/dev/null 2>&1; then PY=python3; fi
-
-pass() {
-  passed=$((passed + 1))
-  echo "ok   - $1"
-}
-
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL - $1"
-  for f in out err; do
-    if [ -s "$tmp/$f" ]; then
-      echo "  --- std$f:"
-      sed -n '1,25s/^/  | /p' "$tmp/$f"
-    fi
-  done
-}
-
-# expect DESC RC CMD [ARGS...]
-expect() {
-  desc=$1
-  want=$2
-  shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  rc=$?
-  if [ "$rc" -eq "$want" ]; then
-    pass "$desc (exit $rc)"
-  else
-    fail "$desc: exit $rc, expected $want"
-  fi
-}
-
-# has DESC STREAM PATTERN / lacks DESC STREAM PATTERN
-has() {
-  if grep -Eq -- "$3" "$tmp/$2"; then pass "$1"; else fail "$1: std$2 does not match /$3/"; fi
-}
-lacks() {
-  if grep -Eq -- "$3" "$tmp/$2"; then fail "$1: std$2 matches /$3/"; else pass "$1"; fi
-}
 
 # py DESC SCRIPT ARGS...: runs a python3 check that prints "ok" or what is
 # wrong.
@@ -350,7 +301,7 @@ print("ok")
   has "--batch-dim: message" err "no input has a dim named 'no_such_dim'"
 
   # the ONNX Runtime peer on the same file, beside octet's report
-  ORT_PY=$(dirname "$0")/../tools/bench-ort.py
+  ORT_PY=$(dirname "$0")/../tools/scripts/bench-ort.py
   if [ -n "$PY" ] && "$PY" -c 'import onnxruntime' 2>/dev/null; then
     expect "bench-ort on the file" 0 "$PY" "$ORT_PY" "$MODEL" --batch 2,3 --seq 4 \
       --threads 1 --runs 1 --min-seconds 0 --octet-json "$tmp/file.json" --json "$tmp/ort.json"
@@ -417,5 +368,4 @@ print("ok" if m["emulated"] == "qemu-user" and "emulated" in m["cpu"] else m)
 ' "$tmp/emu.json"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -22,69 +22,7 @@ if [ ! -r "$MODEL" ]; then
   exit 2
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-cli.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT INT TERM
-# A cross build (meson sets MESON_EXE_WRAPPER, e.g. qemu-aarch64): run the
-# program through the emulator.
-if [ -n "${MESON_EXE_WRAPPER:-}" ]; then
-  printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$MESON_EXE_WRAPPER" "$(readlink -f "$OCTET")" \
-    > "$tmp/octet-wrapped"
-  chmod +x "$tmp/octet-wrapped"
-  OCTET=$tmp/octet-wrapped
-fi
-
-passed=0
-failed=0
-
-pass() {
-  passed=$((passed + 1))
-  echo "ok   - $1"
-}
-
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL - $1"
-  for f in out err; do
-    if [ -s "$tmp/$f" ]; then
-      echo "  --- std$f:"
-      sed -n '1,20s/^/  | /p' "$tmp/$f"
-    fi
-  done
-}
-
-# expect DESC RC CMD [ARGS...]: runs CMD, keeps stdout and stderr in
-# $tmp/out and $tmp/err, checks the exit status.
-expect() {
-  desc=$1
-  want=$2
-  shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  rc=$?
-  if [ "$rc" -eq "$want" ]; then
-    pass "$desc (exit $rc)"
-  else
-    fail "$desc: exit $rc, expected $want"
-  fi
-}
-
-# has DESC STREAM PATTERN: the last command's stdout/stderr matches the
-# extended regular expression PATTERN.
-has() {
-  if grep -Eq -- "$3" "$tmp/$2"; then
-    pass "$1"
-  else
-    fail "$1: std$2 does not match /$3/"
-  fi
-}
-
-# empty DESC STREAM
-empty() {
-  if [ -s "$tmp/$2" ]; then
-    fail "$1: std$2 is not empty"
-  else
-    pass "$1"
-  fi
-}
+. "$(dirname "$0")/cli-check.sh"
 
 is_npy() {
   [ "$(od -An -tx1 -N6 "$1" | tr -d ' \n')" = "934e554d5059" ]
@@ -267,5 +205,4 @@ else
   fail "could not read the first input's name from inspect"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

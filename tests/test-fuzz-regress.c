@@ -1,5 +1,5 @@
 /* Replays the inputs the fuzzer found (tests/data/fuzz-regress/, one file
- * per bug; tools/fuzz.sh, tests/fuzz/) through the same steps as the fuzz
+ * per bug; tools/scripts/fuzz.sh, tests/fuzz/) through the same steps as the fuzz
  * target: load, then a session per precision and backend list, planned and
  * run on small well-formed inputs. Each must end as the table below says,
  * with a status and a message, and nothing may crash, leak or read out of

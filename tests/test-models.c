@@ -1,7 +1,7 @@
 /* End-to-end model tests: octet's fp32 outputs against ONNX Runtime's.
  *
  * The models, inputs and expected outputs are made by
- *   python3 tools/make_test_models.py OUTDIR
+ *   python3 tools/scripts/make_test_models.py OUTDIR
  * and found through the environment variable OCTET_TESTDATA=OUTDIR. Every
  * line "<model> <batch> <model path>" of OUTDIR/manifest.txt is one case: the
  * model is loaded (a relative path is taken relative to OUTDIR), a session
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec/npy.h"
+#include "npy.h"
 #include "octet.h"
 
 #define MAX_REL_ERR 1e-4
@@ -162,9 +162,9 @@ START_TEST(test_model_case) {
     int n = snprintf(path, sizeof path, "%s/%s/b%ld/in_%s.npy", g_datadir,
                      c->model, c->batch, info.name);
     FAIL_IF(n < 0 || (size_t)n >= sizeof path, "path too long");
-    st = octet_npy_read(path, &inputs[i]);
-    FAIL_IF(st != OCTET_OK, "octet_npy_read(%s): %s: %s", path,
-            octet_status_str(st), octet_last_error());
+    st = npy_read(path, &inputs[i]);
+    FAIL_IF(st != OCTET_OK, "npy_read(%s): %s: %s", path,
+            octet_status_str(st), npy_last_error());
     inputs[i].name = info.name;
   }
 
@@ -181,9 +181,9 @@ START_TEST(test_model_case) {
     int n = snprintf(path, sizeof path, "%s/%s/b%ld/out_%s.npy", g_datadir,
                      c->model, c->batch, info.name);
     FAIL_IF(n < 0 || (size_t)n >= sizeof path, "path too long");
-    st = octet_npy_read(path, &expected[i]);
-    FAIL_IF(st != OCTET_OK, "octet_npy_read(%s): %s: %s", path,
-            octet_status_str(st), octet_last_error());
+    st = npy_read(path, &expected[i]);
+    FAIL_IF(st != OCTET_OK, "npy_read(%s): %s: %s", path,
+            octet_status_str(st), npy_last_error());
 
     const octet_tensor *a = &outputs[i], *b = &expected[i];
     char da[256], db[256];
@@ -246,7 +246,7 @@ static void skip_loudly(const char *why) {
       "************************************************************\n";
   fprintf(stderr,
           "%s* test-models SKIPPED: %s\n"
-          "*   make the data with: python3 tools/make_test_models.py DIR\n"
+          "*   make the data with: python3 tools/scripts/make_test_models.py DIR\n"
           "*   and run with:       OCTET_TESTDATA=DIR\n%s",
           banner, why, banner);
   printf("SKIP: %s\n", why);

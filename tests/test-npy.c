@@ -1,4 +1,4 @@
-/* Tests of the .npy reader and writer (src/exec/npy.c). */
+/* Tests of the .npy reader and writer (tools/npy/npy.c). */
 #if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, pipe */
 #endif
@@ -9,8 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/ir.h"
-#include "exec/npy.h"
+#include "npy.h"
 
 static char tmpdir[256];
 
@@ -130,7 +129,7 @@ START_TEST(test_round_trip) {
 
   char path[512];
   tmp_path(path, sizeof path, "rt.npy");
-  ck_assert_int_eq(octet_npy_write(path, &t), OCTET_OK);
+  ck_assert_int_eq(npy_write(path, &t), OCTET_OK);
 
   /* The file layout numpy expects: v1.0, data aligned to 64, '\n' last. */
   size_t len;
@@ -144,12 +143,12 @@ START_TEST(test_round_trip) {
   if (rank == 0) ck_assert_ptr_nonnull(strstr((char *)raw + 10, "()"));
 
   octet_tensor r;
-  ck_assert_int_eq(octet_npy_read(path, &r), OCTET_OK);
+  ck_assert_int_eq(npy_read(path, &r), OCTET_OK);
   ck_assert_ptr_null(r.name);
   check_same(&t, &r);
   free(r.data);
 
-  ck_assert_int_eq(octet_npy_read_memory(raw, len, &r), OCTET_OK);
+  ck_assert_int_eq(npy_read_memory(raw, len, &r), OCTET_OK);
   check_same(&t, &r);
   free(r.data);
 
@@ -172,9 +171,9 @@ START_TEST(test_zero_size_dim) {
   t.data = NULL;
   char path[512];
   tmp_path(path, sizeof path, "zero.npy");
-  ck_assert_int_eq(octet_npy_write(path, &t), OCTET_OK);
+  ck_assert_int_eq(npy_write(path, &t), OCTET_OK);
   octet_tensor r;
-  ck_assert_int_eq(octet_npy_read(path, &r), OCTET_OK);
+  ck_assert_int_eq(npy_read(path, &r), OCTET_OK);
   ck_assert_int_eq(r.rank, 3);
   ck_assert_int_eq(r.dims[1], 0);
   ck_assert_uint_eq(r.nbytes, 0);
@@ -224,8 +223,8 @@ START_TEST(test_header_variants) {
     size_t len = build(buf, sizeof buf, cases[k].major, cases[k].dict, -1,
                        numel * elem + 7);
     octet_tensor t;
-    octet_status st = octet_npy_read_memory(buf, len, &t);
-    ck_assert_msg(st == OCTET_OK, "case %zu: %s", k, octet_last_error());
+    octet_status st = npy_read_memory(buf, len, &t);
+    ck_assert_msg(st == OCTET_OK, "case %zu: %s", k, npy_last_error());
     ck_assert_int_eq(t.dtype, cases[k].dtype);
     ck_assert_int_eq(t.rank, cases[k].rank);
     if (t.rank >= 1) ck_assert_int_eq(t.dims[0], cases[k].d0);
@@ -253,7 +252,7 @@ START_TEST(test_numpy_bytes) {
     memcpy(buf + 128 + 4 * i, &f, 4);
   }
   octet_tensor t;
-  ck_assert_int_eq(octet_npy_read_memory(buf, sizeof buf, &t), OCTET_OK);
+  ck_assert_int_eq(npy_read_memory(buf, sizeof buf, &t), OCTET_OK);
   ck_assert_int_eq(t.dtype, OCTET_DTYPE_FLOAT32);
   ck_assert_int_eq(t.rank, 2);
   const float *f = t.data;
@@ -380,8 +379,8 @@ static size_t make_bad(const bad_case *c, unsigned char *buf, size_t cap) {
 static void check_bad_status(const bad_case *c, octet_status st,
                              const octet_tensor *t) {
   ck_assert_msg(st == OCTET_ERR_PARSE, "%s: status %d (%s)", c->what, st,
-                octet_last_error());
-  const char *msg = octet_last_error();
+                npy_last_error());
+  const char *msg = npy_last_error();
   ck_assert_msg(msg && *msg, "%s: empty message", c->what);
   ck_assert_msg(strstr(msg, c->needle) != NULL,
                 "%s: message \"%s\" lacks \"%s\"", c->what, msg, c->needle);
@@ -397,9 +396,8 @@ START_TEST(test_malformed_memory) {
   /* An exact-size heap copy, so ASan sees any read past the end. */
   unsigned char *exact = malloc(len ? len : 1);
   memcpy(exact, buf, len);
-  octet_clear_error();
   octet_tensor t;
-  octet_status st = octet_npy_read_memory(exact, len, &t);
+  octet_status st = npy_read_memory(exact, len, &t);
   check_bad_status(c, st, &t);
   free(exact);
 }
@@ -413,17 +411,17 @@ START_TEST(test_malformed_file) {
   char path[512];
   tmp_path(path, sizeof path, "bad.npy");
   spit(path, buf, len);
-  octet_clear_error();
   octet_tensor t;
-  octet_status st = octet_npy_read(path, &t);
+  octet_status st = npy_read(path, &t);
   check_bad_status(c, st, &t);
-  ck_assert_ptr_nonnull(strstr(octet_last_error(), path));
+  ck_assert_ptr_nonnull(strstr(npy_last_error(), path));
   unlink(path);
   remove_tmpdir();
 }
 END_TEST
 
-/* Each malformed image cut at every length is an error, never a crash. */
+/* Each malformed image cut at every length is an error, never a crash; the
+ * whole image then reads, clearing the message. */
 START_TEST(test_every_truncation) {
   unsigned char buf[256];
   size_t len =
@@ -434,22 +432,21 @@ START_TEST(test_every_truncation) {
     unsigned char *exact = malloc(cut ? cut : 1);
     memcpy(exact, buf, cut);
     octet_tensor t;
-    octet_clear_error();
-    ck_assert_int_eq(octet_npy_read_memory(exact, cut, &t), OCTET_ERR_PARSE);
-    ck_assert_str_ne(octet_last_error(), "");
+    ck_assert_int_eq(npy_read_memory(exact, cut, &t), OCTET_ERR_PARSE);
+    ck_assert_str_ne(npy_last_error(), "");
     free(exact);
   }
   octet_tensor t;
-  ck_assert_int_eq(octet_npy_read_memory(buf, len, &t), OCTET_OK);
+  ck_assert_int_eq(npy_read_memory(buf, len, &t), OCTET_OK);
+  ck_assert_str_eq(npy_last_error(), ""); /* a success clears the message */
   free(t.data);
 }
 END_TEST
 
 START_TEST(test_missing_file) {
   octet_tensor t;
-  octet_clear_error();
-  ck_assert_int_eq(octet_npy_read("/nonexistent/dir/x.npy", &t), OCTET_ERR_IO);
-  ck_assert_ptr_nonnull(strstr(octet_last_error(), "/nonexistent/dir/x.npy"));
+  ck_assert_int_eq(npy_read("/nonexistent/dir/x.npy", &t), OCTET_ERR_IO);
+  ck_assert_ptr_nonnull(strstr(npy_last_error(), "/nonexistent/dir/x.npy"));
   ck_assert_ptr_null(t.data);
 }
 END_TEST
@@ -470,13 +467,13 @@ START_TEST(test_pipe) {
     char path[64];
     snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
     octet_tensor t;
-    octet_status st = octet_npy_read(path, &t);
+    octet_status st = npy_read(path, &t);
     close(fds[0]);
     if (truncated) {
       ck_assert_int_eq(st, OCTET_ERR_PARSE);
-      ck_assert_ptr_nonnull(strstr(octet_last_error(), "truncated data"));
+      ck_assert_ptr_nonnull(strstr(npy_last_error(), "truncated data"));
     } else {
-      ck_assert_msg(st == OCTET_OK, "%s", octet_last_error());
+      ck_assert_msg(st == OCTET_OK, "%s", npy_last_error());
       ck_assert_uint_eq(t.nbytes, 24);
       ck_assert_int_eq(((unsigned char *)t.data)[23], 23);
       free(t.data);
@@ -494,21 +491,21 @@ START_TEST(test_write_errors) {
   t.dims[1] = 3;
   t.data = x;
   t.nbytes = 20; /* disagrees with the shape */
-  ck_assert_int_eq(octet_npy_write("/tmp/never-written.npy", &t),
+  ck_assert_int_eq(npy_write("/tmp/never-written.npy", &t),
                    OCTET_ERR_INVALID_ARGUMENT);
-  ck_assert_str_ne(octet_last_error(), "");
+  ck_assert_str_ne(npy_last_error(), "");
   t.nbytes = sizeof x;
   t.dims[1] = -3;
-  ck_assert_int_eq(octet_npy_write("/tmp/never-written.npy", &t),
+  ck_assert_int_eq(npy_write("/tmp/never-written.npy", &t),
                    OCTET_ERR_INVALID_ARGUMENT);
   t.dims[1] = 3;
   t.dtype = OCTET_DTYPE_UNDEFINED;
-  ck_assert_int_eq(octet_npy_write("/tmp/never-written.npy", &t),
+  ck_assert_int_eq(npy_write("/tmp/never-written.npy", &t),
                    OCTET_ERR_UNSUPPORTED);
   t.dtype = OCTET_DTYPE_FLOAT32;
-  ck_assert_int_eq(octet_npy_write("/nonexistent/dir/x.npy", &t),
+  ck_assert_int_eq(npy_write("/nonexistent/dir/x.npy", &t),
                    OCTET_ERR_IO);
-  ck_assert_ptr_nonnull(strstr(octet_last_error(), "/nonexistent/dir/x.npy"));
+  ck_assert_ptr_nonnull(strstr(npy_last_error(), "/nonexistent/dir/x.npy"));
 }
 END_TEST
 

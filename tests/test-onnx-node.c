@@ -3,7 +3,7 @@
  * API and compares with the reference outputs.
  *
  * Environment:
- *   OCTET_ONNX_NODE_DIR   the node test directory (tools/find_onnx_node_tests.py
+ *   OCTET_ONNX_NODE_DIR   the node test directory (tools/scripts/find_onnx_node_tests.py
  *                         prints it; meson passes it). Unset/missing: SKIP.
  *   OCTET_NODE_FILTER     run only tests whose name contains this substring.
  *   OCTET_NODE_VERBOSE=1  print every test's result and every skip's reason.
@@ -567,7 +567,7 @@ START_TEST(test_onnx_node_suite) {
   if (!root || !*root || !is_dir(root)) {
     printf("\n*** SKIP: onnx node tests not run: OCTET_ONNX_NODE_DIR %s%s%s "
            "***\n*** (install the onnx Python package and reconfigure; "
-           "tools/find_onnx_node_tests.py prints the directory) ***\n\n",
+           "tools/scripts/find_onnx_node_tests.py prints the directory) ***\n\n",
            root && *root ? "'" : "is not set",
            root && *root ? root : "",
            root && *root ? "' is not a directory" : "");

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "op-harness.h"
+#include "op-check.h"
 
 #define F32 OCTET_DTYPE_FLOAT32
 #define F16 OCTET_DTYPE_FLOAT16
@@ -14,63 +14,6 @@
 #define I64 OCTET_DTYPE_INT64
 #define D(...) ((const int64_t[]){__VA_ARGS__})
 #define FV(...) ((const float[]){__VA_ARGS__})
-
-static void check_shape(const op_case *c, int i, int rank,
-                        const int64_t *dims) {
-  ck_assert_int_eq(c->out[i].rank, rank);
-  for (int d = 0; d < rank; d++) ck_assert_int_eq(c->out[i].dims[d], dims[d]);
-}
-
-static void check_f32(const op_case *c, int i, const float *want, int64_t n,
-                      double tol) {
-  ck_assert_int_eq(c->out[i].dtype, F32);
-  ck_assert_int_eq(tv_numel(&c->out[i]), n);
-  const float *o = c->out[i].data;
-  for (int64_t k = 0; k < n; k++)
-    ck_assert_msg(fabs((double)o[k] - want[k]) <= tol,
-                  "out[%d][%lld] = %.7g, expected %.7g", i, (long long)k,
-                  o[k], want[k]);
-}
-
-static void check_f16(const op_case *c, const float *want, int64_t n,
-                      double tol) {
-  ck_assert_int_eq(c->out[0].dtype, F16);
-  ck_assert_int_eq(tv_numel(&c->out[0]), n);
-  const uint16_t *o = c->out[0].data;
-  for (int64_t k = 0; k < n; k++)
-    ck_assert_msg(fabs(octet_fp16_to_fp32(o[k]) - want[k]) <= tol,
-                  "out[%lld] = %g, expected %g", (long long)k,
-                  octet_fp16_to_fp32(o[k]), want[k]);
-}
-
-static void check_f64(const op_case *c, int i, const double *want, int64_t n,
-                      double tol) {
-  ck_assert_int_eq(c->out[i].dtype, F64);
-  ck_assert_int_eq(tv_numel(&c->out[i]), n);
-  const double *o = c->out[i].data;
-  for (int64_t k = 0; k < n; k++)
-    ck_assert_msg(fabs(o[k] - want[k]) <= tol,
-                  "out[%d][%lld] = %.15g, expected %.15g", i, (long long)k,
-                  o[k], want[k]);
-}
-
-static void in_f16(op_case *c, int rank, const int64_t *dims, const float *v) {
-  octet_tview t = {.rank = rank};
-  for (int d = 0; d < rank; d++) t.dims[d] = dims[d];
-  int64_t n = tv_numel(&t);
-  uint16_t *h = malloc(sizeof(uint16_t) * (size_t)(n ? n : 1));
-  for (int64_t k = 0; k < n; k++) h[k] = octet_fp32_to_fp16(v[k]);
-  oc_input(c, F16, rank, dims, h);
-  free(h);
-}
-
-static void expect_fail(op_case *c, int n_out, octet_status want) {
-  octet_clear_error();
-  octet_status st = oc_run(c, n_out);
-  ck_assert_int_eq(st, want);
-  ck_assert(strlen(octet_last_error()) > 0);
-  oc_free(c);
-}
 
 static const float L2 = 0.69314718f, L3 = 1.0986123f, L4 = 1.3862944f;
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/cpu.h"
-#include "exec/npy.h"
+#include "npy.h"
 #include "octet.h"
 #include "onnx-build.h"
 
@@ -58,7 +58,7 @@ static void load_inputs(const char *model, const octet_model *m, octet_tensor *i
     ck_assert_int_eq(octet_model_input_info(m, i, &info), OCTET_OK);
     char path[1024];
     snprintf(path, sizeof path, "%s/%s/b%d/in_%s.npy", g_dir, model, BATCH, info.name);
-    ck_assert_msg(octet_npy_read(path, &in[i]) == OCTET_OK, "%s", octet_last_error());
+    ck_assert_msg(npy_read(path, &in[i]) == OCTET_OK, "%s", npy_last_error());
     in[i].name = info.name;
   }
   *n_in = n;

@@ -150,8 +150,8 @@ const char *octet_isa_name(octet_isa isa) {
 
 /* The x86 levels form a chain: avx2 < avxvnni < avx512 < avx512vnni < amx, where
  * avx512 without VNNI is below avxvnni for int8 but above it for floats, so
- * "highest" means the last supported entry of this order. */
-static octet_isa best(void) {
+ * "highest" means the first supported entry of this order. */
+octet_isa octet_isa_best(void) {
   static const octet_isa order[] = {OCTET_ISA_I8MM, OCTET_ISA_DOTPROD, OCTET_ISA_NEON,
                                     OCTET_ISA_AMX, OCTET_ISA_AVX512VNNI, OCTET_ISA_AVX512,
                                     OCTET_ISA_AVXVNNI, OCTET_ISA_AVX2};
@@ -161,7 +161,7 @@ static octet_isa best(void) {
 }
 
 static octet_isa compute_active(void) {
-  octet_isa top = best();
+  octet_isa top = octet_isa_best();
   const char *env = getenv("OCTET_ISA");
   if (!env || !*env) return top;
   for (int i = 0; i < (int)(sizeof isa_names / sizeof isa_names[0]); i++)

@@ -42,6 +42,9 @@ const octet_cpu_features *octet_cpu(void);
 octet_isa octet_isa_active(void);
 /* Whether the CPU supports `isa` (ignores OCTET_ISA). */
 bool octet_isa_supported(octet_isa isa);
+/* The best level this CPU supports, ignoring OCTET_ISA: what
+ * octet_isa_active() gives when OCTET_ISA is not set. */
+octet_isa octet_isa_best(void);
 const char *octet_isa_name(octet_isa isa);
 /* Whether the x86 levels at or above AVX-512 (the zmm float kernels). */
 static inline bool octet_isa_is_avx512(octet_isa isa) {

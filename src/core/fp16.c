@@ -1,7 +1,7 @@
-/* IEEE binary16 <-> binary32, portable bit manipulation. */
+/* IEEE binary16 <-> binary32, portable bit manipulation (octet.h). */
 #include <string.h>
 
-#include "core/ir.h"
+#include "octet.h"
 
 float octet_fp16_to_fp32(uint16_t h) {
   uint32_t sign = (uint32_t)(h & 0x8000u) << 16;

@@ -41,11 +41,6 @@ bool shape_nbytes(const int64_t *dims, int rank, octet_dtype dtype,
 /* Largest tensor octet accepts, in bytes (guards absurd sizes from files). */
 #define OCTET_MAX_TENSOR_BYTES ((size_t)1 << 40)
 
-/* ---- fp16 ---------------------------------------------------------------- */
-
-float octet_fp16_to_fp32(uint16_t h);
-uint16_t octet_fp32_to_fp16(float f); /* round to nearest even */
-
 /* ---- attributes ---------------------------------------------------------- */
 
 typedef enum octet_attr_type {

@@ -16,32 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "backends/arm/f32-matmul-neon.h"
-#include "backends/backend.h"
 #include "core/cpu.h"
-#include "op-harness.h"
+#include "kernel-check.h"
 #include "backends/ref/kernels.h"
-
-static unsigned rng = 13;
-static float frand(void) {
-  rng = rng * 1664525u + 1013904223u;
-  return (float)((rng >> 8) & 0xffffff) / 8388608.0f - 1.0f;
-}
-
-static void *rand_data(octet_dtype t, int64_t n, float scale) {
-  size_t es = t == OCTET_DTYPE_FLOAT16 ? 2 : 4;
-  char *p = malloc((size_t)n * es + 1);
-  for (int64_t i = 0; i < n; i++) {
-    float v = frand() * scale;
-    if (t == OCTET_DTYPE_FLOAT16)
-      ((uint16_t *)p)[i] = octet_fp32_to_fp16(v);
-    else
-      ((float *)p)[i] = v;
-  }
-  return p;
-}
 
 static bool arm_active(void) {
   const octet_isa a = octet_isa_active();
@@ -50,78 +29,20 @@ static bool arm_active(void) {
 
 /* ---- the node against ref ---------------------------------------------------- */
 
-typedef struct shape {
-  int64_t B, Sq, Sk, H, D;
-} shape;
-
-/* mask kinds: 0 none, 1 [B,1,1,Sk], 2 [B,H,Sq,Sk], 3 [Sk], 4 [Sq,1] */
-static int mask_dims(int kind, const shape *s, int64_t *md) {
-  switch (kind) {
-    case 1: md[0] = s->B, md[1] = 1, md[2] = 1, md[3] = s->Sk; return 4;
-    case 2: md[0] = s->B, md[1] = s->H, md[2] = s->Sq, md[3] = s->Sk; return 4;
-    case 3: md[0] = s->Sk; return 1;
-    case 4: md[0] = s->Sq, md[1] = 1; return 2;
-    default: return 0;
-  }
-}
-
-static void build(op_case *c, octet_dtype t, const shape *s, int mask, int op) {
-  const int64_t qd[4] = {s->B, s->Sq, s->H, s->D}, kd[4] = {s->B, s->Sk, s->H, s->D};
-  oc_init(c, "OctetAttention", 1);
-  oc_attr_int(c, "scale_op", op);
-  void *q = rand_data(t, s->B * s->Sq * s->H * s->D, 2.0f);
-  void *k = rand_data(t, s->B * s->Sk * s->H * s->D, 2.0f);
-  void *v = rand_data(t, s->B * s->Sk * s->H * s->D, 1.0f);
-  oc_input_dynamic(c, t, 4, qd, q);
-  oc_input_dynamic(c, t, 4, kd, k);
-  oc_input_dynamic(c, t, 4, kd, v);
-  int64_t md[4];
-  int mr = mask_dims(mask, s, md);
-  void *m = NULL;
-  if (mr) {
-    int64_t n = 1;
-    for (int d = 0; d < mr; d++) n *= md[d];
-    m = rand_data(t, n, 0.5f);
-    if (t == OCTET_DTYPE_FLOAT16)
-      ((uint16_t *)m)[0] = octet_fp32_to_fp16(-10000.0f);
-    else
-      ((float *)m)[0] = -10000.0f;
-    oc_input_dynamic(c, t, mr, md, m);
-  } else {
-    oc_input(c, OCTET_DTYPE_UNDEFINED, 0, NULL, NULL);
-  }
-  void *sc = rand_data(t, 1, 1.0f);
-  if (op) oc_input(c, t, 0, NULL, sc);
-  free(q), free(k), free(v), free(m), free(sc);
-}
-
-static void check_case(octet_dtype t, const shape *s, int mask, int op, int threads) {
+static void check_case(octet_dtype t, const att_shape *s, int mask, int op, int threads) {
   op_case c;
-  build(&c, t, s, mask, op);
+  att_build(&c, t, s, mask, op);
   ck_assert_msg(oc_run(&c, 1) == OCTET_OK, "%s", octet_last_error());
-  octet_plan_ctx pc = {.precision = OCTET_PRECISION_FP32, .threads = threads};
-  ck_assert(octet_backend_arm.supports(&c.node, c.in, c.n_in, c.out, 1, &pc));
-  octet_node_kernel k = {0};
-  ck_assert_int_eq(octet_backend_arm.prepare(&c.node, c.in, c.n_in, c.out, 1, &pc, &k),
-                   OCTET_OK);
-  ck_assert_str_eq(k.kernel_name, t == OCTET_DTYPE_FLOAT16 ? "attention f16 neon"
-                                                           : "attention f32 neon");
-  octet_tview got = c.out[0];
-  size_t bytes = tv_nbytes(&got);
-  got.data = malloc(bytes + 1);
-  memset(got.data, 0xAB, bytes);
-  octet_kctx kc = {.threads = threads, .state = k.state};
-  ck_assert_int_eq(k.run(&c.node, c.in, c.n_in, &got, 1, &kc), OCTET_OK);
-  ck_assert_msg(memcmp(got.data, c.out[0].data, bytes) == 0,
-                "%s B=%lld Sq=%lld Sk=%lld H=%lld D=%lld mask %d op %d: differs from ref",
-                k.kernel_name, (long long)s->B, (long long)s->Sq, (long long)s->Sk,
-                (long long)s->H, (long long)s->D, mask, op);
-  if (k.free_state) k.free_state(k.state);
-  free(got.data);
+  const char *kernel;
+  const bool same = backend_matches_ref(&octet_backend_arm, &c, threads, &kernel);
+  ck_assert_str_eq(kernel, t == OCTET_DTYPE_FLOAT16 ? "attention f16 neon" : "attention f32 neon");
+  ck_assert_msg(same, "%s B=%lld Sq=%lld Sk=%lld H=%lld D=%lld mask %d op %d: differs from ref",
+                kernel, (long long)s->B, (long long)s->Sq, (long long)s->Sk, (long long)s->H,
+                (long long)s->D, mask, op);
   oc_free(&c);
 }
 
-static const shape shapes[] = {
+static const att_shape shapes[] = {
     {1, 1, 1, 1, 1},    {1, 7, 7, 2, 4},    {2, 16, 16, 3, 7},  {1, 31, 33, 1, 64},
     {2, 33, 31, 2, 65}, {1, 7, 33, 2, 1},   {1, 33, 7, 1, 4},   {2, 16, 31, 3, 64},
     {1, 1, 16, 2, 65},  {2, 31, 1, 1, 7},   {1, 9, 17, 3, 8},   {2, 17, 9, 1, 33},
@@ -147,9 +68,9 @@ START_TEST(test_declines_at_ref) {
   const char *saved = getenv("OCTET_ISA");
   char isa[32] = "";
   if (saved) snprintf(isa, sizeof isa, "%s", saved);
-  const shape s = {1, 7, 7, 2, 4};
+  const att_shape s = {1, 7, 7, 2, 4};
   op_case c;
-  build(&c, OCTET_DTYPE_FLOAT32, &s, 1, 1);
+  att_build(&c, OCTET_DTYPE_FLOAT32, &s, 1, 1);
   ck_assert_int_eq(oc_run(&c, 1), OCTET_OK);
   octet_plan_ctx pc = {.precision = OCTET_PRECISION_FP32, .threads = 2};
   setenv("OCTET_ISA", "ref", 1);
@@ -170,31 +91,6 @@ static const size_t kMs[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33};
 static const size_t kNs[] = {1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 33, 64, 65};
 static const size_t kKs[] = {1, 3, 4, 5, 7, 8, 64, 65, 255, 256, 257, 260, 515};
 enum { PAD = 5 };
-
-/* n floats ending right at an inaccessible page: a kernel that reads or
- * writes past the last row's width faults. */
-typedef struct guarded {
-  void *map;
-  size_t len;
-  float *p;
-} guarded;
-
-static guarded guarded_alloc(size_t n) {
-  const size_t pg = (size_t)sysconf(_SC_PAGESIZE), bytes = sizeof(float) * n;
-  guarded g;
-  g.len = (bytes + pg - 1) / pg * pg + pg;
-  g.map = mmap(NULL, g.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  ck_assert(g.map != MAP_FAILED);
-  ck_assert_int_eq(mprotect((char *)g.map + g.len - pg, pg, PROT_NONE), 0);
-  g.p = (float *)((char *)g.map + g.len - pg - bytes);
-  return g;
-}
-
-static guarded rand_f32(size_t n) {
-  guarded g = guarded_alloc(n);
-  for (size_t i = 0; i < n; i++) g.p[i] = frand();
-  return g;
-}
 
 START_TEST(test_matmul_strided) {
   const bool strided = _i == 1;
@@ -226,6 +122,7 @@ START_TEST(test_matmul_strided) {
 END_TEST
 
 int main(void) {
+  rand_seed(13);
   Suite *s = suite_create("arm-attention");
   TCase *tc = tcase_create("attention");
   tcase_set_timeout(tc, 600);

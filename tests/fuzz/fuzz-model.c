@@ -7,7 +7,7 @@
  * symbolic dim = 2) and run once on well-formed inputs (fuzz-one.c). Every
  * failure must come back as a status with a non-empty message: a broken
  * contract traps, and the sanitizers catch the rest. Built and run by
- * tools/fuzz.sh (meson -Dfuzz=enabled with clang). */
+ * tools/scripts/fuzz.sh (meson -Dfuzz=enabled with clang). */
 #include <stdio.h>
 #include <stdlib.h>
 

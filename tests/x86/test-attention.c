@@ -17,9 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/backend.h"
 #include "core/cpu.h"
-#include "op-harness.h"
+#include "kernel-check.h"
 #include "backends/ref/kernels.h"
 #include "backends/x86/attention.h"
 #include "backends/x86/vec-ukernels.h"
@@ -27,94 +26,20 @@
 static const octet_isa levels[] = {OCTET_ISA_AVX2, OCTET_ISA_AVXVNNI, OCTET_ISA_AVX512,
                                    OCTET_ISA_AVX512VNNI, OCTET_ISA_AMX};
 
-static unsigned rng = 11;
-static float frand(void) {
-  rng = rng * 1664525u + 1013904223u;
-  return (float)((rng >> 8) & 0xffffff) / 8388608.0f - 1.0f;
-}
-
-static void *rand_data(octet_dtype t, int64_t n, float scale) {
-  size_t es = t == OCTET_DTYPE_FLOAT16 ? 2 : 4;
-  char *p = malloc((size_t)n * es + 1);
-  for (int64_t i = 0; i < n; i++) {
-    float v = frand() * scale;
-    if (t == OCTET_DTYPE_FLOAT16)
-      ((uint16_t *)p)[i] = octet_fp32_to_fp16(v);
-    else
-      ((float *)p)[i] = v;
-  }
-  return p;
-}
-
-typedef struct shape {
-  int64_t B, Sq, Sk, H, D;
-} shape;
-
-/* mask kinds: 0 none, 1 [B,1,1,Sk], 2 [B,H,Sq,Sk], 3 [Sk], 4 [Sq,1] */
-static int mask_dims(int kind, const shape *s, int64_t *md) {
-  switch (kind) {
-    case 1: md[0] = s->B, md[1] = 1, md[2] = 1, md[3] = s->Sk; return 4;
-    case 2: md[0] = s->B, md[1] = s->H, md[2] = s->Sq, md[3] = s->Sk; return 4;
-    case 3: md[0] = s->Sk; return 1;
-    case 4: md[0] = s->Sq, md[1] = 1; return 2;
-    default: return 0;
-  }
-}
-
-static void build(op_case *c, octet_dtype t, const shape *s, int mask, int op) {
-  const int64_t qd[4] = {s->B, s->Sq, s->H, s->D}, kd[4] = {s->B, s->Sk, s->H, s->D};
-  oc_init(c, "OctetAttention", 1);
-  oc_attr_int(c, "scale_op", op);
-  void *q = rand_data(t, s->B * s->Sq * s->H * s->D, 2.0f);
-  void *k = rand_data(t, s->B * s->Sk * s->H * s->D, 2.0f);
-  void *v = rand_data(t, s->B * s->Sk * s->H * s->D, 1.0f);
-  oc_input_dynamic(c, t, 4, qd, q);
-  oc_input_dynamic(c, t, 4, kd, k);
-  oc_input_dynamic(c, t, 4, kd, v);
-  int64_t md[4];
-  int mr = mask_dims(mask, s, md);
-  void *m = NULL;
-  if (mr) {
-    int64_t n = 1;
-    for (int d = 0; d < mr; d++) n *= md[d];
-    m = rand_data(t, n, 0.5f);
-    if (t == OCTET_DTYPE_FLOAT16) ((uint16_t *)m)[0] = octet_fp32_to_fp16(-10000.0f);
-    else ((float *)m)[0] = -10000.0f;
-    oc_input_dynamic(c, t, mr, md, m);
-  } else {
-    oc_input(c, OCTET_DTYPE_UNDEFINED, 0, NULL, NULL);
-  }
-  void *sc = rand_data(t, 1, 1.0f);
-  if (op) oc_input(c, t, 0, NULL, sc);
-  free(q), free(k), free(v), free(m), free(sc);
-}
-
-static int check_case(octet_dtype t, const shape *s, int mask, int op) {
+static int check_case(octet_dtype t, const att_shape *s, int mask, int op) {
   op_case c;
-  build(&c, t, s, mask, op);
+  att_build(&c, t, s, mask, op);
   ck_assert_msg(oc_run(&c, 1) == OCTET_OK, "%s", octet_last_error());
   int compared = 0;
   for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
     if (!octet_isa_supported(levels[l])) continue;
     setenv("OCTET_ISA", octet_isa_name(levels[l]), 1);
     octet_isa_reset();
-    octet_plan_ctx pc = {.precision = OCTET_PRECISION_FP32, .threads = 2};
-    ck_assert(octet_backend_x86.supports(&c.node, c.in, c.n_in, c.out, 1, &pc));
-    octet_node_kernel k = {0};
-    ck_assert_int_eq(octet_backend_x86.prepare(&c.node, c.in, c.n_in, c.out, 1, &pc, &k),
-                     OCTET_OK);
-    octet_tview got = c.out[0];
-    size_t bytes = tv_nbytes(&got);
-    got.data = malloc(bytes + 1);
-    memset(got.data, 0xAB, bytes);
-    octet_kctx kc = {.threads = 2, .state = k.state};
-    ck_assert_int_eq(k.run(&c.node, c.in, c.n_in, &got, 1, &kc), OCTET_OK);
-    ck_assert_msg(memcmp(got.data, c.out[0].data, bytes) == 0,
+    const char *kernel;
+    ck_assert_msg(backend_matches_ref(&octet_backend_x86, &c, 2, &kernel),
                   "%s B=%lld Sq=%lld Sk=%lld H=%lld D=%lld mask %d op %d: differs from ref",
-                  k.kernel_name, (long long)s->B, (long long)s->Sq, (long long)s->Sk,
+                  kernel, (long long)s->B, (long long)s->Sq, (long long)s->Sk,
                   (long long)s->H, (long long)s->D, mask, op);
-    if (k.free_state) k.free_state(k.state);
-    free(got.data);
     compared++;
   }
   unsetenv("OCTET_ISA");
@@ -123,7 +48,7 @@ static int check_case(octet_dtype t, const shape *s, int mask, int op) {
   return compared;
 }
 
-static const shape shapes[] = {
+static const att_shape shapes[] = {
     {1, 1, 1, 1, 1},   {1, 7, 7, 2, 8},   {2, 16, 16, 3, 32}, {1, 33, 33, 1, 40},
     {2, 32, 32, 2, 32}, {1, 7, 33, 2, 8}, {1, 70, 16, 1, 32}, {2, 5, 70, 3, 1},
     {1, 6, 24, 2, 16}, {1, 9, 31, 1, 8},
@@ -164,10 +89,10 @@ static octet_tview run_op(const char *op, octet_tview *ins, int n, int64_t axis)
 
 START_TEST(test_ref_matches_decomposed) {
   const octet_dtype t = _i % 2 ? OCTET_DTYPE_FLOAT16 : OCTET_DTYPE_FLOAT32;
-  const shape s = {2, 9, 13, 3, 8};
+  const att_shape s = {2, 9, 13, 3, 8};
   for (int op = 0; op < 3; op++) {
     op_case c;
-    build(&c, t, &s, 1, op);
+    att_build(&c, t, &s, 1, op);
     ck_assert_int_eq(oc_run(&c, 1), OCTET_OK);
     static const int64_t to_heads[4] = {0, 2, 1, 3}, to_keys[4] = {0, 2, 3, 1};
     octet_tview ph = {.dtype = OCTET_DTYPE_INT64, .rank = 1, .dims = {4}, .data = (void *)to_heads};
@@ -270,6 +195,7 @@ START_TEST(test_fused_rows_special) {
 END_TEST
 
 int main(void) {
+  rand_seed(11);
   Suite *s = suite_create("x86-attention");
   TCase *tc = tcase_create("attention");
   tcase_set_timeout(tc, 300);

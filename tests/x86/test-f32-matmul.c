@@ -15,13 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
-#include "backends/backend.h"
 #include "core/cpu.h"
+#include "kernel-check.h"
 #include "backends/ref/kernels.h"
 #include "backends/x86/f32-matmul.h"
-#include "op-harness.h"
 
 static const octet_isa levels[] = {OCTET_ISA_AVX2, OCTET_ISA_AVXVNNI, OCTET_ISA_AVX512,
                                    OCTET_ISA_AVX512VNNI};
@@ -29,25 +27,6 @@ static const int64_t Ks[] = {1, 3, 4, 7, 33, 255, 256, 257, 383, 520};
 static const int64_t Ms[] = {1, 7, 65, 130};
 static const int64_t Ns[] = {1, 7, 16, 33};
 enum { NK = sizeof Ks / sizeof Ks[0], NM = sizeof Ms / sizeof Ms[0], NN = sizeof Ns / sizeof Ns[0] };
-
-static unsigned rng = 7;
-static float frand(void) {
-  rng = rng * 1664525u + 1013904223u;
-  return (float)((rng >> 8) & 0xffffff) / 8388608.0f - 1.0f;
-}
-
-static void *rand_data(octet_dtype t, int64_t n) {
-  size_t es = t == OCTET_DTYPE_FLOAT16 ? 2 : 4;
-  char *p = malloc((size_t)n * es + 1);
-  for (int64_t i = 0; i < n; i++) {
-    float v = frand();
-    if (t == OCTET_DTYPE_FLOAT16)
-      ((uint16_t *)p)[i] = octet_fp32_to_fp16(v);
-    else
-      ((float *)p)[i] = v;
-  }
-  return p;
-}
 
 /* layout: 0 = no batch, 1 = batch [3] on both, 2 = batch [2, 3] on both,
  * 3 = A batch [2, 3], B one matrix */
@@ -70,7 +49,7 @@ static int check_case(octet_dtype t, int layout, int64_t M, int64_t K, int64_t N
   int64_t na = 1, nb = 1;
   for (int d = 0; d < ar; d++) na *= ad[d];
   for (int d = 0; d < br; d++) nb *= bd[d];
-  void *a = rand_data(t, na), *b = rand_data(t, nb);
+  void *a = rand_data(t, na, 1.0f), *b = rand_data(t, nb, 1.0f);
   op_case c;
   oc_init(&c, "MatMul", 17);
   oc_input_dynamic(&c, t, ar, ad, a);
@@ -81,22 +60,10 @@ static int check_case(octet_dtype t, int layout, int64_t M, int64_t K, int64_t N
     if (!octet_isa_supported(levels[l])) continue;
     setenv("OCTET_ISA", octet_isa_name(levels[l]), 1);
     octet_isa_reset();
-    octet_plan_ctx pc = {.precision = OCTET_PRECISION_FP32, .threads = 2};
-    ck_assert(octet_backend_x86.supports(&c.node, c.in, c.n_in, c.out, 1, &pc));
-    octet_node_kernel k = {0};
-    ck_assert_int_eq(octet_backend_x86.prepare(&c.node, c.in, c.n_in, c.out, 1, &pc, &k),
-                     OCTET_OK);
-    octet_tview got = c.out[0];
-    size_t bytes = (size_t)tv_numel(&got) * (t == OCTET_DTYPE_FLOAT16 ? 2 : 4);
-    got.data = malloc(bytes + 1);
-    memset(got.data, 0xAB, bytes);
-    octet_kctx kc = {.threads = 2, .state = k.state};
-    ck_assert_int_eq(k.run(&c.node, c.in, c.n_in, &got, 1, &kc), OCTET_OK);
-    ck_assert_msg(memcmp(got.data, c.out[0].data, bytes) == 0,
-                  "%s %s layout %d M=%lld K=%lld N=%lld: differs from ref", k.kernel_name,
+    const char *kernel;
+    ck_assert_msg(backend_matches_ref(&octet_backend_x86, &c, 2, &kernel),
+                  "%s %s layout %d M=%lld K=%lld N=%lld: differs from ref", kernel,
                   octet_dtype_name(t), layout, (long long)M, (long long)K, (long long)N);
-    if (k.free_state) k.free_state(k.state);
-    free(got.data);
     compared++;
   }
   unsetenv("OCTET_ISA");
@@ -126,31 +93,6 @@ static const size_t kMs[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 33};
 static const size_t kNs[] = {1, 3, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 47, 48, 64, 65, 70};
 static const size_t kKs[] = {1, 2, 3, 4, 5, 8, 31, 32, 64, 255, 256, 257, 260, 515};
 enum { PAD = 5 };
-
-/* n floats ending right at an inaccessible page: a kernel that reads or
- * writes past the last row's width faults. */
-typedef struct guarded {
-  void *map;
-  size_t len;
-  float *p;
-} guarded;
-
-static guarded guarded_alloc(size_t n) {
-  const size_t pg = (size_t)sysconf(_SC_PAGESIZE), bytes = sizeof(float) * n;
-  guarded g;
-  g.len = (bytes + pg - 1) / pg * pg + pg;
-  g.map = mmap(NULL, g.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  ck_assert(g.map != MAP_FAILED);
-  ck_assert_int_eq(mprotect((char *)g.map + g.len - pg, pg, PROT_NONE), 0);
-  g.p = (float *)((char *)g.map + g.len - pg - bytes);
-  return g;
-}
-
-static guarded rand_f32(size_t n) {
-  guarded g = guarded_alloc(n);
-  for (size_t i = 0; i < n; i++) g.p[i] = frand();
-  return g;
-}
 
 START_TEST(test_kernel_strided) {
   const bool wide = _i == 1;
@@ -190,6 +132,7 @@ START_TEST(test_kernel_strided) {
 END_TEST
 
 int main(void) {
+  rand_seed(7);
   Suite *s = suite_create("x86-f32-matmul");
   TCase *tc = tcase_create("matmul");
   tcase_set_timeout(tc, 300);

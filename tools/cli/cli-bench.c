@@ -433,7 +433,7 @@ static void precision_warnings(bench_state *s) {
     w8 |= s->o.precs[i] == OCTET_PRECISION_W8A8;
     f16 |= s->o.precs[i] == OCTET_PRECISION_FP16;
   }
-  octet_isa act = octet_isa_active(), best = bench_best_isa();
+  octet_isa act = octet_isa_active(), best = octet_isa_best();
   if (w8 && !bench_int8_pays_off(act)) {
     char forced[128] = "";
     if (bench_int8_pays_off(best))

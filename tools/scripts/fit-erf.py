@@ -12,7 +12,7 @@ most 1e-8 towards 1 so that erf(4), whose true value 1 - 1.5e-8 rounds to
 1.0, gives 1.0 (every |x| >= 4 evaluates there).
 
 Prints the maximum absolute error found on a dense sample (stderr) and the
-table (stdout). Needs numpy. Usage: python3 tools/fit-erf.py
+table (stdout). Needs numpy. Usage: python3 tools/scripts/fit-erf.py
 """
 import math
 import sys

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Builds the end-to-end test models and their ONNX Runtime reference outputs.
 
-usage: tools/make_test_models.py OUTDIR
+usage: tools/scripts/make_test_models.py OUTDIR
 
 Writes into OUTDIR:
   mlp.onnx                      4-layer MLP 1024-4096-3072-3072-1024 (opset 20)
   encoder.onnx (+ .onnx.data)   BERT-style encoder shaped like all-MiniLM-L6-v2
                                 (opset 17, weights as external data)
   torch_tiny.onnx               copied from tests/data (exported from PyTorch
-                                by tools/export_torch_model.py)
+                                by tools/scripts/export_torch_model.py)
   <model>/b<batch>/in_<input>.npy   inputs, for batch 1, 7 and 64
   <model>/b<batch>/out_<output>.npy ONNX Runtime outputs (CPU EP, graph
                                     optimizations disabled)
@@ -44,7 +44,7 @@ LAYERS = 6
 MAX_POS = 512
 
 HERE = Path(__file__).resolve().parent
-DATA_DIR = HERE.parent / "tests" / "data"
+DATA_DIR = HERE.parent.parent / "tests" / "data"
 # The PyTorch-exported model; the second name is the fallback that
 # export_torch_model.py writes when torch is not available.
 TORCH_MODELS = ("torch_tiny", "torch_like_tiny")
@@ -85,6 +85,12 @@ class Graph:
                                            name=self.name(op_type), **attrs))
         return outs[0] if n_out == 1 else outs
 
+    def model(self, name, inputs, outputs, opset, **fields):
+        """The graph as a model of the default domain's `opset`; inputs and
+        outputs are value infos, `fields` other ModelProto fields."""
+        graph = helper.make_graph(self.nodes, name, inputs, outputs, self.inits)
+        return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], **fields)
+
 
 def normal(rng, shape, std):
     return (rng.standard_normal(shape, dtype=np.float32) * np.float32(std))
@@ -104,29 +110,32 @@ def gelu_erf_decomposed(g, x, sqrt2, one, half):
 
 # ---------------------------------------------------------------- mlp ----
 
-def build_mlp():
-    rng = np.random.default_rng(1001)
+def mlp_graph(rng, dims, gelu_last=False):
+    """Linear layers dims[0] -> ... -> dims[-1] from "x" to "y": the
+    erf-GELU decomposed as torch exports it after the first, the Gelu op
+    (opset 20) after the others but the last (that one too with gelu_last).
+    Returns the Graph and the model's inputs and outputs."""
     g = Graph()
     sqrt2 = g.init("sqrt2", np.array(math.sqrt(2.0), np.float32))
     one = g.init("one", np.array(1.0, np.float32))
     half = g.init("half", np.array(0.5, np.float32))
-    dims = (1024, 4096, 3072, 3072, 1024)
     h = "x"
-    for i in range(4):
+    n = len(dims) - 1
+    for i in range(n):
         h = linear(g, rng, h, dims[i], dims[i + 1], f"fc{i}")
         if i == 0:
             h = gelu_erf_decomposed(g, h, sqrt2, one, half)
-        elif i < 3:
+        elif i < n - 1 or gelu_last:
             h = g.op("Gelu", [h])  # opset 20, approximate="none"
     g.nodes[-1].output[0] = "y"
-    graph = helper.make_graph(
-        g.nodes, "mlp",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 1024])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 1024])],
-        g.inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)],
-                              producer_name="octet-make_test_models")
-    model.ir_version = 9
+    return (g, [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", dims[0]])],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", dims[-1]])])
+
+
+def build_mlp():
+    g, inputs, outputs = mlp_graph(np.random.default_rng(1001), (1024, 4096, 3072, 3072, 1024))
+    model = g.model("mlp", inputs, outputs, 20, producer_name="octet-make_test_models",
+                    ir_version=9)
     onnx.checker.check_model(model)
     return model, g.params
 
@@ -227,16 +236,13 @@ def build_encoder():
         x = encoder_layer(g, rng, x, mask_add, layer, consts)
     g.nodes[-1].output[0] = "last_hidden_state"
 
-    graph = helper.make_graph(
-        g.nodes, "encoder",
+    model = g.model(
+        "encoder",
         [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"]),
          helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "seq"])],
         [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT,
                                        ["batch", "seq", HIDDEN])],
-        g.inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
-                              producer_name="octet-make_test_models")
-    model.ir_version = 8
+        17, producer_name="octet-make_test_models", ir_version=8)
     onnx.checker.check_model(model)
     return model, g.params
 
@@ -382,7 +388,7 @@ def main():
         shutil.copyfile(torch_src, out / torch_src.name)
         models[torch_src.stem] = torch_src.name
     else:
-        print("warning: no torch model in tests/data; run tools/export_torch_model.py",
+        print("warning: no torch model in tests/data; run tools/scripts/export_torch_model.py",
               file=sys.stderr)
 
     opts = ort.SessionOptions()

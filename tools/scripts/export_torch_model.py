@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Exports the small PyTorch test model to tests/data/torch_tiny.onnx.
 
-usage: tools/export_torch_model.py [OUT.onnx]
+usage: tools/scripts/export_torch_model.py [OUT.onnx]
 
 A 2-layer pre-LN transformer encoder (d_model 64, 4 heads, FFN 256, erf GELU)
 written with nn.Linear / nn.LayerNorm / F.gelu / softmax attention, plus a
@@ -92,7 +92,7 @@ class TinyClassifier(nn.Module):
 
 def main():
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else (
-        Path(__file__).resolve().parent.parent / "tests" / "data" / "torch_tiny.onnx")
+        Path(__file__).resolve().parents[2] / "tests" / "data" / "torch_tiny.onnx")
     torch.manual_seed(1234)
     model = TinyClassifier().eval()
     with torch.no_grad():  # LayerNorm starts as the identity: make it not so

@@ -3,9 +3,9 @@
  *
  * A command is a function `int cmd_NAME(int argc, char **argv)` (argv[0] is
  * the command name) returning one of the CLI_EXIT_* codes, listed in the
- * table in octet.c. To add one (e.g. `bench`): write tools/cli-bench.c,
+ * table in octet.c. To add one (e.g. `bench`): write tools/cli/cli-bench.c,
  * declare cmd_bench below, add a row to the table and the file to
- * tools/meson.build. */
+ * tools/cli/meson.build. */
 #ifndef OCTET_CLI_COMMON_H
 #define OCTET_CLI_COMMON_H
 
@@ -29,6 +29,8 @@ typedef struct cli_command {
 
 int cmd_run(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 /* ---- errors ------------------------------------------------------------- */
 
@@ -136,8 +138,6 @@ void cli_format_shape(const int64_t *dims, int rank, char *buf, size_t cap);
 /* "[batch, sequence, 384]" with '?' for unnamed symbolic dims. */
 void cli_format_info_shape(const octet_tensor_info *info, char *buf,
                            size_t cap);
-/* "1.5 KiB" */
-void cli_format_bytes(double bytes, char *buf, size_t cap);
 /* "22.7M" */
 void cli_format_count(double n, char *buf, size_t cap);
 
@@ -164,9 +164,6 @@ typedef struct cli_stats {
 
 void cli_tensor_stats(const octet_tensor *t, cli_stats *s);
 void cli_format_stats(const cli_stats *s, char *buf, size_t cap);
-
-float cli_fp16_to_f32(uint16_t h);
-uint16_t cli_f32_to_fp16(float f);
 
 /* A file name for a tensor name: characters outside [A-Za-z0-9._-] become
  * '_', never empty, "." or "..", at most `cap` - 1 bytes. */

@@ -64,7 +64,7 @@ const char bench_usage[] =
     "\n"
     "output:\n"
     "      --json FILE          write the report as JSON (layout in\n"
-    "                           tools/bench-report.h)\n"
+    "                           tools/report/bench-report.h)\n"
     "      --csv FILE           one line per result\n"
     "      --svg FILE           grouped bar chart of the latencies, plus the\n"
     "                           w8a8/fp16 speedup when both ran\n"

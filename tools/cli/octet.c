@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bench-report.h" /* cmd_bench, cmd_compare */
 #include "cli-common.h"
 
 static const cli_command commands[] = {

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Writes small ONNX seed models for the fuzz target (tests/fuzz/fuzz-model.c).
 
-usage: tools/fuzz-seeds.py OUTDIR
+usage: tools/scripts/fuzz-seeds.py OUTDIR
 
-The end-to-end test models of tools/make_test_models.py (the BERT-style
+The end-to-end test models of tools/scripts/make_test_models.py (the BERT-style
 encoder and the MLP), built with the same graph code at toy sizes so that
 each is a few KiB with inline weights; a variant of the encoder whose weights
 are external data in ext.bin (the file the fuzz target provides); and a few
@@ -29,23 +29,8 @@ def tiny_encoder(layers):
 
 
 def tiny_mlp():
-    rng = np.random.default_rng(7)
-    g = mtm.Graph()
-    sqrt2 = g.init("sqrt2", np.array(2.0 ** 0.5, np.float32))
-    one = g.init("one", np.array(1.0, np.float32))
-    half = g.init("half", np.array(0.5, np.float32))
-    dims = (8, 16, 12, 8)
-    h = "x"
-    for i in range(3):
-        h = mtm.linear(g, rng, h, dims[i], dims[i + 1], f"fc{i}")
-        h = mtm.gelu_erf_decomposed(g, h, sqrt2, one, half) if i == 0 else g.op("Gelu", [h])
-    g.nodes[-1].output[0] = "y"
-    graph = helper.make_graph(
-        g.nodes, "mlp",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 8])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 8])],
-        g.inits)
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])
+    g, inputs, outputs = mtm.mlp_graph(np.random.default_rng(7), (8, 16, 12, 8), gelu_last=True)
+    return g.model("mlp", inputs, outputs, 20)
 
 
 def single_op(op, inputs, inits, out_dtype=TensorProto.FLOAT, opset=17, **attrs):

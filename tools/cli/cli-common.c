@@ -390,19 +390,6 @@ void cli_format_info_shape(const octet_tensor_info *info, char *buf,
   if (n < cap) snprintf(buf + n, cap - n, "]");
 }
 
-void cli_format_bytes(double bytes, char *buf, size_t cap) {
-  static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  while (bytes >= 1024.0 && u < 4) {
-    bytes /= 1024.0;
-    u++;
-  }
-  if (u == 0)
-    snprintf(buf, cap, "%.0f B", bytes);
-  else
-    snprintf(buf, cap, "%.1f %s", bytes, units[u]);
-}
-
 void cli_format_count(double n, char *buf, size_t cap) {
   static const char *units[] = {"", "K", "M", "G", "T"};
   int u = 0;
@@ -414,50 +401,6 @@ void cli_format_count(double n, char *buf, size_t cap) {
     snprintf(buf, cap, "%.0f", n);
   else
     snprintf(buf, cap, "%.2f%s", n, units[u]);
-}
-
-/* ---- fp16 ------------------------------------------------------------- */
-
-float cli_fp16_to_f32(uint16_t h) {
-  uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
-  uint32_t exp = (h >> 10) & 0x1fu, man = h & 0x3ffu, bits;
-  if (exp == 0x1f) {
-    bits = sign | 0x7f800000u | (man << 13);
-  } else if (exp) {
-    bits = sign | ((exp + 112) << 23) | (man << 13);
-  } else if (!man) {
-    bits = sign;
-  } else { /* subnormal */
-    uint32_t e = 113;
-    while (!(man & 0x400u)) {
-      man <<= 1;
-      e--;
-    }
-    bits = sign | (e << 23) | ((man & 0x3ffu) << 13);
-  }
-  float f;
-  memcpy(&f, &bits, sizeof f);
-  return f;
-}
-
-uint16_t cli_f32_to_fp16(float f) {
-  uint32_t x;
-  memcpy(&x, &f, sizeof x);
-  uint16_t sign = (uint16_t)((x >> 16) & 0x8000u);
-  uint32_t a = x & 0x7fffffffu;
-  if (a >= 0x7f800000u) return sign | (a > 0x7f800000u ? 0x7e00u : 0x7c00u);
-  if (a >= 0x477ff000u) return sign | 0x7c00u; /* rounds to >= 65520 */
-  if (a < 0x38800000u) {                      /* a half subnormal */
-    if (a < 0x33000000u) return sign;
-    uint32_t e = a >> 23, m = (a & 0x7fffffu) | 0x800000u;
-    uint32_t shift = 126 - e, h = m >> shift;
-    uint32_t rem = m & ((1u << shift) - 1), mid = 1u << (shift - 1);
-    if (rem > mid || (rem == mid && (h & 1))) h++;
-    return (uint16_t)(sign | h);
-  }
-  uint32_t h = (a - 0x38000000u) >> 13, rem = a & 0x1fffu;
-  if (rem > 0x1000u || (rem == 0x1000u && (h & 1))) h++;
-  return (uint16_t)(sign | h);
 }
 
 /* ---- random inputs ---------------------------------------------------- */
@@ -532,7 +475,7 @@ static void put_float(void *p, size_t i, octet_dtype dt, double v) {
     case OCTET_DTYPE_FLOAT32: ((float *)p)[i] = (float)v; break;
     case OCTET_DTYPE_FLOAT64: ((double *)p)[i] = v; break;
     case OCTET_DTYPE_FLOAT16:
-      ((uint16_t *)p)[i] = cli_f32_to_fp16((float)v);
+      ((uint16_t *)p)[i] = octet_fp32_to_fp16((float)v);
       break;
     default: break;
   }
@@ -591,7 +534,7 @@ static double get_float(const void *p, size_t i, octet_dtype dt) {
   switch (dt) {
     case OCTET_DTYPE_FLOAT32: return ((const float *)p)[i];
     case OCTET_DTYPE_FLOAT64: return ((const double *)p)[i];
-    case OCTET_DTYPE_FLOAT16: return cli_fp16_to_f32(((const uint16_t *)p)[i]);
+    case OCTET_DTYPE_FLOAT16: return octet_fp16_to_fp32(((const uint16_t *)p)[i]);
     default: return 0.0;
   }
 }

@@ -128,7 +128,7 @@ int bench_make_inputs(const bench_state *s, int64_t batch, octet_tensor *t, char
 static bool out_float(const octet_tensor *t, size_t i, float *v) {
   switch (t->dtype) {
     case OCTET_DTYPE_FLOAT32: *v = ((const float *)t->data)[i]; return true;
-    case OCTET_DTYPE_FLOAT16: *v = cli_fp16_to_f32(((const uint16_t *)t->data)[i]); return true;
+    case OCTET_DTYPE_FLOAT16: *v = octet_fp16_to_fp32(((const uint16_t *)t->data)[i]); return true;
     case OCTET_DTYPE_FLOAT64: *v = (float)((const double *)t->data)[i]; return true;
     default: return false;
   }

@@ -1,6 +1,6 @@
 /* `octet bench` (cli-bench.c): its options, state and the parts that live
  * in files of their own: option parsing (cli-bench-options.c), the machine
- * block (bench-machine.c), inputs and accuracy (bench-inputs.c). */
+ * block (cli-bench-machine.c), inputs and accuracy (cli-bench-inputs.c). */
 #ifndef OCTET_CLI_BENCH_H
 #define OCTET_CLI_BENCH_H
 
@@ -79,7 +79,6 @@ void bench_opts_defaults(bench_opts *o);
 int bench_parse_args(bench_opts *o, int argc, char **argv);
 
 void bench_add_warning(bench_machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-octet_isa bench_best_isa(void);
 void bench_fill_machine(bench_machine *m, int threads, bool measure);
 bool bench_int8_pays_off(octet_isa isa);
 

@@ -13,14 +13,14 @@
 #define _POSIX_C_SOURCE 200809L /* fileno, fstat */
 #endif
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/ir.h"
-#include "exec/npy.h"
+#include "npy.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "npy.c assumes a little-endian host"
@@ -33,6 +33,27 @@
 /* numpy itself refuses headers above 10000 bytes unless told otherwise; a
  * header within this bound is plenty for any shape octet accepts. */
 #define NPY_MAX_HEADER_LEN ((size_t)1 << 20)
+
+/* The library's largest tensor (OCTET_MAX_TENSOR_BYTES inside octet): a
+ * file announcing more data than this is refused before any allocation. */
+#define NPY_MAX_DATA_BYTES ((size_t)1 << 40)
+
+/* ---- errors ------------------------------------------------------------- */
+
+static _Thread_local char last_error[1024];
+
+const char *npy_last_error(void) { return last_error; }
+
+/* Sets this thread's message; returns `status`. */
+static octet_status npy_errorf(octet_status status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static octet_status npy_errorf(octet_status status, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(last_error, sizeof last_error, fmt, ap);
+  va_end(ap);
+  return status;
+}
 
 /* ---- dtypes ------------------------------------------------------------- */
 
@@ -105,7 +126,7 @@ static octet_status expect_char(npy_cursor *c, char want, const char *what) {
     return OCTET_OK;
   }
   char buf[16];
-  return octet_fail(OCTET_ERR_PARSE,
+  return npy_errorf(OCTET_ERR_PARSE,
                     "npy %s: header: expected '%c' %s at offset %zu, got %s",
                     c->src, want, what, cur_pos(c), next_desc(c, buf));
 }
@@ -117,7 +138,7 @@ static octet_status parse_string(npy_cursor *c, char *out, size_t cap,
   skip_ws(c);
   char buf[16];
   if (c->p >= c->end || (*c->p != '\'' && *c->p != '"'))
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: header: expected a quoted string for %s at "
                       "offset %zu, got %s",
                       c->src, what, cur_pos(c), next_desc(c, buf));
@@ -126,19 +147,19 @@ static octet_status parse_string(npy_cursor *c, char *out, size_t cap,
   while (c->p < c->end && *c->p != q) {
     unsigned char ch = (unsigned char)*c->p;
     if (ch == '\\' || ch < 0x20 || ch >= 0x7f)
-      return octet_fail(OCTET_ERR_PARSE,
+      return npy_errorf(OCTET_ERR_PARSE,
                         "npy %s: header: unexpected character (byte 0x%02x) "
                         "in string for %s at offset %zu",
                         c->src, ch, what, cur_pos(c));
     if (n + 1 >= cap)
-      return octet_fail(OCTET_ERR_PARSE,
+      return npy_errorf(OCTET_ERR_PARSE,
                         "npy %s: header: string for %s is too long", c->src,
                         what);
     out[n++] = (char)ch;
     c->p++;
   }
   if (c->p >= c->end)
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: header: unterminated string for %s", c->src,
                       what);
   c->p++; /* closing quote */
@@ -149,7 +170,7 @@ static octet_status parse_string(npy_cursor *c, char *out, size_t cap,
 static octet_status parse_descr(npy_cursor *c, octet_dtype *dtype) {
   skip_ws(c);
   if (c->p < c->end && (*c->p == '[' || *c->p == '{' || *c->p == '('))
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: structured dtypes are not supported "
                       "('descr' is not a plain type string)",
                       c->src);
@@ -159,12 +180,12 @@ static octet_status parse_descr(npy_cursor *c, octet_dtype *dtype) {
   char order = s[0];
   const char *code = s + 1;
   if (order == '>')
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: big-endian data ('%s') is not supported; "
                       "convert with arr.astype(arr.dtype.newbyteorder('<'))",
                       c->src, s);
   if (order != '<' && order != '|' && order != '=')
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: 'descr' '%s' has no byte-order prefix "
                       "('<', '|' or '>')",
                       c->src, s);
@@ -175,14 +196,14 @@ static octet_status parse_descr(npy_cursor *c, octet_dtype *dtype) {
      * '=' (native) only appears in hand-written files, and the host is
      * little-endian. */
     if (order == '|' && size != 1)
-      return octet_fail(OCTET_ERR_PARSE,
+      return npy_errorf(OCTET_ERR_PARSE,
                         "npy %s: 'descr' '%s': a %zu-byte type needs a "
                         "byte order ('<')",
                         c->src, s, size);
     *dtype = npy_dtypes[i].dtype;
     return OCTET_OK;
   }
-  return octet_fail(OCTET_ERR_PARSE,
+  return npy_errorf(OCTET_ERR_PARSE,
                     "npy %s: unsupported dtype '%s' (supported: f4, f2, f8, "
                     "i8, i4, i2, i1, u1, u2, u4, u8, b1)",
                     c->src, s);
@@ -199,14 +220,14 @@ static octet_status parse_bool(npy_cursor *c, bool *out) {
     *out = false;
   } else {
     char buf[16];
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: header: 'fortran_order' must be True or "
                       "False, got %s at offset %zu",
                       c->src, next_desc(c, buf), cur_pos(c));
   }
   /* "Truex" is not a boolean. */
   if (c->p < c->end && !is_ws(*c->p) && *c->p != ',' && *c->p != '}')
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: header: bad value for 'fortran_order' at "
                       "offset %zu",
                       c->src, cur_pos(c));
@@ -218,12 +239,12 @@ static octet_status parse_dim(npy_cursor *c, int index, int64_t *out) {
   skip_ws(c);
   char buf[16];
   if (c->p < c->end && *c->p == '-')
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: negative dimension in 'shape' (dim %d)",
                       c->src, index);
   if (c->p < c->end && *c->p == '+') c->p++;
   if (c->p >= c->end || *c->p < '0' || *c->p > '9')
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: header: expected an integer for 'shape' dim "
                       "%d at offset %zu, got %s",
                       c->src, index, cur_pos(c), next_desc(c, buf));
@@ -231,7 +252,7 @@ static octet_status parse_dim(npy_cursor *c, int index, int64_t *out) {
   while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
     int d = *c->p - '0';
     if (v > (INT64_MAX - d) / 10)
-      return octet_fail(OCTET_ERR_PARSE,
+      return npy_errorf(OCTET_ERR_PARSE,
                         "npy %s: 'shape' dim %d does not fit in 64 bits",
                         c->src, index);
     v = v * 10 + d;
@@ -255,13 +276,13 @@ static octet_status parse_shape(npy_cursor *c, int *rank, int64_t *dims) {
     }
     if (n > 0 && !trailing_comma) {
       char buf[16];
-      return octet_fail(OCTET_ERR_PARSE,
+      return npy_errorf(OCTET_ERR_PARSE,
                         "npy %s: header: expected ',' or ')' in 'shape' at "
                         "offset %zu, got %s",
                         c->src, cur_pos(c), next_desc(c, buf));
     }
     if (n == OCTET_MAX_RANK)
-      return octet_fail(OCTET_ERR_PARSE,
+      return npy_errorf(OCTET_ERR_PARSE,
                         "npy %s: 'shape' has more than %d dimensions", c->src,
                         OCTET_MAX_RANK);
     st = parse_dim(c, n, &dims[n]);
@@ -276,7 +297,7 @@ static octet_status parse_shape(npy_cursor *c, int *rank, int64_t *dims) {
   }
   /* "(3)" is the integer 3 in Python, not a tuple. */
   if (n == 1 && !trailing_comma)
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: 'shape' (%lld) is not a tuple (expected "
                       "(%lld,))",
                       c->src, (long long)dims[0], (long long)dims[0]);
@@ -313,13 +334,13 @@ static octet_status parse_dict(const char *hdr, size_t len, const char *src,
       seen = &have_shape;
       if (!*seen) st = parse_shape(&c, &h->rank, h->dims);
     } else {
-      return octet_fail(OCTET_ERR_PARSE,
+      return npy_errorf(OCTET_ERR_PARSE,
                         "npy %s: header: unknown key '%s' (expected 'descr', "
                         "'fortran_order', 'shape')",
                         src, key);
     }
     if (*seen)
-      return octet_fail(OCTET_ERR_PARSE, "npy %s: header: duplicate key '%s'",
+      return npy_errorf(OCTET_ERR_PARSE, "npy %s: header: duplicate key '%s'",
                         src, key);
     if (st != OCTET_OK) return st;
     *seen = true;
@@ -333,25 +354,25 @@ static octet_status parse_dict(const char *hdr, size_t len, const char *src,
       break;
     }
     char buf[16];
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: header: expected ',' or '}' after the value "
                       "of '%s' at offset %zu, got %s",
                       src, key, cur_pos(&c), next_desc(&c, buf));
   }
   skip_ws(&c);
   if (c.p != c.end)
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: header: unexpected data after the dict at "
                       "offset %zu",
                       src, cur_pos(&c));
   if (!have_descr)
-    return octet_fail(OCTET_ERR_PARSE, "npy %s: header: missing key 'descr'",
+    return npy_errorf(OCTET_ERR_PARSE, "npy %s: header: missing key 'descr'",
                       src);
   if (!have_fortran)
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: header: missing key 'fortran_order'", src);
   if (!have_shape)
-    return octet_fail(OCTET_ERR_PARSE, "npy %s: header: missing key 'shape'",
+    return npy_errorf(OCTET_ERR_PARSE, "npy %s: header: missing key 'shape'",
                       src);
   if (h->fortran_order) {
     /* A rank 0 or 1 array is the same in both orders (numpy writes False
@@ -359,7 +380,7 @@ static octet_status parse_dict(const char *hdr, size_t len, const char *src,
     int non_unit = 0;
     for (int i = 0; i < h->rank; i++) non_unit += h->dims[i] != 1;
     if (non_unit > 1)
-      return octet_fail(OCTET_ERR_PARSE,
+      return npy_errorf(OCTET_ERR_PARSE,
                         "npy %s: Fortran-order data is not supported; save "
                         "with np.ascontiguousarray(arr)",
                         src);
@@ -368,7 +389,7 @@ static octet_status parse_dict(const char *hdr, size_t len, const char *src,
 }
 
 /* Checked size of the data: the product of all non-zero dims times the
- * element size must stay within OCTET_MAX_TENSOR_BYTES, even when another
+ * element size must stay within NPY_MAX_DATA_BYTES, even when another
  * dim is zero, so later stride arithmetic cannot overflow either. */
 static octet_status data_size(npy_header *h, const char *src) {
   size_t elem = octet_dtype_size(h->dtype);
@@ -380,11 +401,11 @@ static octet_status data_size(npy_header *h, const char *src) {
       zero = true;
       continue;
     }
-    if (d > OCTET_MAX_TENSOR_BYTES / bytes)
-      return octet_fail(OCTET_ERR_PARSE,
+    if (d > NPY_MAX_DATA_BYTES / bytes)
+      return npy_errorf(OCTET_ERR_PARSE,
                         "npy %s: shape is too large (more than %llu bytes of "
                         "data)",
-                        src, (unsigned long long)OCTET_MAX_TENSOR_BYTES);
+                        src, (unsigned long long)NPY_MAX_DATA_BYTES);
     bytes *= d;
   }
   h->nbytes = zero ? 0 : (size_t)bytes;
@@ -407,34 +428,34 @@ static octet_status parse_preamble(const unsigned char *buf, size_t len,
                                    size_t *header_len) {
   if (len < NPY_MAGIC_LEN || memcmp(buf, NPY_MAGIC, NPY_MAGIC_LEN) != 0) {
     if (len < NPY_MAGIC_LEN && memcmp(buf, NPY_MAGIC, len) == 0)
-      return octet_fail(OCTET_ERR_PARSE,
+      return npy_errorf(OCTET_ERR_PARSE,
                         "npy %s: file too short (%zu bytes) for the .npy "
                         "magic",
                         src, len);
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: not a .npy file (bad magic; expected "
                       "\\x93NUMPY)",
                       src);
   }
   if (len < NPY_MAGIC_LEN + 2)
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: truncated: no format version after the magic",
                       src);
   unsigned major = buf[6], minor = buf[7];
   if (minor != 0 || major < 1 || major > 3)
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: unsupported format version %u.%u (expected "
                       "1.0, 2.0 or 3.0)",
                       src, major, minor);
   size_t pre = major == 1 ? NPY_PREAMBLE_V1 : NPY_PREAMBLE_V2;
   if (len < pre)
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: truncated: header length field incomplete "
                       "(%zu of %zu bytes)",
                       src, len, pre);
   size_t hl = major == 1 ? rd_le16(buf + 8) : rd_le32(buf + 8);
   if (hl > NPY_MAX_HEADER_LEN)
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: header length %zu is implausibly large", src,
                       hl);
   *preamble = pre;
@@ -453,11 +474,11 @@ static octet_status parse_header(const unsigned char *buf, size_t len,
   if (st != OCTET_OK) return st;
   if (hl > len - pre) {
     if (file_len != SIZE_MAX && hl > file_len - pre)
-      return octet_fail(OCTET_ERR_PARSE,
+      return npy_errorf(OCTET_ERR_PARSE,
                         "npy %s: header length %zu goes beyond the end of the "
                         "file (%zu bytes)",
                         src, hl, file_len);
-    return octet_fail(OCTET_ERR_PARSE,
+    return npy_errorf(OCTET_ERR_PARSE,
                       "npy %s: truncated header (%zu of %zu bytes)", src,
                       len - pre, hl);
   }
@@ -483,20 +504,20 @@ static void fill_tensor(const npy_header *h, void *data, octet_tensor *out) {
 
 static octet_status truncated_data(const char *src, const npy_header *h,
                                    size_t have) {
-  return octet_fail(OCTET_ERR_PARSE,
+  return npy_errorf(OCTET_ERR_PARSE,
                     "npy %s: truncated data: the shape needs %zu bytes, the "
                     "file has %zu after the %zu-byte header",
                     src, h->nbytes, have, h->data_offset);
 }
 
-octet_status octet_npy_read_memory(const void *buf, size_t len,
-                                   octet_tensor *out) {
+octet_status npy_read_memory(const void *buf, size_t len, octet_tensor *out) {
+  last_error[0] = '\0';
   const char *src = "<memory>";
   if (!out)
-    return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "npy: NULL output tensor");
+    return npy_errorf(OCTET_ERR_INVALID_ARGUMENT, "npy: NULL output tensor");
   memset(out, 0, sizeof *out);
   if (!buf && len)
-    return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "npy: NULL buffer");
+    return npy_errorf(OCTET_ERR_INVALID_ARGUMENT, "npy: NULL buffer");
   static const unsigned char empty[1];
   const unsigned char *b = buf ? buf : empty;
   npy_header h;
@@ -506,7 +527,7 @@ octet_status octet_npy_read_memory(const void *buf, size_t len,
   if (have < h.nbytes) return truncated_data(src, &h, have);
   void *data = malloc(h.nbytes ? h.nbytes : 1);
   if (!data)
-    return octet_fail(OCTET_ERR_NO_MEMORY, "npy %s: cannot allocate %zu bytes",
+    return npy_errorf(OCTET_ERR_NO_MEMORY, "npy %s: cannot allocate %zu bytes",
                       src, h.nbytes);
   if (h.nbytes) memcpy(data, b + h.data_offset, h.nbytes);
   fill_tensor(&h, data, out);
@@ -533,7 +554,7 @@ static octet_status read_data_stream(FILE *f, const char *path,
   size_t got = 0;
   char *data = malloc(cap ? cap : 1);
   if (!data)
-    return octet_fail(OCTET_ERR_NO_MEMORY, "npy %s: cannot allocate %zu bytes",
+    return npy_errorf(OCTET_ERR_NO_MEMORY, "npy %s: cannot allocate %zu bytes",
                       path, cap);
   while (got < h->nbytes) {
     if (got == cap) {
@@ -541,7 +562,7 @@ static octet_status read_data_stream(FILE *f, const char *path,
       char *nd = realloc(data, ncap);
       if (!nd) {
         free(data);
-        return octet_fail(OCTET_ERR_NO_MEMORY,
+        return npy_errorf(OCTET_ERR_NO_MEMORY,
                           "npy %s: cannot allocate %zu bytes", path, ncap);
       }
       data = nd;
@@ -555,7 +576,7 @@ static octet_status read_data_stream(FILE *f, const char *path,
     int err = ferror(f);
     free(data);
     if (err)
-      return octet_fail(OCTET_ERR_IO, "npy %s: read error: %s", path,
+      return npy_errorf(OCTET_ERR_IO, "npy %s: read error: %s", path,
                         strerror(errno));
     return truncated_data(path, h, got);
   }
@@ -563,21 +584,22 @@ static octet_status read_data_stream(FILE *f, const char *path,
   return OCTET_OK;
 }
 
-octet_status octet_npy_read(const char *path, octet_tensor *out) {
+octet_status npy_read(const char *path, octet_tensor *out) {
+  last_error[0] = '\0';
   if (!out)
-    return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "npy: NULL output tensor");
+    return npy_errorf(OCTET_ERR_INVALID_ARGUMENT, "npy: NULL output tensor");
   memset(out, 0, sizeof *out);
-  if (!path) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "npy: NULL path");
+  if (!path) return npy_errorf(OCTET_ERR_INVALID_ARGUMENT, "npy: NULL path");
   FILE *f = fopen(path, "rb");
   if (!f)
-    return octet_fail(OCTET_ERR_IO, "npy %s: cannot open: %s", path,
+    return npy_errorf(OCTET_ERR_IO, "npy %s: cannot open: %s", path,
                       strerror(errno));
   size_t file_len = SIZE_MAX;
   struct stat sb;
   if (fstat(fileno(f), &sb) == 0) {
     if (S_ISDIR(sb.st_mode)) {
       fclose(f);
-      return octet_fail(OCTET_ERR_IO, "npy %s: is a directory", path);
+      return npy_errorf(OCTET_ERR_IO, "npy %s: is a directory", path);
     }
     if (S_ISREG(sb.st_mode) && sb.st_size >= 0 &&
         (uint64_t)sb.st_size < (uint64_t)SIZE_MAX)
@@ -593,7 +615,7 @@ octet_status octet_npy_read(const char *path, octet_tensor *out) {
   /* The preamble, then exactly the header it announces. */
   size_t got = read_full(f, pre, sizeof pre);
   if (ferror(f)) {
-    st = octet_fail(OCTET_ERR_IO, "npy %s: read error: %s", path,
+    st = npy_errorf(OCTET_ERR_IO, "npy %s: read error: %s", path,
                     strerror(errno));
     goto done;
   }
@@ -603,7 +625,7 @@ octet_status octet_npy_read(const char *path, octet_tensor *out) {
   size_t total = pre_len + hl;
   hbuf = malloc(total ? total : 1);
   if (!hbuf) {
-    st = octet_fail(OCTET_ERR_NO_MEMORY, "npy %s: cannot allocate %zu bytes",
+    st = npy_errorf(OCTET_ERR_NO_MEMORY, "npy %s: cannot allocate %zu bytes",
                     path, total);
     goto done;
   }
@@ -611,7 +633,7 @@ octet_status octet_npy_read(const char *path, octet_tensor *out) {
   memcpy(hbuf, pre, have);
   if (have < total) have += read_full(f, hbuf + have, total - have);
   if (ferror(f)) {
-    st = octet_fail(OCTET_ERR_IO, "npy %s: read error: %s", path,
+    st = npy_errorf(OCTET_ERR_IO, "npy %s: read error: %s", path,
                     strerror(errno));
     goto done;
   }
@@ -629,7 +651,7 @@ octet_status octet_npy_read(const char *path, octet_tensor *out) {
     }
     data = malloc(h.nbytes ? h.nbytes : 1);
     if (!data) {
-      st = octet_fail(OCTET_ERR_NO_MEMORY,
+      st = npy_errorf(OCTET_ERR_NO_MEMORY,
                       "npy %s: cannot allocate %zu bytes", path, h.nbytes);
       goto done;
     }
@@ -637,7 +659,7 @@ octet_status octet_npy_read(const char *path, octet_tensor *out) {
     memcpy(data, pre + total, k);
     size_t r = k + read_full(f, (char *)data + k, h.nbytes - k);
     if (r < h.nbytes) {
-      st = ferror(f) ? octet_fail(OCTET_ERR_IO, "npy %s: read error: %s",
+      st = ferror(f) ? npy_errorf(OCTET_ERR_IO, "npy %s: read error: %s",
                                   path, strerror(errno))
                      : truncated_data(path, &h, r); /* shrank meanwhile */
       goto done;
@@ -646,7 +668,7 @@ octet_status octet_npy_read(const char *path, octet_tensor *out) {
     if (spill) {
       /* Only possible for version 1.0 with fewer than 2 header bytes, which
        * cannot hold a dict; parse_header has failed already. */
-      st = octet_fail(OCTET_ERR_INTERNAL, "npy %s: unexpected header layout",
+      st = npy_errorf(OCTET_ERR_INTERNAL, "npy %s: unexpected header layout",
                       path);
       goto done;
     }
@@ -665,16 +687,17 @@ done:
 
 /* ---- writer ------------------------------------------------------------- */
 
-octet_status octet_npy_write(const char *path, const octet_tensor *t) {
+octet_status npy_write(const char *path, const octet_tensor *t) {
+  last_error[0] = '\0';
   if (!path || !t)
-    return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "npy: NULL argument");
+    return npy_errorf(OCTET_ERR_INVALID_ARGUMENT, "npy: NULL argument");
   const char *code = npy_code_of(t->dtype);
   if (!code)
-    return octet_fail(OCTET_ERR_UNSUPPORTED,
+    return npy_errorf(OCTET_ERR_UNSUPPORTED,
                       "npy %s: cannot write dtype %s", path,
                       octet_dtype_name(t->dtype));
   if (t->rank < 0 || t->rank > OCTET_MAX_RANK)
-    return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "npy %s: bad rank %d", path,
+    return npy_errorf(OCTET_ERR_INVALID_ARGUMENT, "npy %s: bad rank %d", path,
                       t->rank);
   npy_header h;
   memset(&h, 0, sizeof h);
@@ -682,19 +705,19 @@ octet_status octet_npy_write(const char *path, const octet_tensor *t) {
   h.rank = t->rank;
   for (int i = 0; i < t->rank; i++) {
     if (t->dims[i] < 0)
-      return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
+      return npy_errorf(OCTET_ERR_INVALID_ARGUMENT,
                         "npy %s: negative dimension %lld", path,
                         (long long)t->dims[i]);
     h.dims[i] = t->dims[i];
   }
   if (data_size(&h, path) != OCTET_OK)
-    return octet_fail(OCTET_ERR_OVERFLOW, "npy %s: tensor too large", path);
+    return npy_errorf(OCTET_ERR_OVERFLOW, "npy %s: tensor too large", path);
   if (h.nbytes != t->nbytes)
-    return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
+    return npy_errorf(OCTET_ERR_INVALID_ARGUMENT,
                       "npy %s: tensor has %zu bytes, its shape needs %zu",
                       path, t->nbytes, h.nbytes);
   if (h.nbytes && !t->data)
-    return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "npy %s: NULL data", path);
+    return npy_errorf(OCTET_ERR_INVALID_ARGUMENT, "npy %s: NULL data", path);
 
   /* The dict as numpy writes it, padded with spaces so that the data starts
    * at a multiple of 64, ended by '\n'. 8 dims of 19 digits fit easily. */
@@ -711,7 +734,7 @@ octet_status octet_npy_write(const char *path, const octet_tensor *t) {
   size_t padded = (used + 63) / 64 * 64;
   size_t hl = padded - NPY_PREAMBLE_V1;
   if (hl >= sizeof hdr)
-    return octet_fail(OCTET_ERR_INTERNAL, "npy %s: header too long", path);
+    return npy_errorf(OCTET_ERR_INTERNAL, "npy %s: header too long", path);
   memset(hdr + n, ' ', hl - (size_t)n - 1);
   hdr[hl - 1] = '\n';
 
@@ -724,7 +747,7 @@ octet_status octet_npy_write(const char *path, const octet_tensor *t) {
 
   FILE *f = fopen(path, "wb");
   if (!f)
-    return octet_fail(OCTET_ERR_IO, "npy %s: cannot create: %s", path,
+    return npy_errorf(OCTET_ERR_IO, "npy %s: cannot create: %s", path,
                       strerror(errno));
   bool ok = fwrite(pre, 1, sizeof pre, f) == sizeof pre &&
             fwrite(hdr, 1, hl, f) == hl &&
@@ -736,7 +759,7 @@ octet_status octet_npy_write(const char *path, const octet_tensor *t) {
   }
   if (!ok) {
     remove(path);
-    return octet_fail(OCTET_ERR_IO, "npy %s: write failed: %s", path,
+    return npy_errorf(OCTET_ERR_IO, "npy %s: write failed: %s", path,
                       strerror(err));
   }
   return OCTET_OK;

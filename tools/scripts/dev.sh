@@ -1,25 +1,26 @@
 #!/usr/bin/env bash
 # Set-up, build and the two main jobs of octet on Debian 12 (as root).
-#   tools/dev.sh demo   install dependencies, build, run the main job
-#                       (octet bench on the built-in encoder: table, JSON,
-#                       CSV and the chart in build/)
-#   tools/dev.sh test   install dependencies, build, run the whole test suite
-#                       (release build; a build without OpenBLAS and oneDNN;
-#                       again under ASan + UBSan; then arm64, cross-built and
-#                       run under qemu-aarch64 with three CPU models)
-#   tools/dev.sh deps | build | test-arm64
+#   tools/scripts/dev.sh demo   install dependencies, build, run the main job
+#                               (octet bench on the built-in encoder: table,
+#                               JSON, CSV and the chart in build/)
+#   tools/scripts/dev.sh test   install dependencies, build, run the whole
+#                               test suite (release build; a build without
+#                               OpenBLAS and oneDNN; again under ASan +
+#                               UBSan; then arm64, cross-built and run under
+#                               qemu-aarch64 with three CPU models)
+#   tools/scripts/dev.sh deps | build | test-arm64
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 APT_PACKAGES=(build-essential meson ninja-build pkgconf check libomp-dev
   protobuf-c-compiler libprotobuf-c-dev libopenblas-dev
-  libopenblas-openmp-dev libdnnl-dev
+  libopenblas-openmp-dev libdnnl-dev libcjson-dev
   python3 python3-pip librsvg2-bin)
 PIP_PACKAGES=(numpy onnx onnxruntime)
-# arm64 cross build and emulated tests (tools/dev.sh test-arm64)
+# arm64 cross build and emulated tests (tools/scripts/dev.sh test-arm64)
 ARM64_PACKAGES=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   libc6:arm64 libgomp1:arm64 libprotobuf-c-dev:arm64 check:arm64
-  libopenblas-dev:arm64 pkgconf:arm64)
+  libopenblas-dev:arm64 libcjson-dev:arm64 pkgconf:arm64)
 
 # apt-get installs those of the given packages that are missing.
 apt_install() {

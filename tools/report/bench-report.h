@@ -1,6 +1,6 @@
 /* Benchmark reports shared by `octet bench` and `octet compare`: the data
  * (machine, settings, result rows), the writers (text or markdown table,
- * JSON, CSV, SVG chart) and a small JSON reader for compare.
+ * JSON, CSV, SVG chart) and the JSON reader for compare (cJSON).
  *
  * JSON layout (other programs read it; "format" is bumped on incompatible
  * changes):
@@ -30,10 +30,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-
-/* The commands (declared here rather than in cli-common.h). */
-int cmd_bench(int argc, char **argv);
-int cmd_compare(int argc, char **argv);
 
 #define BENCH_MAX_LIST 32
 #define BENCH_MAX_WARNINGS 8
@@ -117,6 +113,8 @@ bench_row *bench_report_add_row(bench_report *r);
 
 /* Latency in ms with 3-4 significant digits. */
 void bench_format_ms(double ms, char *buf, size_t cap);
+/* "1.5 KiB" */
+void bench_format_bytes(double bytes, char *buf, size_t cap);
 
 /* The plain-text (or markdown) results table. */
 void bench_write_table(FILE *f, const bench_report *r, bool markdown);

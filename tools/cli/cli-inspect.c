@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench-report.h"
 #include "cli-common.h"
 
 static const char inspect_usage[] =
@@ -63,7 +64,7 @@ static int print_model(const octet_model *model, const char *path,
   if (st != OCTET_OK) return cli_fail(st, NULL);
   char count[32], bytes[32];
   cli_format_count((double)stats.param_count, count, sizeof count);
-  cli_format_bytes((double)stats.param_bytes, bytes, sizeof bytes);
+  bench_format_bytes((double)stats.param_bytes, bytes, sizeof bytes);
   printf("model: %s\n", path);
   printf("opset: %" PRId64 "\n", stats.opset);
   printf("nodes: %zu\n", stats.node_count);
@@ -161,8 +162,8 @@ static int print_session(octet_model *model, const cli_model_io *io,
     goto done;
   }
   char ab[32], wb[32];
-  cli_format_bytes((double)arena, ab, sizeof ab);
-  cli_format_bytes((double)weights, wb, sizeof wb);
+  bench_format_bytes((double)arena, ab, sizeof ab);
+  bench_format_bytes((double)weights, wb, sizeof wb);
   printf("arena: %zu bytes (%s)\n", arena, ab);
   printf("weights: %zu bytes (%s)\n", weights, wb);
   int64_t cbatch = 0, citems = 0;

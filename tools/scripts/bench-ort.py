@@ -20,7 +20,7 @@ Inputs follow octet bench's convention: integer inputs uniform in
 all zeros, float inputs standard normal; symbolic dims other than the
 batch (the first dim of the first input) take --seq.
 
-usage: tools/bench-ort.py MODEL.onnx [--batch 128,256,512,1024] [--seq 32]
+usage: tools/scripts/bench-ort.py MODEL.onnx [--batch 128,256,512,1024] [--seq 32]
            [--threads 2] [--precision fp32,int8] [--runs 5]
            [--min-seconds 1] [--octet-json FILE] [--md FILE] [--json FILE]
 """

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli-common.h"
 
 static void upper(const char *s, char *out, size_t cap) {
   size_t i = 0;

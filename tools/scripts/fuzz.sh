@@ -1,24 +1,25 @@
 #!/bin/sh
 # Coverage-guided fuzzing of the model loader and the session with libFuzzer
 # (target: tests/fuzz/fuzz-model.c). Needs clang; the seed corpus needs
-# python3 with numpy and onnx (tools/dev.sh deps installs them).
+# python3 with numpy and onnx (tools/scripts/dev.sh deps installs them).
 #
-# usage: tools/fuzz.sh build           clang build in build-fuzz/ (-Dfuzz=enabled,
+# usage: tools/scripts/fuzz.sh build   clang build in build-fuzz/ (-Dfuzz=enabled,
 #                                      ASan + UBSan that abort on the first error)
-#        tools/fuzz.sh seeds           seed corpus in build-fuzz/seeds/
-#        tools/fuzz.sh run [SECONDS] [LIBFUZZER-ARGS...]
+#        tools/scripts/fuzz.sh seeds   seed corpus in build-fuzz/seeds/
+#        tools/scripts/fuzz.sh run [SECONDS] [LIBFUZZER-ARGS...]
 #                                      build, seed, then fuzz for SECONDS (default
 #                                      600) with one process; the corpus grows in
 #                                      build-fuzz/corpus/, crashes go to
 #                                      build-fuzz/artifacts/
-#        tools/fuzz.sh replay FILE...  run the target once on each file
+#        tools/scripts/fuzz.sh replay FILE...
+#                                      run the target once on each file
 #
 # OCTET_FUZZ_BUILD overrides the build folder. The regression inputs of past
 # findings live in tests/data/fuzz-regress/ and are replayed by the ordinary
 # test suite (test-malformed), so this script is never needed for CI.
 set -eu
 
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${OCTET_FUZZ_BUILD:-$src/build-fuzz}
 target=$build/tests/fuzz/fuzz-model
 max_len=65536
@@ -40,15 +41,15 @@ do_seeds() {
   rm -rf "$seeds"
   mkdir -p "$seeds"
   # Toy-sized versions of the end-to-end test models and single-op graphs.
-  if ! python3 "$src/tools/fuzz-seeds.py" "$seeds/made"; then
-    echo "fuzz.sh: tools/fuzz-seeds.py failed (numpy and onnx needed); going on" >&2
+  if ! python3 "$src/tools/scripts/fuzz-seeds.py" "$seeds/made"; then
+    echo "fuzz.sh: tools/scripts/fuzz-seeds.py failed (numpy and onnx needed); going on" >&2
   fi
   # The repository's models, then ONNX's backend node tests (one model per
   # op case), each no larger than the fuzzer's max_len.
   for f in "$src"/tests/data/*.onnx "$src"/tests/data/fuzz-regress/*; do
     [ -f "$f" ] && [ "$(wc -c < "$f")" -le $max_len ] && cp "$f" "$seeds/"
   done
-  node=$(python3 "$src/tools/find_onnx_node_tests.py" "$build" 2>/dev/null || true)
+  node=$(python3 "$src/tools/scripts/find_onnx_node_tests.py" "$build" 2>/dev/null || true)
   if [ -n "$node" ] && [ -d "$node" ]; then
     for d in "$node"/*/; do
       f=$d/model.onnx
@@ -82,7 +83,7 @@ case ${1:-run} in
     exec "$target" -rss_limit_mb=2048 -malloc_limit_mb=1024 "$@"
     ;;
   *)
-    sed -n '2,18p' "$0" >&2
+    sed -n '2,19p' "$0" >&2
     exit 2
     ;;
 esac

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli-common.h"
-#include "exec/npy.h"
+#include "npy.h"
 
 static const char run_usage[] =
     "usage: octet run MODEL [options]\n"
@@ -254,9 +254,8 @@ static int load_file_inputs(run_state *s) {
     const char *path = paths[a];
     const octet_tensor_info *in = &s->io.inputs[k];
     octet_tensor *t = &s->inputs[k];
-    octet_status st = octet_npy_read(path, t);
-    if (st != OCTET_OK) {
-      rc = cli_fail(st, NULL);
+    if (npy_read(path, t) != OCTET_OK) {
+      rc = cli_error("%s", npy_last_error());
       break;
     }
     t->name = in->name;
@@ -353,9 +352,8 @@ static int write_outputs(run_state *s) {
       }
     snprintf(path, dl + sizeof names[0] + 8, "%s%s%s.npy", s->outdir,
              s->outdir[dl - 1] == '/' ? "" : "/", names[k]);
-    octet_status st = octet_npy_write(path, t);
-    if (st != OCTET_OK)
-      rc = cli_fail(st, NULL);
+    if (npy_write(path, t) != OCTET_OK)
+      rc = cli_error("%s", npy_last_error());
     else
       fprintf(stderr, "  wrote  %s\n", path);
   }

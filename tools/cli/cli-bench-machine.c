@@ -38,15 +38,6 @@ void bench_add_warning(bench_machine *m, const char *fmt, ...) {
   va_end(ap);
 }
 
-octet_isa bench_best_isa(void) {
-  static const octet_isa order[] = {OCTET_ISA_I8MM, OCTET_ISA_DOTPROD, OCTET_ISA_NEON,
-                                    OCTET_ISA_AMX, OCTET_ISA_AVX512VNNI, OCTET_ISA_AVX512,
-                                    OCTET_ISA_AVXVNNI, OCTET_ISA_AVX2};
-  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-    if (octet_isa_supported(order[i])) return order[i];
-  return OCTET_ISA_REF;
-}
-
 static void cpu_name(char *out, size_t cap) {
   const char *b = octet_cpu()->brand;
   while (*b == ' ') b++;
@@ -76,7 +67,7 @@ static void cpu_name(char *out, size_t cap) {
 void bench_fill_machine(bench_machine *m, int threads, bool measure) {
   cpu_name(m->cpu, sizeof m->cpu);
   snprintf(m->emulated, sizeof m->emulated, "%s", octet_cpu()->emulated);
-  octet_isa act = octet_isa_active(), best = bench_best_isa();
+  octet_isa act = octet_isa_active(), best = octet_isa_best();
   snprintf(m->isa, sizeof m->isa, "%s", octet_isa_name(act));
   snprintf(m->isa_best, sizeof m->isa_best, "%s", octet_isa_name(best));
   const octet_cpu_features *f = octet_cpu();

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli-common.h"
-
 #define JSON_FORMAT "octet-bench/1"
 
 /* ---- the report ----------------------------------------------------------- */
@@ -54,6 +52,19 @@ void bench_format_ms(double ms, char *buf, size_t cap) {
     snprintf(buf, cap, "%.0f", ms);
 }
 
+void bench_format_bytes(double bytes, char *buf, size_t cap) {
+  static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (bytes >= 1024.0 && u < 4) {
+    bytes /= 1024.0;
+    u++;
+  }
+  if (u == 0)
+    snprintf(buf, cap, "%.0f B", bytes);
+  else
+    snprintf(buf, cap, "%.1f %s", bytes, units[u]);
+}
+
 static void fmt(char *buf, size_t cap, const char *f, double v) {
   if (!isfinite(v))
     snprintf(buf, cap, "-");
@@ -65,7 +76,7 @@ static void fmt_bytes(double b, char *buf, size_t cap) {
   if (!isfinite(b))
     snprintf(buf, cap, "-");
   else
-    cli_format_bytes(b, buf, cap);
+    bench_format_bytes(b, buf, cap);
 }
 
 /* ---- table ----------------------------------------------------------------- */
