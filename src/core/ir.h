@@ -117,6 +117,11 @@ typedef struct octet_graph {
   int *inputs;  int n_inputs;   /* graph inputs (value ids), no initializers */
   int *outputs; int n_outputs;
   int64_t opset;
+  /* Hash index of value names for octet_graph_find_value (kept by
+   * octet_graph_add_value; values are never renamed): open addressing,
+   * name_slots slots (a power of two), each 0 or value id + 1. */
+  int *name_index;
+  size_t name_slots;
 } octet_graph;
 
 void octet_graph_free(octet_graph *g);
@@ -134,6 +139,8 @@ octet_status octet_value_set_constant(octet_graph *g, int v, octet_dtype dtype,
                                       const void *data);
 /* Returns the value id or -1 (and sets the error) on failure. */
 int octet_graph_add_value(octet_graph *g, const char *name);
+/* The value named `name` (the last one added, if several are), or -1; O(1)
+ * expected (a hash index). */
 int octet_graph_find_value(const octet_graph *g, const char *name);
 /* Appends a node; the name strings are copied. Returns index or -1. */
 int octet_graph_add_node(octet_graph *g, const char *name, const char *op_type,
@@ -142,7 +149,8 @@ int octet_graph_add_node(octet_graph *g, const char *name, const char *op_type,
 /* Adds an attribute to node `n` (copied). */
 octet_attr *octet_node_add_attr(octet_node *n, const char *name,
                                 octet_attr_type type);
-/* Orders g->nodes topologically (fails on cycles or undefined inputs). */
+/* Orders g->nodes topologically (fails on cycles or undefined inputs), in
+ * O(nodes + edges); a graph already in order keeps it. */
 octet_status octet_graph_toposort(octet_graph *g);
 
 /* Attribute look-ups. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "exec/session.h"
+#include "plan/arena-place.h"
 
 #define ARENA_ALIGN 64
 
@@ -106,55 +107,38 @@ static octet_status assign_backend(octet_session *s, const octet_node *n,
                     n->name, n->op_type);
 }
 
+/* Arena values, biggest first (equal sizes in value order). */
+static int by_size(const void *a, const void *b) {
+  const octet_arena_item *x = a, *y = b;
+  if (x->bytes != y->bytes) return x->bytes > y->bytes ? -1 : 1;
+  return (x->offset > y->offset) - (x->offset < y->offset);
+}
+
 /* Greedy placement: biggest first, each at the lowest offset that does not
- * overlap a placed value alive at the same time. */
+ * overlap a placed value alive at the same time (arena-place.c). */
 static octet_status place_values(octet_plan *p, int n_values) {
-  int *order = malloc(sizeof(int) * (size_t)(n_values ? n_values : 1));
-  int *placed = malloc(sizeof(int) * (size_t)(n_values ? n_values : 1));
-  if (!order || !placed) {
-    free(order);
-    free(placed);
+  octet_arena_item *items = malloc(sizeof *items * (size_t)(n_values ? n_values : 1));
+  if (!items) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory planning memory");
+  int n = 0;
+  for (int i = 0; i < n_values; i++) /* offset: the value id, until placed */
+    if (p->pv[i].state == PV_ARENA && p->pv[i].alias < 0)
+      items[n++] = (octet_arena_item){.bytes = p->pv[i].nbytes, .first = p->pv[i].first,
+                                      .last = p->pv[i].last, .offset = (size_t)i};
+  qsort(items, (size_t)n, sizeof *items, by_size);
+  int *ids = malloc(sizeof(int) * (size_t)(n ? n : 1));
+  if (!ids) {
+    free(items);
     return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory planning memory");
   }
-  int n = 0;
-  for (int i = 0; i < n_values; i++)
-    if (p->pv[i].state == PV_ARENA && p->pv[i].alias < 0) order[n++] = i;
-  /* insertion sort by size, descending (n is a few hundred) */
-  for (int i = 1; i < n; i++) {
-    int x = order[i], j = i - 1;
-    while (j >= 0 && p->pv[order[j]].nbytes < p->pv[x].nbytes) {
-      order[j + 1] = order[j];
-      j--;
-    }
-    order[j + 1] = x;
+  for (int k = 0; k < n; k++) {
+    ids[k] = (int)items[k].offset;
+    items[k].bytes = align_up(items[k].bytes ? items[k].bytes : 1);
   }
-  size_t total = 0;
-  int n_placed = 0;
-  for (int i = 0; i < n; i++) {
-    plan_value *v = &p->pv[order[i]];
-    size_t need = align_up(v->nbytes ? v->nbytes : 1);
-    size_t off = 0;
-    bool moved = true;
-    while (moved) {
-      moved = false;
-      for (int k = 0; k < n_placed; k++) {
-        const plan_value *u = &p->pv[placed[k]];
-        if (u->last < v->first || v->last < u->first) continue;
-        size_t uend = u->offset + align_up(u->nbytes ? u->nbytes : 1);
-        if (off < uend && u->offset < off + need) {
-          off = uend;
-          moved = true;
-        }
-      }
-    }
-    v->offset = off;
-    if (off + need > total) total = off + need;
-    placed[n_placed++] = order[i];
-  }
-  free(order);
-  free(placed);
-  p->arena_bytes = total;
-  return OCTET_OK;
+  octet_status st = octet_arena_place(items, n, &p->arena_bytes);
+  for (int k = 0; st == OCTET_OK && k < n; k++) p->pv[ids[k]].offset = items[k].offset;
+  free(ids);
+  free(items);
+  return st;
 }
 
 /* Inputs small enough to specialise a plan on their values. */
