@@ -299,6 +299,39 @@ START_TEST(test_graph_errors) {
 }
 END_TEST
 
+/* Names from a corrupt or hostile file reach messages escaped: no terminal
+ * escape, control byte, invalid UTF-8 or bidirectional override comes out
+ * raw; printable ASCII and valid UTF-8 stay readable. */
+START_TEST(test_names_sanitized) {
+  ob_model *m = base_with_x();
+  ob_node_add(m, "Fancy\x1b[2J", "n\x1b]0;owned\x07\xff\xc3(\u202e\xc2\x9b\u8282\u70b9", 1,
+              (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_UNSUPPORTED,
+               "unsupported op 'Fancy\\x1b[2J' (node 'n\\x1b]0;owned\\x07\\xff\\xc3("
+               "\\u202E\\u009B\u8282\u70b9'");
+  for (const unsigned char *p = (const unsigned char *)octet_last_error(); *p; p++)
+    ck_assert_msg(*p >= 0x20 && *p != 0x7f, "raw byte 0x%02x in the message", *p);
+  /* a long escaped name is cut at a whole escape, never inside one */
+  char name[600];
+  memset(name, 0x1b, sizeof name - 1);
+  name[sizeof name - 1] = '\0';
+  m = base_with_x();
+  ob_node_add(m, "Nope", name, 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  size_t len;
+  uint8_t *buf = ob_pack(m, &len);
+  ob_free(m);
+  octet_model *model = NULL;
+  ck_assert_int_eq(octet_model_load_memory(buf, len, NULL, &model), OCTET_ERR_UNSUPPORTED);
+  free(buf);
+  const char *msg = octet_last_error(), *tail = msg + strlen(msg);
+  ck_assert_uint_gt(strlen(msg), 900);
+  while (tail > msg && tail[-1] != '\\') tail--;
+  ck_assert_uint_eq(strlen(tail), 3); /* ...\x1b */
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("malformed");
   TCase *tc = tcase_create("malformed");
@@ -309,6 +342,7 @@ int main(void) {
   tcase_add_test(tc, test_byte_flips);
   tcase_add_test(tc, test_inconsistent_tensors);
   tcase_add_test(tc, test_graph_errors);
+  tcase_add_test(tc, test_names_sanitized);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_set_fork_status(sr, CK_NOFORK); /* so ASan/LSan see every test */

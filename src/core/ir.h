@@ -15,6 +15,12 @@
 octet_status octet_fail(octet_status status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void octet_clear_error(void);
+/* Copies src to dst (cap bytes, NUL-terminated, cut at a whole character or
+ * escape) with what a terminal would act on escaped: control bytes and
+ * bytes that are not UTF-8 as \xNN, C1 controls, bidirectional overrides
+ * and line separators as \uNNNN; printable ASCII and other UTF-8 as is.
+ * Returns the length written. octet_fail applies it to every message. */
+size_t octet_sanitize(char *dst, size_t cap, const char *src);
 
 /* ---- tensors ------------------------------------------------------------- */
 
