@@ -111,9 +111,23 @@ OCTET_API octet_status octet_precision_parse(const char *name,
 
 /* ---- models -------------------------------------------------------------- */
 
-/* Loads an ONNX model. External data files are looked up next to `path`. */
+/* Loads an ONNX model. External data files are looked up next to `path`.
+ *
+ * A model folder is untrusted input (a tarball, a download), so:
+ *  - a tensor's external data `location` must be a relative path without
+ *    ".." components, and the file it names, once every symbolic link is
+ *    resolved (realpath), must lie inside the model's folder (resolved the
+ *    same way): a link may lead anywhere inside the folder, never out of
+ *    it (a folder whose data files link into another folder, as in the
+ *    Hugging Face cache, is refused: copy it with `cp -rL` first);
+ *  - the model file and its external data files must be regular files: a
+ *    FIFO, device, socket or directory is refused at once (files are
+ *    opened with O_NONBLOCK, so a FIFO without a writer never blocks);
+ *  - a tensor's declared size is checked against its data (raw bytes, or
+ *    the external file's size) before anything is allocated for it. */
 OCTET_API octet_status octet_model_load(const char *path, octet_model **out);
-/* Loads from memory; `base_dir` (may be NULL) is where external data lives.
+/* Loads from memory; `base_dir` (may be NULL: the current directory) is the
+ * model's folder, where external data lives (the rules above apply).
  * The buffer is not kept after the call returns. */
 OCTET_API octet_status octet_model_load_memory(const void *data, size_t size,
                                                const char *base_dir,

@@ -3,8 +3,11 @@
  * allocation on the hot path. */
 #include <check.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "octet.h"
 #include "onnx-build.h"
@@ -12,14 +15,22 @@
 /* Allocation counter: the test links with --wrap for these symbols, so every
  * call made by octet's static library is counted. */
 static volatile long n_allocs;
+static size_t max_alloc; /* the largest single request since reset */
+static void count(size_t n) {
+  __atomic_add_fetch(&n_allocs, 1, __ATOMIC_RELAXED);
+  size_t m = __atomic_load_n(&max_alloc, __ATOMIC_RELAXED);
+  while (n > m && !__atomic_compare_exchange_n(&max_alloc, &m, n, false, __ATOMIC_RELAXED,
+                                               __ATOMIC_RELAXED)) {
+  }
+}
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t a, size_t b);
 void *__real_realloc(void *p, size_t n);
 void *__real_aligned_alloc(size_t a, size_t n);
-void *__wrap_malloc(size_t n) { __atomic_add_fetch(&n_allocs, 1, __ATOMIC_RELAXED); return __real_malloc(n); }
-void *__wrap_calloc(size_t a, size_t b) { __atomic_add_fetch(&n_allocs, 1, __ATOMIC_RELAXED); return __real_calloc(a, b); }
-void *__wrap_realloc(void *p, size_t n) { __atomic_add_fetch(&n_allocs, 1, __ATOMIC_RELAXED); return __real_realloc(p, n); }
-void *__wrap_aligned_alloc(size_t a, size_t n) { __atomic_add_fetch(&n_allocs, 1, __ATOMIC_RELAXED); return __real_aligned_alloc(a, n); }
+void *__wrap_malloc(size_t n) { count(n); return __real_malloc(n); }
+void *__wrap_calloc(size_t a, size_t b) { count(a * b); return __real_calloc(a, b); }
+void *__wrap_realloc(void *p, size_t n) { count(n); return __real_realloc(p, n); }
+void *__wrap_aligned_alloc(size_t a, size_t n) { count(n); return __real_aligned_alloc(a, n); }
 
 static const float W[12] = {1, 0, -1, 2, 1, 0, 0, 3, 1, -2, 0.5f, 1};
 static const float B[3] = {0.5f, -1, 0};
@@ -187,6 +198,36 @@ START_TEST(test_max_plan_bytes) {
 }
 END_TEST
 
+/* An external tensor larger than its file fails on the file's size before
+ * the tensor is allocated (2^32 floats: it used to malloc 16 GiB first). */
+START_TEST(test_external_checked_before_alloc) {
+  char dir[] = "/tmp/test-api-XXXXXX", path[64];
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/w.bin", dir);
+  FILE *f = fopen(path, "wb");
+  ck_assert_ptr_nonnull(f);
+  static const char zeros[64];
+  ck_assert_uint_eq(fwrite(zeros, 1, sizeof zeros, f), sizeof zeros);
+  fclose(f);
+  ob_model *mb = ob_new(17);
+  ob_input(mb, "x", 1, 1, (int64_t[]){1});
+  ob_init_external(mb, "W", 1, 1, (int64_t[]){(int64_t)1 << 32}, "w.bin", NULL, NULL);
+  ob_node_add(mb, "Add", "add", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+  ob_output(mb, "y", 1);
+  size_t len;
+  uint8_t *buf = ob_pack(mb, &len);
+  ob_free(mb);
+  octet_model *m = NULL;
+  max_alloc = 0;
+  ck_assert_int_eq(octet_model_load_memory(buf, len, dir, &m), OCTET_ERR_PARSE);
+  ck_assert_msg(strstr(octet_last_error(), "too short"), "%s", octet_last_error());
+  ck_assert_uint_lt(max_alloc, (size_t)1 << 20);
+  free(buf);
+  unlink(path);
+  rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_no_alloc_in_run) {
   octet_model *m = load_tiny();
   octet_session_options o;
@@ -324,6 +365,7 @@ int main(void) {
   tcase_add_test(tc, test_info);
   tcase_add_test(tc, test_run_replan);
   tcase_add_test(tc, test_max_plan_bytes);
+  tcase_add_test(tc, test_external_checked_before_alloc);
   tcase_add_test(tc, test_no_alloc_in_run);
   tcase_add_test(tc, test_run_errors);
   tcase_add_test(tc, test_callback);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "octet.h"
 #include "onnx-build.h"
@@ -299,6 +301,150 @@ START_TEST(test_graph_errors) {
 }
 END_TEST
 
+/* ---- model folders: symbolic links, FIFOs, devices ------------------------ */
+
+static char tmp_root[200];
+
+static void make_tmp_root(void) {
+  const char *base = getenv("TMPDIR");
+  snprintf(tmp_root, sizeof tmp_root, "%s/test-malformed-XXXXXX", base && *base ? base : "/tmp");
+  ck_assert_ptr_nonnull(mkdtemp(tmp_root));
+}
+
+static void tmp_file(char *out, size_t cap, const char *name) {
+  snprintf(out, cap, "%s/%s", tmp_root, name);
+}
+
+static void write_file(const char *path, const void *data, size_t n) {
+  FILE *f = fopen(path, "wb");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fwrite(data, 1, n, f), n);
+  fclose(f);
+}
+
+/* A MatMul whose 4x3 weight is external data at `location`. */
+static uint8_t *external_model(const char *location, size_t *len) {
+  ob_model *m = base_with_x();
+  ob_init_external(m, "W", 1, 2, (int64_t[]){4, 3}, location, NULL, NULL);
+  ob_node_add(m, "MatMul", "mm", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  uint8_t *buf = ob_pack(m, len);
+  ob_free(m);
+  return buf;
+}
+
+static octet_status load_external(const char *location, const char *dir) {
+  size_t len;
+  uint8_t *buf = external_model(location, &len);
+  octet_model *model = NULL;
+  octet_status st = octet_model_load_memory(buf, len, dir, &model);
+  free(buf);
+  octet_model_destroy(model);
+  return st;
+}
+
+/* External data may sit behind a symbolic link that stays inside the
+ * model's folder; a link that leads out of it (to a file or through a
+ * directory) is refused, whatever the file it reaches. */
+START_TEST(test_external_symlinks) {
+  make_tmp_root();
+  char dir[256], p[512], q[300];
+  tmp_file(dir, sizeof dir, "model");
+  ck_assert_int_eq(mkdir(dir, 0700), 0);
+  float w[12] = {0};
+  snprintf(p, sizeof p, "%s/w.bin", dir);
+  write_file(p, w, sizeof w);
+  tmp_file(p, sizeof p, "outside.bin");
+  write_file(p, w, sizeof w);
+  snprintf(p, sizeof p, "%s/sub", dir);
+  ck_assert_int_eq(mkdir(p, 0700), 0);
+  static const struct { const char *name, *target; } links[] = {
+      {"inside", "w.bin"},          {"sub/back", "../w.bin"}, {"passwd", "/etc/passwd"},
+      {"etcdir", "/etc"},           {"up", ".."},             {"out", "../outside.bin"},
+      {"dangling", "no-such.bin"},
+  };
+  for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+    snprintf(p, sizeof p, "%s/%s", dir, links[i].name);
+    ck_assert_int_eq(symlink(links[i].target, p), 0);
+  }
+  snprintf(p, sizeof p, "%s/abs", dir); /* an absolute link into the folder */
+  snprintf(q, sizeof q, "%s/w.bin", dir);
+  ck_assert_int_eq(symlink(q, p), 0);
+  static const char *const ok[] = {"w.bin", "inside", "sub/back", "abs", "sub/../w.bin"};
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    octet_status st = load_external(ok[i], dir);
+    if (strcmp(ok[i], "sub/../w.bin") == 0) { /* ".." is refused lexically */
+      ck_assert_int_eq(st, OCTET_ERR_PARSE);
+      continue;
+    }
+    ck_assert_msg(st == OCTET_OK, "%s: %s", ok[i], octet_last_error());
+  }
+  static const char *const escape[] = {"passwd", "etcdir/passwd", "up/outside.bin", "out"};
+  for (size_t i = 0; i < sizeof escape / sizeof escape[0]; i++) {
+    ck_assert_int_eq(load_external(escape[i], dir), OCTET_ERR_PARSE);
+    ck_assert_msg(strstr(octet_last_error(), "outside the model's folder"), "%s: %s",
+                  escape[i], octet_last_error());
+    printf("  ok: %s -> %s\n", escape[i], octet_last_error());
+  }
+  ck_assert_int_eq(load_external("dangling", dir), OCTET_ERR_IO);
+  /* the same through octet_model_load, and with the folder itself behind a
+   * link (the rule is about the resolved folder) */
+  size_t len;
+  uint8_t *buf = external_model("passwd", &len);
+  snprintf(p, sizeof p, "%s/m.onnx", dir);
+  write_file(p, buf, len);
+  free(buf);
+  octet_model *model = NULL;
+  ck_assert_int_eq(octet_model_load(p, &model), OCTET_ERR_PARSE);
+  buf = external_model("inside", &len);
+  write_file(p, buf, len);
+  free(buf);
+  tmp_file(q, sizeof q, "alias");
+  ck_assert_int_eq(symlink(dir, q), 0);
+  snprintf(p, sizeof p, "%s/m.onnx", q);
+  ck_assert_msg(octet_model_load(p, &model) == OCTET_OK, "%s", octet_last_error());
+  octet_model_destroy(model);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* A FIFO, a device or a directory where a file is expected is refused at
+ * once (opening a FIFO used to wait for a writer forever). alarm: a
+ * regression fails in 20 s instead of hanging. */
+START_TEST(test_special_files) {
+  alarm(20);
+  make_tmp_root();
+  char fifo[512], p[512];
+  tmp_file(fifo, sizeof fifo, "m.onnx");
+  ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+  octet_model *model = NULL;
+  ck_assert_int_eq(octet_model_load(fifo, &model), OCTET_ERR_IO);
+  ck_assert_msg(strstr(octet_last_error(), "FIFO"), "%s", octet_last_error());
+  ck_assert_int_eq(octet_model_load("/dev/null", &model), OCTET_ERR_IO);
+  ck_assert_msg(strstr(octet_last_error(), "character device"), "%s", octet_last_error());
+  ck_assert_int_eq(octet_model_load(tmp_root, &model), OCTET_ERR_IO);
+  ck_assert_msg(strstr(octet_last_error(), "directory"), "%s", octet_last_error());
+  /* external data */
+  tmp_file(p, sizeof p, "w.fifo");
+  ck_assert_int_eq(mkfifo(p, 0600), 0);
+  ck_assert_int_eq(load_external("w.fifo", tmp_root), OCTET_ERR_IO);
+  ck_assert_msg(strstr(octet_last_error(), "FIFO"), "%s", octet_last_error());
+  tmp_file(p, sizeof p, "wdir");
+  ck_assert_int_eq(mkdir(p, 0700), 0);
+  ck_assert_int_eq(load_external("wdir", tmp_root), OCTET_ERR_IO);
+  ck_assert_msg(strstr(octet_last_error(), "directory"), "%s", octet_last_error());
+  tmp_file(p, sizeof p, "null");
+  ck_assert_int_eq(symlink("/dev/null", p), 0); /* outside, and a device */
+  ck_assert_int_eq(load_external("null", tmp_root), OCTET_ERR_PARSE);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
+  ck_assert_int_eq(system(cmd), 0);
+  alarm(0);
+}
+END_TEST
+
 /* Names from a corrupt or hostile file reach messages escaped: no terminal
  * escape, control byte, invalid UTF-8 or bidirectional override comes out
  * raw; printable ASCII and valid UTF-8 stay readable. */
@@ -343,6 +489,8 @@ int main(void) {
   tcase_add_test(tc, test_inconsistent_tensors);
   tcase_add_test(tc, test_graph_errors);
   tcase_add_test(tc, test_names_sanitized);
+  tcase_add_test(tc, test_external_symlinks);
+  tcase_add_test(tc, test_special_files);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_set_fork_status(sr, CK_NOFORK); /* so ASan/LSan see every test */

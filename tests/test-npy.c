@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/ir.h"
@@ -485,6 +486,30 @@ START_TEST(test_pipe) {
 }
 END_TEST
 
+/* What is not a file is refused without blocking: a FIFO without a writer
+ * (open would wait forever without O_NONBLOCK), a device, a directory.
+ * alarm: a regression hangs no longer than 10 s. */
+START_TEST(test_special_files) {
+  alarm(10);
+  make_tmpdir();
+  char path[512];
+  tmp_path(path, sizeof path, "fifo.npy");
+  ck_assert_int_eq(mkfifo(path, 0600), 0);
+  octet_tensor t;
+  ck_assert_int_eq(octet_npy_read(path, &t), OCTET_ERR_IO);
+  ck_assert_msg(strstr(octet_last_error(), "no writer") && strstr(octet_last_error(), path),
+                "%s", octet_last_error());
+  ck_assert_ptr_null(t.data);
+  unlink(path);
+  ck_assert_int_eq(octet_npy_read("/dev/null", &t), OCTET_ERR_IO);
+  ck_assert_msg(strstr(octet_last_error(), "character device"), "%s", octet_last_error());
+  ck_assert_int_eq(octet_npy_read(tmpdir, &t), OCTET_ERR_IO);
+  ck_assert_msg(strstr(octet_last_error(), "is a directory"), "%s", octet_last_error());
+  remove_tmpdir();
+  alarm(0);
+}
+END_TEST
+
 START_TEST(test_write_errors) {
   float x[6] = {0};
   octet_tensor t = {0};
@@ -526,6 +551,7 @@ static Suite *npy_suite(void) {
   tcase_add_test(tc, test_every_truncation);
   tcase_add_test(tc, test_missing_file);
   tcase_add_test(tc, test_pipe);
+  tcase_add_test(tc, test_special_files);
   tcase_add_test(tc, test_write_errors);
   suite_add_tcase(s, tc);
   return s;

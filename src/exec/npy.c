@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "core/file.h"
 #include "core/ir.h"
 #include "exec/npy.h"
 
@@ -568,21 +570,23 @@ octet_status octet_npy_read(const char *path, octet_tensor *out) {
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "npy: NULL output tensor");
   memset(out, 0, sizeof *out);
   if (!path) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "npy: NULL path");
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return octet_fail(OCTET_ERR_IO, "npy %s: cannot open: %s", path,
-                      strerror(errno));
-  size_t file_len = SIZE_MAX;
+  /* A regular file, or a pipe read as a stream (a FIFO without a writer
+   * reads as empty at once); a directory, device or socket is refused
+   * before anything is read, and opening never blocks. */
+  int fd;
   struct stat sb;
-  if (fstat(fileno(f), &sb) == 0) {
-    if (S_ISDIR(sb.st_mode)) {
-      fclose(f);
-      return octet_fail(OCTET_ERR_IO, "npy %s: is a directory", path);
-    }
-    if (S_ISREG(sb.st_mode) && sb.st_size >= 0 &&
-        (uint64_t)sb.st_size < (uint64_t)SIZE_MAX)
-      file_len = (size_t)sb.st_size;
+  octet_status ost = octet_file_open(path, "npy", OCTET_FILE_ALLOW_PIPE, &fd, &sb);
+  if (ost != OCTET_OK) return ost;
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    int e = errno;
+    close(fd);
+    return octet_fail(OCTET_ERR_IO, "npy %s: cannot open: %s", path, strerror(e));
   }
+  size_t file_len = SIZE_MAX;
+  if (S_ISREG(sb.st_mode) && sb.st_size >= 0 &&
+      (uint64_t)sb.st_size < (uint64_t)SIZE_MAX)
+    file_len = (size_t)sb.st_size;
 
   octet_status st;
   unsigned char pre[NPY_PREAMBLE_V2];
@@ -598,6 +602,10 @@ octet_status octet_npy_read(const char *path, octet_tensor *out) {
     goto done;
   }
   size_t pre_len = 0, hl = 0;
+  if (got == 0 && S_ISFIFO(sb.st_mode)) {
+    st = octet_fail(OCTET_ERR_IO, "npy %s: a pipe or FIFO with no data (no writer)", path);
+    goto done;
+  }
   st = parse_preamble(pre, got, path, &pre_len, &hl);
   if (st != OCTET_OK) goto done;
   size_t total = pre_len + hl;
