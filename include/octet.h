@@ -182,9 +182,18 @@ typedef struct octet_session_options {
                                 activation arena plus the tensors computed at
                                 planning (constant folding). Shapes that would
                                 need more fail with OCTET_ERR_NO_MEMORY before
-                                anything is allocated. 0: the machine's
-                                physical memory */
+                                anything is allocated. 0: the default, half of
+                                the memory this process may use (physical
+                                memory, or its cgroup's limit when lower) */
 } octet_session_options;
+
+/* Why half by default: a plan is not all a session holds. The model's
+ * weights (and the session's packed copy of them), the caller's inputs and,
+ * for a batch run in chunks, outputs of the whole batch live beside it; a
+ * plan allowed all of memory fails only after the machine has started to
+ * swap or the OOM killer has picked a process. Half leaves the rest room
+ * and still admits any plan that can run well here; a service that runs
+ * several sessions at once should set a smaller bound per session. */
 
 /* The default chunk budget: measured on the built-in encoder, items per
  * second stay flat from batch 8 to 64 (arenas of 2-18 MiB) and fall by 10%

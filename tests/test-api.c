@@ -189,10 +189,54 @@ START_TEST(test_max_plan_bytes) {
   float *x = calloc((size_t)big * 4, sizeof(float));
   ck_assert_ptr_nonnull(x);
   octet_tensor in = input_x(x, big), out[2];
+  max_alloc = 0;
   ck_assert_int_eq(octet_session_run(s, &in, 1, out, 2), OCTET_ERR_NO_MEMORY);
   ck_assert_ptr_nonnull(strstr(octet_session_last_error(s), "max_plan_bytes"));
+  ck_assert_uint_lt(max_alloc, 32 << 10); /* the arena (> 96 KiB) was never asked for */
   free(x);
   check_run(s, 2, 2);
+  octet_session_destroy(s);
+  octet_model_destroy(m);
+}
+END_TEST
+
+/* The memory this process may use, as the library computes its default
+ * max_plan_bytes from it (physical memory, or a lower cgroup limit). */
+static size_t usable_memory(void) {
+  size_t mem = (size_t)sysconf(_SC_PHYS_PAGES) * (size_t)sysconf(_SC_PAGESIZE);
+  static const char *const cgroup[] = {"/sys/fs/cgroup/memory.max",
+                                       "/sys/fs/cgroup/memory/memory.limit_in_bytes"};
+  for (int i = 0; i < 2; i++) {
+    FILE *f = fopen(cgroup[i], "r");
+    unsigned long long v;
+    if (f && fscanf(f, "%llu", &v) == 1 && v > 0 && v < mem) mem = (size_t)v;
+    if (f) fclose(f);
+  }
+  return mem;
+}
+
+/* The default max_plan_bytes is half of that: a plan for 60% of it is
+ * refused before its arena is allocated (it used to be allowed: the limit
+ * was all of physical memory). */
+START_TEST(test_default_plan_limit) {
+  octet_model *m = load_tiny();
+  octet_session_options o;
+  octet_session_options_init(&o);
+  o.threads = 1;
+  o.flags = OCTET_SESSION_NO_CHUNK;
+  octet_session *s = NULL;
+  ck_assert_int_eq(octet_session_create(m, &o, &s), OCTET_OK);
+  size_t arena_item = 0; /* arena bytes per batch item, from a small plan */
+  octet_tensor in = input_x(NULL, 1024);
+  ck_assert_int_eq(octet_session_plan(s, &in, 1), OCTET_OK);
+  ck_assert_int_eq(octet_session_arena_bytes(s, &arena_item), OCTET_OK);
+  arena_item /= 1024;
+  in = input_x(NULL, (int64_t)(usable_memory() / 10 * 6 / arena_item));
+  max_alloc = 0;
+  ck_assert_int_eq(octet_session_plan(s, &in, 1), OCTET_ERR_NO_MEMORY);
+  ck_assert_msg(strstr(octet_session_last_error(s), "max_plan_bytes"), "%s",
+                octet_session_last_error(s));
+  ck_assert_uint_lt(max_alloc, (size_t)1 << 30);
   octet_session_destroy(s);
   octet_model_destroy(m);
 }
@@ -225,6 +269,56 @@ START_TEST(test_external_checked_before_alloc) {
   free(buf);
   unlink(path);
   rmdir(dir);
+}
+END_TEST
+
+/* y = ReduceMean(Expand(P, [B, S, H]) + x, last axis): the Expand of the
+ * constant P folds at planning. At B = 10^5 it is 4.9 GB; deciding the
+ * chunks needs only the arena's size at B, so it is never computed at B
+ * (it used to be, before chunking planned for 250 items). */
+START_TEST(test_no_batch_sized_fold) {
+  enum { S = 32, H = 384 };
+  ob_model *mb = ob_new(17);
+  ob_input(mb, "x", 1, 3, (int64_t[]){-1, S, 1});
+  static float pos[S * H];
+  for (int i = 0; i < S * H; i++) pos[i] = (float)(i % 7);
+  ob_init_raw(mb, "P", 1, 3, (int64_t[]){1, S, H}, pos, sizeof pos);
+  ob_init_i64(mb, "zero", 1, (int64_t[]){1}, (int64_t[]){0});
+  ob_init_i64(mb, "two", 1, (int64_t[]){1}, (int64_t[]){2});
+  ob_init_i64(mb, "h", 1, (int64_t[]){1}, (int64_t[]){H});
+  ob_node_add(mb, "Shape", "shape", 1, (const char *[]){"x"}, 1, (const char *[]){"s"});
+  ob_node_add(mb, "Slice", "bs", 3, (const char *[]){"s", "zero", "two"}, 1,
+              (const char *[]){"bs"});
+  ob_attr_int(ob_node_add(mb, "Concat", "cat", 2, (const char *[]){"bs", "h"}, 1,
+                          (const char *[]){"bsh"}), "axis", 0);
+  ob_node_add(mb, "Expand", "expand", 2, (const char *[]){"P", "bsh"}, 1,
+              (const char *[]){"pe"});
+  ob_node_add(mb, "Add", "add", 2, (const char *[]){"pe", "x"}, 1, (const char *[]){"a"});
+  ob_attr_ints(ob_node_add(mb, "ReduceMean", "mean", 1, (const char *[]){"a"}, 1,
+                           (const char *[]){"y"}), "axes", 1, (int64_t[]){-1});
+  ob_output(mb, "y", 1);
+  size_t len;
+  uint8_t *buf = ob_pack(mb, &len);
+  ob_free(mb);
+  octet_model *m = NULL;
+  ck_assert_int_eq(octet_model_load_memory(buf, len, NULL, &m), OCTET_OK);
+  free(buf);
+  octet_session_options o;
+  octet_session_options_init(&o);
+  o.threads = 1;
+  octet_session *s = NULL;
+  ck_assert_int_eq(octet_session_create(m, &o, &s), OCTET_OK);
+  octet_tensor in = {.name = "x", .dtype = OCTET_DTYPE_FLOAT32, .rank = 3,
+                     .dims = {100000, S, 1}};
+  max_alloc = 0;
+  ck_assert_msg(octet_session_plan(s, &in, 1) == OCTET_OK, "%s", octet_session_last_error(s));
+  int64_t batch, chunk;
+  ck_assert_int_eq(octet_session_chunking(s, &batch, &chunk, NULL), OCTET_OK);
+  ck_assert_int_eq(batch, 100000);
+  ck_assert_int_lt(chunk, 1000);
+  ck_assert_uint_lt(max_alloc, (size_t)256 << 20); /* the fold at B: 4.9 GB */
+  octet_session_destroy(s);
+  octet_model_destroy(m);
 }
 END_TEST
 
@@ -365,7 +459,9 @@ int main(void) {
   tcase_add_test(tc, test_info);
   tcase_add_test(tc, test_run_replan);
   tcase_add_test(tc, test_max_plan_bytes);
+  tcase_add_test(tc, test_default_plan_limit);
   tcase_add_test(tc, test_external_checked_before_alloc);
+  tcase_add_test(tc, test_no_batch_sized_fold);
   tcase_add_test(tc, test_no_alloc_in_run);
   tcase_add_test(tc, test_run_errors);
   tcase_add_test(tc, test_callback);

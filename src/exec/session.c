@@ -76,14 +76,35 @@ static octet_status parse_backends(octet_session *s, const char *list) {
   return OCTET_OK;
 }
 
-/* The default limit of a plan's memory: nothing larger can ever run here. */
-static size_t physical_memory(void) {
-  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || page <= 0 ||
-      (unsigned long)pages > OCTET_MAX_TENSOR_BYTES / (unsigned long)page)
-    return OCTET_MAX_TENSOR_BYTES;
-  return (size_t)pages * (size_t)page;
+/* A memory limit from a cgroup file ("max" or a number of bytes), or 0. */
+static size_t cgroup_limit(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  unsigned long long v = 0;
+  int n = fscanf(f, "%llu", &v);
+  fclose(f);
+  return n == 1 && v > 0 && v < (unsigned long long)SIZE_MAX ? (size_t)v : 0;
 }
+
+/* The memory this process may use: physical memory, or the cgroup's limit
+ * (v2 memory.max, v1 memory.limit_in_bytes) when that is lower. */
+static size_t usable_memory(void) {
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  size_t mem = OCTET_MAX_TENSOR_BYTES;
+  if (pages > 0 && page > 0 &&
+      (unsigned long)pages <= OCTET_MAX_TENSOR_BYTES / (unsigned long)page)
+    mem = (size_t)pages * (size_t)page;
+  static const char *const cgroup[] = {"/sys/fs/cgroup/memory.max",
+                                       "/sys/fs/cgroup/memory/memory.limit_in_bytes"};
+  for (size_t i = 0; i < sizeof cgroup / sizeof cgroup[0]; i++) {
+    size_t lim = cgroup_limit(cgroup[i]);
+    if (lim && lim < mem) mem = lim;
+  }
+  return mem;
+}
+
+/* The default max_plan_bytes (include/octet.h says why half). */
+static size_t default_plan_limit(void) { return usable_memory() / 2; }
 
 /* Input shapes for planning when none are given: symbolic dims take the
  * batch for the first one and 1 elsewhere... except a name seen before. */
@@ -118,7 +139,7 @@ octet_status octet_session_create(const octet_model *model,
   s->threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
   if (s->threads > 1024) s->threads = 1024;
   s->batch = opts->batch > 0 ? opts->batch : 1;
-  s->max_plan_bytes = opts->max_plan_bytes ? opts->max_plan_bytes : physical_memory();
+  s->max_plan_bytes = opts->max_plan_bytes ? opts->max_plan_bytes : default_plan_limit();
   const unsigned known = OCTET_SESSION_FP16_WEIGHTS_AS_FP32 | OCTET_SESSION_NO_FUSE_ATTENTION |
                          OCTET_SESSION_NO_FUSE_RESIDUAL | OCTET_SESSION_NO_CHUNK;
   if (opts->flags & ~known) {

@@ -61,7 +61,7 @@ static octet_status fold_node(octet_session *s, octet_plan *p, const octet_node 
       return octet_fail(OCTET_ERR_NO_MEMORY,
                         "node '%s' (%s): output %d of %zu bytes, computed at planning, "
                         "would take the plan past its limit of %zu bytes "
-                        "(max_plan_bytes; by default the machine's memory)",
+                        "(max_plan_bytes; by default half of the memory this process may use)",
                         n->name, n->op_type, o, nb, s->max_plan_bytes);
     p->folded_bytes += nb;
     v->owned = malloc(nb ? nb : 1);
@@ -176,10 +176,23 @@ static bool make_view(octet_plan *p, const octet_node *n) {
   return true;
 }
 
+/* Folded values larger than this are not computed when only the arena's
+ * size is asked for (octet_plan_infer_shapes without views): shapes never
+ * need them, and at a large batch one can take gigabytes (an exported
+ * encoder's position embeddings expanded to [batch, seq, hidden]). */
+#define LAZY_FOLD_BYTES ((size_t)64 << 10)
+
+/* A value known at plan time whose bytes were not computed (see lazy). */
+static bool lazy_const(const plan_value *q) {
+  return q->state == PV_CONST && !q->tv.data && q->nbytes > 0;
+}
+
 /* Plans into p; with `shapes_only`, inference and folding alone (no
- * backend, no arena). */
+ * backend, no arena); with `lazy` as well, folded outputs above
+ * LAZY_FOLD_BYTES, and what is folded from them, keep their shapes but get
+ * no bytes (an op whose shape needs their values then fails). */
 static octet_status build(octet_session *s, octet_plan *p, int64_t (*in_dims)[OCTET_MAX_RANK],
-                          const void *const *in_data, bool shapes_only) {
+                          const void *const *in_data, bool shapes_only, bool lazy) {
   const octet_graph *g = &s->g;
   p->pv = calloc((size_t)g->n_values + 1, sizeof *p->pv);
   p->steps = calloc((size_t)g->n_nodes + 1, sizeof *p->steps);
@@ -242,6 +255,17 @@ static octet_status build(octet_session *s, octet_plan *p, int64_t (*in_dims)[OC
         return octet_fail(OCTET_ERR_OVERFLOW, "node '%s' (%s): output %d too large",
                           n->name, n->op_type, o);
     }
+    if (known && lazy && !n->def->shape_only) {
+      bool skip = false;
+      for (int i = 0; i < n->n_inputs; i++)
+        skip |= n->inputs[i] >= 0 && lazy_const(&p->pv[n->inputs[i]]);
+      for (int o = 0; o < n->n_outputs; o++) skip |= p->pv[n->outputs[o]].nbytes > LAZY_FOLD_BYTES;
+      if (skip) {
+        for (int o = 0; o < n->n_outputs; o++)
+          if (tv_present(&out[o])) p->pv[n->outputs[o]].state = PV_CONST;
+        continue;
+      }
+    }
     if (known || n->def->shape_only) {
       if (n->def->shape_only) /* only dims are read */
         for (int i = 0; i < n->n_inputs; i++)
@@ -295,7 +319,7 @@ static octet_status build(octet_session *s, octet_plan *p, int64_t (*in_dims)[OC
   if (total > s->max_plan_bytes - p->folded_bytes)
     return octet_fail(OCTET_ERR_NO_MEMORY,
                       "the activation arena of %zu bytes would take the plan past its "
-                      "limit of %zu bytes (max_plan_bytes; by default the machine's memory)",
+                      "limit of %zu bytes (max_plan_bytes; by default half of the memory this process may use)",
                       total, s->max_plan_bytes);
   p->arena = aligned_alloc(ARENA_ALIGN, total ? total : ARENA_ALIGN);
   if (!p->arena)
@@ -311,7 +335,7 @@ static octet_status try_build(octet_session *s, int64_t (*in_dims)[OCTET_MAX_RAN
   int n_values = s->g.n_values;
   plan_free_values(&s->plan, n_values);
   octet_plan_free(&s->plan);
-  octet_status st = build(s, &s->plan, in_dims, in_data, false);
+  octet_status st = build(s, &s->plan, in_dims, in_data, false, false);
   if (st != OCTET_OK) {
     plan_free_values(&s->plan, n_values);
     octet_plan_free(&s->plan);
@@ -358,7 +382,17 @@ octet_status octet_plan_infer_shapes(octet_session *s, int64_t (*in_dims)[OCTET_
   if (views) *views = NULL;
   octet_plan tmp;
   memset(&tmp, 0, sizeof tmp);
-  octet_status st = build(s, &tmp, in_dims, NULL, true);
+  /* The arena's size alone: large folded values are skipped (lazy); when
+   * a shape turns out to need one, the full inference runs instead. */
+  bool lazy = !views && !same_consts;
+  octet_status st = build(s, &tmp, in_dims, NULL, true, lazy);
+  if (st != OCTET_OK && lazy) {
+    plan_free_values(&tmp, s->g.n_values);
+    octet_plan_free(&tmp);
+    memset(&tmp, 0, sizeof tmp);
+    octet_clear_error();
+    st = build(s, &tmp, in_dims, NULL, true, false);
+  }
   if (st == OCTET_OK && arena_bytes) *arena_bytes = tmp.arena_bytes;
   if (st == OCTET_OK && views) {
     *views = calloc((size_t)s->g.n_values + 1, sizeof **views);
