@@ -319,20 +319,30 @@ octet_status octet_slice_resolve(const octet_node *node, const octet_tview *in,
       return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
                         "%s '%s': step for axis %d is 0", node->op_type,
                         node->name, a);
+    /* ONNX's clamping, in arithmetic that cannot overflow for any int64
+     * start, end or step (INT64_MIN, INT64_MAX included): negative starts
+     * and ends count from the end (b + dim with b < 0 and 0 <= dim stays in
+     * range), then clamp to [0, dim] (step > 0) or [-1, dim - 1] (step <
+     * 0); the step's magnitude is taken as unsigned (-INT64_MIN is not an
+     * int64). */
     if (b < 0) b += dim;
     if (e < 0) e += dim;
     int64_t len;
     if (step > 0) {
       b = b < 0 ? 0 : (b > dim ? dim : b);
       e = e < 0 ? 0 : (e > dim ? dim : e);
-      len = e > b ? (e - b - 1) / step + 1 : 0;
+      len = e > b ? (int64_t)((uint64_t)(e - b - 1) / (uint64_t)step) + 1 : 0;
     } else {
       b = b < 0 ? 0 : (b > dim - 1 ? dim - 1 : b);
       e = e < -1 ? -1 : (e > dim - 1 ? dim - 1 : e);
-      len = b > e ? (b - e - 1) / (-step) + 1 : 0;
+      uint64_t mag = (uint64_t)0 - (uint64_t)step;
+      len = b > e ? (int64_t)((uint64_t)(b - e - 1) / mag) + 1 : 0;
     }
     starts[a] = len > 0 ? b : 0;
-    steps[a] = step;
+    /* One element (or none) does not need the step: 1 then, so that the
+     * kernel's step * stride stays within the tensor. With two or more,
+     * |step| <= dim - 1 already. */
+    steps[a] = len > 1 ? step : 1;
     sizes[a] = len;
   }
   return OCTET_OK;
