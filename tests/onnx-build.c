@@ -69,6 +69,8 @@ ob_model *ob_new(int64_t opset) {
   return m;
 }
 
+void ob_no_opset(ob_model *m) { m->model.n_opset_import = 0; }
+
 void ob_free(ob_model *m) {
   if (!m) return;
   blk *b = m->mem;

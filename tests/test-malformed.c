@@ -301,6 +301,78 @@ START_TEST(test_graph_errors) {
 }
 END_TEST
 
+/* Opsets octet does not know, and attributes of the wrong type, are refused
+ * with a message that says which (they used to load: opset 99 and 2^63-1
+ * as if supported, -5 or no import as "opset 1 is too old", a float perm
+ * ignored in favour of the default reversal). */
+START_TEST(test_opsets_and_attribute_types) {
+  static const struct { int64_t opset; octet_status st; const char *msg; } opsets[] = {
+      {99, OCTET_ERR_UNSUPPORTED, "opset 99 is newer than octet supports (the highest is 28)"},
+      {INT64_MAX, OCTET_ERR_UNSUPPORTED, "opset 9223372036854775807 is newer"},
+      {-5, OCTET_ERR_PARSE, "version -5, which is not an opset version"},
+      {0, OCTET_ERR_PARSE, "version 0, which is not an opset version"},
+      {5, OCTET_ERR_UNSUPPORTED, "opset 5 is too old (octet supports 7 to 28)"},
+  };
+  for (size_t i = 0; i < sizeof opsets / sizeof opsets[0]; i++) {
+    ob_model *m = ob_new(opsets[i].opset);
+    ob_input(m, "x", 1, 2, (int64_t[]){-1, 4});
+    ob_node_add(m, "Relu", "r", 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+    ob_output(m, "y", 1);
+    expect_error(m, opsets[i].st, opsets[i].msg);
+  }
+  ob_model *m = base_with_x();
+  ob_no_opset(m);
+  ob_node_add(m, "Relu", "r", 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_PARSE,
+               "node 'r' (Relu) is in the default ONNX domain, but the model's opset_import "
+               "has no entry for it");
+  m = base_with_x();
+  ob_attr_float(ob_node_add(m, "Transpose", "tr", 1, (const char *[]){"x"}, 1,
+                            (const char *[]){"y"}), "perm", 1.0f);
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_PARSE,
+               "node 'tr' (Transpose): attribute 'perm' must be ints (a list), the model "
+               "gives a float");
+  m = base_with_x();
+  ob_attr_string(ob_node_add(m, "Softmax", "sm", 1, (const char *[]){"x"}, 1,
+                             (const char *[]){"y"}), "axis", "-1");
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_PARSE, "node 'sm' (Softmax): attribute 'axis' must be an int");
+  /* a float attribute may be written as an int (read as that number) */
+  m = base_with_x();
+  ob_init_f32(m, "W", 2, (int64_t[]){4, 3}, (float[12]){0});
+  ob_attr_int(ob_node_add(m, "Gemm", "g", 2, (const char *[]){"x", "W"}, 1,
+                          (const char *[]){"y"}), "alpha", 1);
+  ob_output(m, "y", 1);
+  size_t len;
+  uint8_t *buf = ob_pack(m, &len);
+  ob_free(m);
+  octet_model *model = NULL;
+  ck_assert_msg(octet_model_load_memory(buf, len, NULL, &model) == OCTET_OK, "%s",
+                octet_last_error());
+  octet_model_destroy(model);
+  free(buf);
+}
+END_TEST
+
+/* Gemm multiplies matrices: a 3-D A is refused, also when the Gemm is fused
+ * into a linear node (constant B), which takes [..., K] batches itself. */
+START_TEST(test_gemm_rank) {
+  for (int constant_b = 0; constant_b <= 1; constant_b++) {
+    ob_model *m = ob_new(17);
+    ob_input(m, "x", 1, 3, (int64_t[]){-1, 2, 4});
+    if (constant_b)
+      ob_init_f32(m, "W", 2, (int64_t[]){4, 3}, (float[12]){0});
+    else
+      ob_input(m, "W", 1, 2, (int64_t[]){4, 3});
+    ob_node_add(m, "Gemm", "gemm3d", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+    ob_output(m, "y", 1);
+    expect_error(m, OCTET_ERR_SHAPE, "gemm3d");
+  }
+}
+END_TEST
+
 /* ---- model folders: symbolic links, FIFOs, devices ------------------------ */
 
 static char tmp_root[200];
@@ -489,6 +561,8 @@ int main(void) {
   tcase_add_test(tc, test_inconsistent_tensors);
   tcase_add_test(tc, test_graph_errors);
   tcase_add_test(tc, test_names_sanitized);
+  tcase_add_test(tc, test_opsets_and_attribute_types);
+  tcase_add_test(tc, test_gemm_rank);
   tcase_add_test(tc, test_external_symlinks);
   tcase_add_test(tc, test_special_files);
   suite_add_tcase(s, tc);

@@ -578,6 +578,18 @@ START_TEST(expand_errors) {
   expect_fail(&c, 1, OCTET_ERR_SHAPE);
   oc_free(&c);
 
+  /* the message names both shapes and the dim (what a sequence longer than
+   * a sliced position table looks like: [1, 3] expanded to [2, 5]) */
+  oc_init(&c, "Expand", 13);
+  oc_input(&c, I64T, 2, I64(1, 3), I64(0, 1, 2));
+  oc_input(&c, I64T, 1, I64(2), I64(2, 5));
+  expect_fail(&c, 1, OCTET_ERR_SHAPE);
+  ck_assert_msg(strstr(octet_last_error(), "input [1,3] cannot be broadcast to the requested "
+                                           "shape [2,5] (dim 1: 3 against 5"),
+                "%s", octet_last_error());
+  ck_assert_msg(strstr(octet_last_error(), "position table"), "%s", octet_last_error());
+  oc_free(&c);
+
   oc_init(&c, "Expand", 13);
   oc_input(&c, F32T, 1, I64(3), F32(1, 2, 3));
   oc_input_dynamic(&c, I64T, 1, I64(1), I64(3));

@@ -206,12 +206,17 @@ typedef struct octet_op_def {
 } octet_op_def;
 
 const octet_op_def *octet_op_find(const char *op_type);
+/* Refuses an attribute of a type the op does not take (src/ops/attr-check.c):
+ * node and attribute named in the message. */
+octet_status octet_op_check_attrs(const octet_node *n);
 /* Number of registered ops, and the i-th (for listing). */
 int octet_op_count(void);
 const octet_op_def *octet_op_at(int i);
 
 /* ---- shape helpers (src/core/shape.c) ------------------------------------ */
 
+/* Formats dims as "[2,3,4]" into buf (cut if it does not fit); returns buf. */
+const char *octet_dims_str(const int64_t *dims, int rank, char *buf, size_t cap);
 /* Normalizes a possibly negative axis against rank; false if out of range. */
 bool norm_axis(int64_t axis, int rank, int *out);
 /* Multidirectional broadcast of two shapes into out; false if incompatible. */

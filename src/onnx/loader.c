@@ -480,6 +480,12 @@ static octet_status add_node(octet_graph *g, const Onnx__NodeProto *np,
     return octet_fail(OCTET_ERR_UNSUPPORTED,
                       "unsupported op '%s' (node '%s', domain '%s')", op, name,
                       domain);
+  if (opset == 0)
+    return octet_fail(OCTET_ERR_PARSE,
+                      "node '%s' (%s) is in the default ONNX domain, but the model's "
+                      "opset_import has no entry for it (domain '' or 'ai.onnx'; octet "
+                      "supports opsets %d to %d)",
+                      name, op, OCTET_OPSET_MIN, OCTET_OPSET_MAX);
   if (np->n_input > 64 || np->n_output > 64)
     return octet_fail(OCTET_ERR_PARSE, "node '%s' (%s): too many inputs/outputs",
                       name, op);
@@ -533,6 +539,8 @@ static octet_status add_node(octet_graph *g, const Onnx__NodeProto *np,
     octet_status s = convert_attr(n, ap, base_dir, a);
     if (s != OCTET_OK) return s;
   }
+  octet_status s = octet_op_check_attrs(n);
+  if (s != OCTET_OK) return s;
   if (strcmp(op, "Constant") == 0) {
     octet_value *v = &g->values[n->outputs[0]];
     octet_status s = constant_to_value(n, v);
@@ -555,17 +563,26 @@ static octet_status convert_graph(const Onnx__ModelProto *m, const char *base_di
                                   octet_graph *g) {
   const Onnx__GraphProto *gp = m->graph;
   if (!gp) return octet_fail(OCTET_ERR_PARSE, "model has no graph");
-  int64_t opset = -1;
+  int64_t opset = 0; /* 0: the model imports no opset of the default domain */
   for (size_t i = 0; i < m->n_opset_import; i++) {
     const char *d = m->opset_import[i]->domain ? m->opset_import[i]->domain : "";
-    if (*d == '\0' || strcmp(d, "ai.onnx") == 0) opset = m->opset_import[i]->version;
+    if (*d != '\0' && strcmp(d, "ai.onnx") != 0) continue;
+    opset = m->opset_import[i]->version;
+    if (opset <= 0)
+      return octet_fail(OCTET_ERR_PARSE,
+                        "opset_import: the default ONNX domain has version %lld, which is "
+                        "not an opset version (they start at 1; octet supports %d to %d)",
+                        (long long)opset, OCTET_OPSET_MIN, OCTET_OPSET_MAX);
+    if (opset < OCTET_OPSET_MIN)
+      return octet_fail(OCTET_ERR_UNSUPPORTED,
+                        "opset %lld is too old (octet supports %d to %d)", (long long)opset,
+                        OCTET_OPSET_MIN, OCTET_OPSET_MAX);
+    if (opset > OCTET_OPSET_MAX)
+      return octet_fail(OCTET_ERR_UNSUPPORTED,
+                        "opset %lld is newer than octet supports (the highest is %d)",
+                        (long long)opset, OCTET_OPSET_MAX);
   }
-  if (opset < 0) opset = 1; /* IR without opset_import: oldest semantics */
-  if (opset < 7)
-    return octet_fail(OCTET_ERR_UNSUPPORTED,
-                      "opset %lld is too old (octet supports 7 and later; 13-21 tested)",
-                      (long long)opset);
-  g->opset = opset;
+  g->opset = opset; /* without an import, a node of the default domain fails (add_node) */
   for (size_t i = 0; i < gp->n_initializer; i++) {
     const TensorProto *t = gp->initializer[i];
     const char *tn = t->name ? t->name : "";

@@ -2,6 +2,7 @@
  * Slice, Gather, Expand. (Reshape-like and shape-producing ops are in
  * shape-ops.c.) */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/ir.h"
@@ -389,9 +390,11 @@ octet_status octet_infer_Gather(const octet_node *node, const octet_tview *in,
       tv_read_i64(idx, i, &v);
       if (v < -dim || v >= dim)
         return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
-                          "%s '%s': index %lld out of range [%lld, %lld)",
+                          "%s '%s': index %lld out of range [%lld, %lld) (axis %d of "
+                          "the data has %lld entries: a table shorter than the indices "
+                          "need, e.g. a sequence longer than a position table)",
                           node->op_type, node->name, (long long)v,
-                          (long long)-dim, (long long)dim);
+                          (long long)-dim, (long long)dim, axis, (long long)dim);
     }
   }
   out[0].dtype = x->dtype;
@@ -420,10 +423,26 @@ octet_status octet_infer_Expand(const octet_node *node, const octet_tview *in,
                         node->op_type, node->name, i, (long long)shape[i]);
   out[0].dtype = x->dtype;
   if (!broadcast_shapes(x->dims, x->rank, shape, n, out[0].dims,
-                        &out[0].rank))
+                        &out[0].rank)) {
+    /* name the shapes and the first dim that disagrees (right-aligned) */
+    char sx[160], ss[160], hint[200] = "";
+    int r = x->rank > n ? x->rank : n, d = 0;
+    int64_t dx = 1, ds = 1;
+    for (d = r - 1; d >= 0; d--) {
+      dx = d < r - x->rank ? 1 : x->dims[d - (r - x->rank)];
+      ds = d < r - n ? 1 : shape[d - (r - n)];
+      if (dx != ds && dx != 1 && ds != 1) break;
+    }
+    if (dx < ds)
+      snprintf(hint, sizeof hint,
+               "; the input is shorter there: a Slice that clamps an end past its "
+               "input's size (a sequence longer than a position table, say) gives this");
     return octet_fail(OCTET_ERR_SHAPE,
-                      "%s '%s': input of rank %d cannot be broadcast to the "
-                      "requested shape of rank %d", node->op_type, node->name,
-                      x->rank, n);
+                      "%s '%s': input %s cannot be broadcast to the requested shape %s "
+                      "(dim %d: %lld against %lld; each must be equal or 1)%s",
+                      node->op_type, node->name, octet_dims_str(x->dims, x->rank, sx, sizeof sx),
+                      octet_dims_str(shape, n, ss, sizeof ss), d, (long long)dx,
+                      (long long)ds, hint);
+  }
   return octet_mv_check_size(node, &out[0]);
 }

@@ -305,6 +305,11 @@ static octet_status fuse_linear(fuse_ctx *c) {
     octet_attr *a = octet_node_add_attr(&g->nodes[ni], "act", OCTET_ATTR_INT);
     if (!a) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
     a->i = act;
+    if (gemm) { /* Gemm's A must stay 2-D (checked by the linear's inference) */
+      octet_attr *ga = octet_node_add_attr(&g->nodes[ni], "gemm", OCTET_ATTR_INT);
+      if (!ga) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+      ga->i = 1;
+    }
   }
   return OCTET_OK;
 }
@@ -467,6 +472,7 @@ static octet_status fuse_residual(fuse_ctx *c) {
     if (r < 0 || r == y || pass_const(g, r) || depends_on(c, r, i)) continue;
     int ins[4] = {n->inputs[0], n->inputs[1], n->n_inputs > 2 ? n->inputs[2] : -1, r};
     int out = node(c, a)->outputs[0];
+    bool gemm = attr_int(n, "gemm", 0) != 0;
     c->dead[i] = c->dead[a] = true;
     char name[256];
     snprintf(name, sizeof name, "%s", n->name);
@@ -475,6 +481,9 @@ static octet_status fuse_residual(fuse_ctx *c) {
     octet_attr *at = octet_node_add_attr(&g->nodes[ni], "act", OCTET_ATTR_INT);
     if (!at) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
     at->i = 0;
+    if (gemm && !(at = octet_node_add_attr(&g->nodes[ni], "gemm", OCTET_ATTR_INT)))
+      return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+    if (gemm) at->i = 1;
   }
   return OCTET_OK;
 }
