@@ -8,6 +8,16 @@
  * Ownership: every object made by *_create / *_load is freed by the matching
  * *_destroy, which accepts NULL. A session keeps a reference-free pointer to
  * its model: destroy sessions before the model they were made from.
+ *
+ * Threads: a model is immutable once loaded; any number of sessions, on any
+ * threads, may be made from it and used at the same time. A session is NOT
+ * thread-safe: it serves one call at a time (run, plan, and the queries of
+ * its plan all use its plan and buffers). A call made while another is in
+ * progress on the same session (from another thread, or from the session's
+ * own node callback) fails at once with OCTET_ERR_BUSY and changes nothing;
+ * its message is in octet_last_error() only (octet_session_last_error
+ * belongs to the call in progress). Use one session per thread, or
+ * serialise calls. octet_session_destroy must not race with any call.
  */
 #ifndef OCTET_H
 #define OCTET_H
@@ -43,7 +53,8 @@ extern "C" {
   X(OCTET_ERR_NO_MEMORY, 7, "out of memory")                                  \
   X(OCTET_ERR_OVERFLOW, 8, "size overflow")                                   \
   X(OCTET_ERR_NOT_FOUND, 9, "not found")                                      \
-  X(OCTET_ERR_INTERNAL, 10, "internal error")
+  X(OCTET_ERR_INTERNAL, 10, "internal error")                                \
+  X(OCTET_ERR_BUSY, 11, "session in use by another call")
 
 typedef enum octet_status {
 #define OCTET_X_ENUM(name, value, msg) name = value,

@@ -3,12 +3,15 @@
  * allocation on the hot path. */
 #include <check.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "exec/session.h" /* octet_session_enter, to hold a session busy */
 #include "octet.h"
 #include "onnx-build.h"
 
@@ -452,6 +455,110 @@ START_TEST(test_two_sessions_two_threads) {
 }
 END_TEST
 
+/* One session, two threads. A call while another is in progress fails with
+ * OCTET_ERR_BUSY and changes nothing (it used to race: a re-plan under a
+ * running thread crashed in run_steps, the same batch gave wrong outputs).
+ * First made to happen for sure: the second thread calls while the first
+ * is inside run (held in the node callback); then both threads hammer the
+ * session at different batches: every call is OK (with the right shapes)
+ * or BUSY, nothing else, and a run afterwards is right. */
+typedef struct busy_ctx {
+  octet_session *s;
+  atomic_int inside, tried, threads;
+  pthread_barrier_t start;
+  octet_status st_run, st_plan, st_info, st_count;
+  int ok, busy, bad;
+} busy_ctx;
+
+static void hold_in_callback(const octet_node_event *ev, void *user) {
+  (void)ev;
+  busy_ctx *c = user;
+  atomic_store(&c->inside, 1);
+  while (!atomic_load(&c->tried)) sched_yield();
+}
+
+static void *call_while_busy(void *arg) {
+  busy_ctx *c = arg;
+  while (!atomic_load(&c->inside)) sched_yield();
+  float x[4 * 3] = {0};
+  octet_tensor in = input_x(x, 3), out[2];
+  octet_node_info ni;
+  size_t n;
+  c->st_run = octet_session_run(c->s, &in, 1, out, 2);
+  c->st_plan = octet_session_plan(c->s, &in, 1);
+  c->st_info = octet_session_node_info(c->s, 0, &ni);
+  c->st_count = octet_session_node_count(c->s, &n);
+  atomic_store(&c->tried, 1);
+  return NULL;
+}
+
+static void *hammer(void *arg) {
+  busy_ctx *c = arg;
+  static _Thread_local float x[64 * 4];
+  const int me = atomic_fetch_add(&c->threads, 1);
+  pthread_barrier_wait(&c->start);
+  for (int i = 0; i < 3000; i++) {
+    int64_t batch = 1 + (i * 7 + me * 5) % 13;
+    fill(x, batch * 4, i);
+    octet_tensor in = input_x(x, batch), out[2];
+    octet_status st = octet_session_run(c->s, &in, 1, out, 2);
+    if (st == OCTET_ERR_BUSY) {
+      __atomic_add_fetch(&c->busy, 1, __ATOMIC_RELAXED);
+      continue;
+    }
+    /* the outputs' bytes are the session's until its next run, which the
+     * other thread may start at once: only the status and the shape (a
+     * copy) are this thread's to check */
+    bool right = st == OCTET_OK && out[0].dims[0] == batch && out[0].dims[1] == 3;
+    __atomic_add_fetch(right ? &c->ok : &c->bad, 1, __ATOMIC_RELAXED);
+  }
+  return NULL;
+}
+
+START_TEST(test_one_session_two_threads) {
+  octet_model *m = load_tiny();
+  octet_session_options o;
+  octet_session_options_init(&o);
+  o.threads = 1;
+  busy_ctx c = {0};
+  ck_assert_int_eq(octet_session_create(m, &o, &c.s), OCTET_OK);
+  ck_assert_int_eq(octet_session_set_callback(c.s, hold_in_callback, &c), OCTET_OK);
+  pthread_t t;
+  pthread_create(&t, NULL, call_while_busy, &c);
+  check_run(c.s, 2, 1); /* holds in the callback until the other thread tried */
+  pthread_join(t, NULL);
+  ck_assert_int_eq(c.st_run, OCTET_ERR_BUSY);
+  ck_assert_int_eq(c.st_plan, OCTET_ERR_BUSY);
+  ck_assert_int_eq(c.st_info, OCTET_ERR_BUSY);
+  ck_assert_int_eq(c.st_count, OCTET_ERR_BUSY);
+  ck_assert_int_eq(octet_session_set_callback(c.s, NULL, NULL), OCTET_OK);
+  check_run(c.s, 5, 2); /* usable afterwards, and the plan is the first thread's */
+  /* the message: thread-local, the session's own is the last real call's */
+  float x[12] = {0};
+  octet_tensor in = input_x(x, 3), out[2];
+  atomic_store(&c.inside, 0);
+  atomic_store(&c.tried, 0);
+  ck_assert(octet_session_enter(c.s, "test"));
+  ck_assert_int_eq(octet_session_run(c.s, &in, 1, out, 2), OCTET_ERR_BUSY);
+  ck_assert_ptr_nonnull(strstr(octet_last_error(), "in use by another call"));
+  octet_session_leave(c.s);
+  pthread_t a, b;
+  pthread_barrier_init(&c.start, NULL, 2);
+  pthread_create(&a, NULL, hammer, &c);
+  pthread_create(&b, NULL, hammer, &c);
+  pthread_join(a, NULL);
+  pthread_join(b, NULL);
+  pthread_barrier_destroy(&c.start);
+  printf("one session, two threads: %d ok, %d busy, %d wrong\n", c.ok, c.busy, c.bad);
+  ck_assert_int_eq(c.bad, 0);
+  ck_assert_int_eq(c.ok + c.busy, 6000);
+  ck_assert_int_gt(c.ok, 0);
+  check_run(c.s, 4, 3); /* and right afterwards */
+  octet_session_destroy(c.s);
+  octet_model_destroy(m);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("api");
   TCase *tc = tcase_create("api");
@@ -466,6 +573,7 @@ int main(void) {
   tcase_add_test(tc, test_run_errors);
   tcase_add_test(tc, test_callback);
   tcase_add_test(tc, test_two_sessions_two_threads);
+  tcase_add_test(tc, test_one_session_two_threads);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -58,12 +58,17 @@ void octet_plan_count_flops(octet_session *s) {
 
 octet_status octet_session_flops(const octet_session *s, double *flops) {
   if (!s || !flops) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
+  if (!octet_session_enter(s, "octet_session_flops")) return OCTET_ERR_BUSY;
   *flops = 0.0;
   const octet_plan *p = &s->plan;
-  if (!p->valid || !p->pv)
-    return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
-                      "session_flops: no plan yet (call octet_session_plan)");
-  for (int k = 0; k < p->n_steps; k++) *flops += p->steps[k].info.flops;
-  if (s->chunk.size > 0) *flops *= (double)(s->chunk.batch / s->chunk.size);
-  return OCTET_OK;
+  octet_status st = OCTET_OK;
+  if (!p->valid || !p->pv) {
+    st = octet_fail(OCTET_ERR_INVALID_ARGUMENT,
+                    "session_flops: no plan yet (call octet_session_plan)");
+  } else {
+    for (int k = 0; k < p->n_steps; k++) *flops += p->steps[k].info.flops;
+    if (s->chunk.size > 0) *flops *= (double)(s->chunk.batch / s->chunk.size);
+  }
+  octet_session_leave(s);
+  return st;
 }

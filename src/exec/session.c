@@ -134,6 +134,7 @@ octet_status octet_session_create(const octet_model *model,
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "unknown precision %d", (int)opts->precision);
   octet_session *s = calloc(1, sizeof *s);
   if (!s) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  atomic_flag_clear(&s->busy);
   s->model = model;
   s->precision = opts->precision;
   s->threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
@@ -260,9 +261,23 @@ static void input_data(const octet_session *s, const octet_tensor **bound,
   for (int i = 0; i < s->g.n_inputs; i++) data[i] = bound[i]->data;
 }
 
-octet_status octet_session_plan(octet_session *s, const octet_tensor *inputs,
+bool octet_session_enter(const octet_session *s, const char *what) {
+  /* the flag is the one field every call may change: not const */
+  if (!atomic_flag_test_and_set_explicit(&((octet_session *)s)->busy, memory_order_acquire))
+    return true;
+  octet_fail(OCTET_ERR_BUSY,
+             "%s: the session is in use by another call (another thread, or the node "
+             "callback): a session serves one call at a time; use one session per thread",
+             what);
+  return false;
+}
+
+void octet_session_leave(const octet_session *s) {
+  atomic_flag_clear_explicit(&((octet_session *)s)->busy, memory_order_release);
+}
+
+static octet_status plan_locked(octet_session *s, const octet_tensor *inputs,
                                 size_t n_inputs) {
-  if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
   const octet_tensor *bound[64];
   int64_t dims[64][OCTET_MAX_RANK];
   const void *data[64];
@@ -273,6 +288,15 @@ octet_status octet_session_plan(octet_session *s, const octet_tensor *inputs,
     st = octet_session_prepare_chunks(s, dims, data, &chunks);
   }
   return st == OCTET_OK ? OCTET_OK : sess_fail(s, st);
+}
+
+octet_status octet_session_plan(octet_session *s, const octet_tensor *inputs,
+                                size_t n_inputs) {
+  if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
+  if (!octet_session_enter(s, "octet_session_plan")) return OCTET_ERR_BUSY;
+  octet_status st = plan_locked(s, inputs, n_inputs);
+  octet_session_leave(s);
+  return st;
 }
 
 static double now_seconds(void) {
@@ -331,10 +355,9 @@ static void *plan_output(const octet_session *s, int i) {
   return NULL;
 }
 
-octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
+static octet_status run_locked(octet_session *s, const octet_tensor *inputs,
                                size_t n_inputs, octet_tensor *outputs,
                                size_t n_outputs) {
-  if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
   const octet_graph *g = &s->g;
   if (n_outputs < (size_t)g->n_outputs || (g->n_outputs && !outputs))
     return sess_fail(s, octet_fail(OCTET_ERR_INVALID_ARGUMENT,
@@ -382,23 +405,36 @@ octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
   return OCTET_OK;
 }
 
+octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
+                               size_t n_inputs, octet_tensor *outputs,
+                               size_t n_outputs) {
+  if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
+  if (!octet_session_enter(s, "octet_session_run")) return OCTET_ERR_BUSY;
+  octet_status st = run_locked(s, inputs, n_inputs, outputs, n_outputs);
+  octet_session_leave(s);
+  return st;
+}
+
 octet_status octet_session_chunking(const octet_session *s, int64_t *batch, int64_t *chunk,
                                     const char **why) {
   if (!s || !batch || !chunk) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
+  if (!octet_session_enter(s, "octet_session_chunking")) return OCTET_ERR_BUSY;
   *batch = s->chunk.batch;
   *chunk = s->chunk.size ? s->chunk.size : s->chunk.batch;
   if (why) *why = s->chunk.separable == 0 ? s->chunk.why : "";
+  octet_session_leave(s);
   return OCTET_OK;
 }
 
 octet_status octet_session_arena_bytes(const octet_session *s, size_t *bytes) {
   if (!s || !bytes) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
+  if (!octet_session_enter(s, "octet_session_arena_bytes")) return OCTET_ERR_BUSY;
   *bytes = s->plan.arena_bytes;
+  octet_session_leave(s);
   return OCTET_OK;
 }
 
-octet_status octet_session_weight_bytes(const octet_session *s, size_t *bytes) {
-  if (!s || !bytes) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
+static octet_status weight_bytes_locked(const octet_session *s, size_t *bytes) {
   const octet_graph *g = &s->g;
   const octet_plan *p = &s->plan;
   size_t total = 0;
@@ -421,25 +457,41 @@ octet_status octet_session_weight_bytes(const octet_session *s, size_t *bytes) {
   return OCTET_OK;
 }
 
+octet_status octet_session_weight_bytes(const octet_session *s, size_t *bytes) {
+  if (!s || !bytes) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
+  if (!octet_session_enter(s, "octet_session_weight_bytes")) return OCTET_ERR_BUSY;
+  octet_status st = weight_bytes_locked(s, bytes);
+  octet_session_leave(s);
+  return st;
+}
+
 octet_status octet_session_node_count(const octet_session *s, size_t *count) {
   if (!s || !count) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
+  if (!octet_session_enter(s, "octet_session_node_count")) return OCTET_ERR_BUSY;
   *count = (size_t)s->plan.n_steps;
+  octet_session_leave(s);
   return OCTET_OK;
 }
 
 octet_status octet_session_node_info(const octet_session *s, size_t index,
                                      octet_node_info *info) {
   if (!s || !info) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "NULL argument");
+  if (!octet_session_enter(s, "octet_session_node_info")) return OCTET_ERR_BUSY;
+  octet_status st = OCTET_OK;
   if (index >= (size_t)s->plan.n_steps)
-    return octet_fail(OCTET_ERR_NOT_FOUND, "node index %zu out of range", index);
-  *info = s->plan.steps[index].info;
-  return OCTET_OK;
+    st = octet_fail(OCTET_ERR_NOT_FOUND, "node index %zu out of range", index);
+  else
+    *info = s->plan.steps[index].info;
+  octet_session_leave(s);
+  return st;
 }
 
 octet_status octet_session_set_callback(octet_session *s, octet_node_callback cb,
                                         void *user) {
   if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
+  if (!octet_session_enter(s, "octet_session_set_callback")) return OCTET_ERR_BUSY;
   s->callback = cb;
   s->callback_user = user;
+  octet_session_leave(s);
   return OCTET_OK;
 }
