@@ -473,7 +473,7 @@ typedef struct busy_ctx {
 static void hold_in_callback(const octet_node_event *ev, void *user) {
   (void)ev;
   busy_ctx *c = user;
-  atomic_store(&c->inside, 1);
+  if (atomic_exchange(&c->inside, 1)) return; /* hold the first call only */
   while (!atomic_load(&c->tried)) sched_yield();
 }
 

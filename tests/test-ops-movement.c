@@ -367,6 +367,16 @@ START_TEST(slice_extreme_steps) {
   ck_assert_int_eq(oc_run(&c, 1), OCTET_OK);
   expect_out(&c, 0, F32T, 2, I64(2, 1), F32(2, 5));
   oc_free(&c);
+  /* along the outer axis: step * stride (INT64_MAX * 3) used to overflow */
+  oc_init(&c, "Slice", 13);
+  oc_input(&c, F32T, 2, I64(2, 3), F32(0, 1, 2, 3, 4, 5));
+  oc_input(&c, I64T, 1, I64(1), I64(0));
+  oc_input(&c, I64T, 1, I64(1), I64(2));
+  oc_input(&c, I64T, 1, I64(1), I64(0));
+  oc_input(&c, I64T, 1, I64(1), I64(INT64_MAX));
+  ck_assert_int_eq(oc_run(&c, 1), OCTET_OK);
+  expect_out(&c, 0, F32T, 2, I64(1, 3), F32(0, 1, 2));
+  oc_free(&c);
   oc_init(&c, "Slice", 13);
   oc_input(&c, F32T, 1, I64(5), F32(0, 1, 2, 3, 4));
   oc_input(&c, I64T, 1, I64(1), I64(0));
