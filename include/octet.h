@@ -8,6 +8,16 @@
  * Ownership: every object made by *_create / *_load is freed by the matching
  * *_destroy, which accepts NULL. A session keeps a reference-free pointer to
  * its model: destroy sessions before the model they were made from.
+ *
+ * Threads: a model is immutable once loaded; any number of sessions, on any
+ * threads, may be made from it and used at the same time. A session is NOT
+ * thread-safe: it serves one call at a time (run, plan, and the queries of
+ * its plan all use its plan and buffers). A call made while another is in
+ * progress on the same session (from another thread, or from the session's
+ * own node callback) fails at once with OCTET_ERR_BUSY and changes nothing;
+ * its message is in octet_last_error() only (octet_session_last_error
+ * belongs to the call in progress). Use one session per thread, or
+ * serialise calls. octet_session_destroy must not race with any call.
  */
 #ifndef OCTET_H
 #define OCTET_H
@@ -44,7 +54,8 @@ extern "C" {
   X(OCTET_ERR_OVERFLOW, 8, "size overflow")                                   \
   X(OCTET_ERR_NOT_FOUND, 9, "not found")                                      \
   X(OCTET_ERR_INTERNAL, 10, "internal error")                                 \
-  X(OCTET_ERR_DATA_DEPENDENT, 11, "shape depends on input values")
+  X(OCTET_ERR_DATA_DEPENDENT, 11, "shape depends on input values")            \
+  X(OCTET_ERR_BUSY, 12, "session in use by another call")
 
 typedef enum octet_status {
 #define OCTET_X_ENUM(name, value, msg) name = value,
@@ -120,9 +131,23 @@ OCTET_API uint16_t octet_fp32_to_fp16(float f);
 
 /* ---- models -------------------------------------------------------------- */
 
-/* Loads an ONNX model. External data files are looked up next to `path`. */
+/* Loads an ONNX model. External data files are looked up next to `path`.
+ *
+ * A model folder is untrusted input (a tarball, a download), so:
+ *  - a tensor's external data `location` must be a relative path without
+ *    ".." components, and the file it names, once every symbolic link is
+ *    resolved (realpath), must lie inside the model's folder (resolved the
+ *    same way): a link may lead anywhere inside the folder, never out of
+ *    it (a folder whose data files link into another folder, as in the
+ *    Hugging Face cache, is refused: copy it with `cp -rL` first);
+ *  - the model file and its external data files must be regular files: a
+ *    FIFO, device, socket or directory is refused at once (files are
+ *    opened with O_NONBLOCK, so a FIFO without a writer never blocks);
+ *  - a tensor's declared size is checked against its data (raw bytes, or
+ *    the external file's size) before anything is allocated for it. */
 OCTET_API octet_status octet_model_load(const char *path, octet_model **out);
-/* Loads from memory; `base_dir` (may be NULL) is where external data lives.
+/* Loads from memory; `base_dir` (may be NULL: the current directory) is the
+ * model's folder, where external data lives (the rules above apply).
  * The buffer is not kept after the call returns. */
 OCTET_API octet_status octet_model_load_memory(const void *data, size_t size,
                                                const char *base_dir,
@@ -177,9 +202,18 @@ typedef struct octet_session_options {
                                 activation arena plus the tensors computed at
                                 planning (constant folding). Shapes that would
                                 need more fail with OCTET_ERR_NO_MEMORY before
-                                anything is allocated. 0: the machine's
-                                physical memory */
+                                anything is allocated. 0: the default, half of
+                                the memory this process may use (physical
+                                memory, or its cgroup's limit when lower) */
 } octet_session_options;
+
+/* Why half by default: a plan is not all a session holds. The model's
+ * weights (and the session's packed copy of them), the caller's inputs and,
+ * for a batch run in chunks, outputs of the whole batch live beside it; a
+ * plan allowed all of memory fails only after the machine has started to
+ * swap or the OOM killer has picked a process. Half leaves the rest room
+ * and still admits any plan that can run well here; a service that runs
+ * several sessions at once should set a smaller bound per session. */
 
 /* The default chunk budget: measured on the built-in encoder, items per
  * second stay flat from batch 8 to 64 (arenas of 2-18 MiB) and fall by 10%

@@ -39,9 +39,13 @@ static char *ob_str(ob_model *m, const char *s) {
   return d;
 }
 
-/* Grows a protobuf-c pointer array by one. */
+/* Makes room for element n of a protobuf-c pointer array holding n: the
+ * capacity doubles whenever n reaches a power of two, so building a graph
+ * of n nodes costs O(n) time and memory (the old arrays stay on the list
+ * until ob_free). */
 static void **grow(ob_model *m, void **arr, size_t n) {
-  void **na = ob_alloc(m, sizeof(void *) * (n + 1));
+  if (n != 0 && (n & (n - 1)) != 0) return arr; /* room up to the next power of two */
+  void **na = ob_alloc(m, sizeof(void *) * (n ? 2 * n : 1));
   if (n) memcpy(na, arr, sizeof(void *) * n);
   return na;
 }
@@ -64,6 +68,8 @@ ob_model *ob_new(int64_t opset) {
   m->graph.name = ob_str(m, "test");
   return m;
 }
+
+void ob_no_opset(ob_model *m) { m->model.n_opset_import = 0; }
 
 void ob_free(ob_model *m) {
   if (!m) return;

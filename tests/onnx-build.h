@@ -10,6 +10,8 @@ typedef struct ob_model ob_model;
 typedef struct ob_node ob_node;
 
 ob_model *ob_new(int64_t opset);
+/* Removes the model's opset_import entry (a model that imports none). */
+void ob_no_opset(ob_model *m);
 void ob_free(ob_model *m);
 /* dims[i] < 0 declares a symbolic dim named "batch" (i == 0) or "d<i>". */
 void ob_input(ob_model *m, const char *name, int dtype, int rank,

@@ -107,8 +107,8 @@ START_TEST(test_table_complete) {
 }
 END_TEST
 
-/* With the default limit (the machine's memory) an absurd plan still fails
- * before allocating. */
+/* With the default limit (half of the memory this process may use) an
+ * absurd plan still fails before allocating. */
 START_TEST(test_default_limit) {
   static const struct expect e = {"plan-fold-huge.onnx", "create", OCTET_ERR_OVERFLOW,
                                   "too large", "max_plan_bytes"};

@@ -5,6 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "octet.h"
 #include "onnx-build.h"
@@ -299,6 +305,288 @@ START_TEST(test_graph_errors) {
 }
 END_TEST
 
+/* Opsets octet does not know, and attributes of the wrong type, are refused
+ * with a message that says which (they used to load: opset 99 and 2^63-1
+ * as if supported, -5 or no import as "opset 1 is too old", a float perm
+ * ignored in favour of the default reversal). */
+START_TEST(test_opsets_and_attribute_types) {
+  static const struct { int64_t opset; octet_status st; const char *msg; } opsets[] = {
+      {99, OCTET_ERR_UNSUPPORTED, "opset 99 is newer than octet supports (the highest is 28)"},
+      {INT64_MAX, OCTET_ERR_UNSUPPORTED, "opset 9223372036854775807 is newer"},
+      {-5, OCTET_ERR_PARSE, "version -5, which is not an opset version"},
+      {0, OCTET_ERR_PARSE, "version 0, which is not an opset version"},
+      {5, OCTET_ERR_UNSUPPORTED, "opset 5 is too old (octet supports 7 to 28)"},
+  };
+  for (size_t i = 0; i < sizeof opsets / sizeof opsets[0]; i++) {
+    ob_model *m = ob_new(opsets[i].opset);
+    ob_input(m, "x", 1, 2, (int64_t[]){-1, 4});
+    ob_node_add(m, "Relu", "r", 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+    ob_output(m, "y", 1);
+    expect_error(m, opsets[i].st, opsets[i].msg);
+  }
+  ob_model *m = base_with_x();
+  ob_no_opset(m);
+  ob_node_add(m, "Relu", "r", 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_PARSE,
+               "node 'r' (Relu) is in the default ONNX domain, but the model's opset_import "
+               "has no entry for it");
+  m = base_with_x();
+  ob_attr_float(ob_node_add(m, "Transpose", "tr", 1, (const char *[]){"x"}, 1,
+                            (const char *[]){"y"}), "perm", 1.0f);
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_PARSE,
+               "node 'tr' (Transpose): attribute 'perm' must be ints (a list), the model "
+               "gives a float");
+  m = base_with_x();
+  ob_attr_string(ob_node_add(m, "Softmax", "sm", 1, (const char *[]){"x"}, 1,
+                             (const char *[]){"y"}), "axis", "-1");
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_PARSE, "node 'sm' (Softmax): attribute 'axis' must be an int");
+  /* a float attribute may be written as an int (read as that number) */
+  m = base_with_x();
+  ob_init_f32(m, "W", 2, (int64_t[]){4, 3}, (float[12]){0});
+  ob_attr_int(ob_node_add(m, "Gemm", "g", 2, (const char *[]){"x", "W"}, 1,
+                          (const char *[]){"y"}), "alpha", 1);
+  ob_output(m, "y", 1);
+  size_t len;
+  uint8_t *buf = ob_pack(m, &len);
+  ob_free(m);
+  octet_model *model = NULL;
+  ck_assert_msg(octet_model_load_memory(buf, len, NULL, &model) == OCTET_OK, "%s",
+                octet_last_error());
+  octet_model_destroy(model);
+  free(buf);
+}
+END_TEST
+
+/* Gemm multiplies matrices: a 3-D A is refused, also when the Gemm is fused
+ * into a linear node (constant B), which takes [..., K] batches itself. */
+START_TEST(test_gemm_rank) {
+  for (int constant_b = 0; constant_b <= 1; constant_b++) {
+    ob_model *m = ob_new(17);
+    ob_input(m, "x", 1, 3, (int64_t[]){-1, 2, 4});
+    if (constant_b)
+      ob_init_f32(m, "W", 2, (int64_t[]){4, 3}, (float[12]){0});
+    else
+      ob_input(m, "W", 1, 2, (int64_t[]){4, 3});
+    ob_node_add(m, "Gemm", "gemm3d", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+    ob_output(m, "y", 1);
+    expect_error(m, OCTET_ERR_SHAPE, "gemm3d");
+  }
+}
+END_TEST
+
+/* ---- model folders: symbolic links, FIFOs, devices ------------------------ */
+
+static char tmp_root[200];
+
+static void make_tmp_root(void) {
+  const char *base = getenv("TMPDIR");
+  snprintf(tmp_root, sizeof tmp_root, "%s/test-malformed-XXXXXX", base && *base ? base : "/tmp");
+  ck_assert_ptr_nonnull(mkdtemp(tmp_root));
+}
+
+static void tmp_file(char *out, size_t cap, const char *name) {
+  snprintf(out, cap, "%s/%s", tmp_root, name);
+}
+
+static void write_file(const char *path, const void *data, size_t n) {
+  FILE *f = fopen(path, "wb");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fwrite(data, 1, n, f), n);
+  fclose(f);
+}
+
+/* A MatMul whose 4x3 weight is external data at `location`. */
+static uint8_t *external_model(const char *location, size_t *len) {
+  ob_model *m = base_with_x();
+  ob_init_external(m, "W", 1, 2, (int64_t[]){4, 3}, location, NULL, NULL);
+  ob_node_add(m, "MatMul", "mm", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  uint8_t *buf = ob_pack(m, len);
+  ob_free(m);
+  return buf;
+}
+
+static octet_status load_external(const char *location, const char *dir) {
+  size_t len;
+  uint8_t *buf = external_model(location, &len);
+  octet_model *model = NULL;
+  octet_status st = octet_model_load_memory(buf, len, dir, &model);
+  free(buf);
+  octet_model_destroy(model);
+  return st;
+}
+
+/* External data may sit behind a symbolic link that stays inside the
+ * model's folder; a link that leads out of it (to a file or through a
+ * directory) is refused, whatever the file it reaches. */
+START_TEST(test_external_symlinks) {
+  make_tmp_root();
+  char dir[256], p[512], q[300];
+  tmp_file(dir, sizeof dir, "model");
+  ck_assert_int_eq(mkdir(dir, 0700), 0);
+  float w[12] = {0};
+  snprintf(p, sizeof p, "%s/w.bin", dir);
+  write_file(p, w, sizeof w);
+  tmp_file(p, sizeof p, "outside.bin");
+  write_file(p, w, sizeof w);
+  snprintf(p, sizeof p, "%s/sub", dir);
+  ck_assert_int_eq(mkdir(p, 0700), 0);
+  static const struct { const char *name, *target; } links[] = {
+      {"inside", "w.bin"},          {"sub/back", "../w.bin"}, {"passwd", "/etc/passwd"},
+      {"etcdir", "/etc"},           {"up", ".."},             {"out", "../outside.bin"},
+      {"dangling", "no-such.bin"},
+  };
+  for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+    snprintf(p, sizeof p, "%s/%s", dir, links[i].name);
+    ck_assert_int_eq(symlink(links[i].target, p), 0);
+  }
+  snprintf(p, sizeof p, "%s/abs", dir); /* an absolute link into the folder */
+  snprintf(q, sizeof q, "%s/w.bin", dir);
+  ck_assert_int_eq(symlink(q, p), 0);
+  static const char *const ok[] = {"w.bin", "inside", "sub/back", "abs", "sub/../w.bin"};
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    octet_status st = load_external(ok[i], dir);
+    if (strcmp(ok[i], "sub/../w.bin") == 0) { /* ".." is refused lexically */
+      ck_assert_int_eq(st, OCTET_ERR_PARSE);
+      continue;
+    }
+    ck_assert_msg(st == OCTET_OK, "%s: %s", ok[i], octet_last_error());
+  }
+  static const char *const escape[] = {"passwd", "etcdir/passwd", "up/outside.bin", "out"};
+  for (size_t i = 0; i < sizeof escape / sizeof escape[0]; i++) {
+    ck_assert_int_eq(load_external(escape[i], dir), OCTET_ERR_PARSE);
+    ck_assert_msg(strstr(octet_last_error(), "outside the model's folder"), "%s: %s",
+                  escape[i], octet_last_error());
+    printf("  ok: %s -> %s\n", escape[i], octet_last_error());
+  }
+  ck_assert_int_eq(load_external("dangling", dir), OCTET_ERR_IO);
+  /* the same through octet_model_load, and with the folder itself behind a
+   * link (the rule is about the resolved folder) */
+  size_t len;
+  uint8_t *buf = external_model("passwd", &len);
+  snprintf(p, sizeof p, "%s/m.onnx", dir);
+  write_file(p, buf, len);
+  free(buf);
+  octet_model *model = NULL;
+  ck_assert_int_eq(octet_model_load(p, &model), OCTET_ERR_PARSE);
+  buf = external_model("inside", &len);
+  write_file(p, buf, len);
+  free(buf);
+  tmp_file(q, sizeof q, "alias");
+  ck_assert_int_eq(symlink(dir, q), 0);
+  snprintf(p, sizeof p, "%s/m.onnx", q);
+  ck_assert_msg(octet_model_load(p, &model) == OCTET_OK, "%s", octet_last_error());
+  octet_model_destroy(model);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* One load expected to fail: the model file `path`, or (base set) the
+ * external data `path` of a model in the folder `base`. */
+typedef struct refusal {
+  const char *path, *base;
+  octet_status want;
+  const char *fragment;
+} refusal;
+
+/* Runs the load in a child process: 0 when it failed as expected, 1 when it
+ * did otherwise, 124 when it had not returned after 10 s (then killed), so
+ * that a load that blocks fails the test instead of hanging it. */
+static int refused_in_child(const refusal *r) {
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    octet_model *model = NULL;
+    octet_status st = r->base ? load_external(r->path, r->base) : octet_model_load(r->path, &model);
+    bool ok = st == r->want && strstr(octet_last_error(), r->fragment);
+    if (!ok) fprintf(stderr, "%s: status %d, message: %s\n", r->path, st, octet_last_error());
+    else printf("  ok: %s -> %s\n", r->path, octet_last_error());
+    fflush(NULL);
+    _exit(ok ? 0 : 1);
+  }
+  ck_assert_int_gt(pid, 0);
+  for (int i = 0; i < 1000; i++) {
+    int status;
+    if (waitpid(pid, &status, WNOHANG) == pid)
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+    nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, NULL, 0);
+  return 124;
+}
+
+/* A FIFO, a device or a directory where a file is expected is refused at
+ * once (opening a FIFO used to wait for a writer forever: each load runs in
+ * a child that is given 10 s). */
+START_TEST(test_special_files) {
+  make_tmp_root();
+  char fifo[512], wfifo[512], wdir[512], null[512];
+  tmp_file(fifo, sizeof fifo, "m.onnx");
+  ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+  tmp_file(wfifo, sizeof wfifo, "w.fifo");
+  ck_assert_int_eq(mkfifo(wfifo, 0600), 0);
+  tmp_file(wdir, sizeof wdir, "wdir");
+  ck_assert_int_eq(mkdir(wdir, 0700), 0);
+  tmp_file(null, sizeof null, "null");
+  ck_assert_int_eq(symlink("/dev/null", null), 0); /* outside, and a device */
+  const refusal cases[] = {
+      {fifo, NULL, OCTET_ERR_IO, "is a FIFO (named pipe), not a regular file"},
+      {"/dev/null", NULL, OCTET_ERR_IO, "is a character device"},
+      {tmp_root, NULL, OCTET_ERR_IO, "is a directory"},
+      {"w.fifo", tmp_root, OCTET_ERR_IO, "is a FIFO"},
+      {"wdir", tmp_root, OCTET_ERR_IO, "is a directory"},
+      {"null", tmp_root, OCTET_ERR_PARSE, "outside the model's folder"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int rc = refused_in_child(&cases[i]);
+    ck_assert_msg(rc == 0, "%s: %s", cases[i].path,
+                  rc == 124 ? "blocked (killed after 10 s)" : "not refused as expected");
+  }
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* Names from a corrupt or hostile file reach messages escaped: no terminal
+ * escape, control byte, invalid UTF-8 or bidirectional override comes out
+ * raw; printable ASCII and valid UTF-8 stay readable. */
+START_TEST(test_names_sanitized) {
+  ob_model *m = base_with_x();
+  ob_node_add(m, "Fancy\x1b[2J", "n\x1b]0;owned\x07\xff\xc3(\u202e\xc2\x9b\u8282\u70b9", 1,
+              (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_UNSUPPORTED,
+               "unsupported op 'Fancy\\x1b[2J' (node 'n\\x1b]0;owned\\x07\\xff\\xc3("
+               "\\u202E\\u009B\u8282\u70b9'");
+  for (const unsigned char *p = (const unsigned char *)octet_last_error(); *p; p++)
+    ck_assert_msg(*p >= 0x20 && *p != 0x7f, "raw byte 0x%02x in the message", *p);
+  /* a long escaped name is cut at a whole escape, never inside one */
+  char name[600];
+  memset(name, 0x1b, sizeof name - 1);
+  name[sizeof name - 1] = '\0';
+  m = base_with_x();
+  ob_node_add(m, "Nope", name, 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  size_t len;
+  uint8_t *buf = ob_pack(m, &len);
+  ob_free(m);
+  octet_model *model = NULL;
+  ck_assert_int_eq(octet_model_load_memory(buf, len, NULL, &model), OCTET_ERR_UNSUPPORTED);
+  free(buf);
+  const char *msg = octet_last_error(), *tail = msg + strlen(msg);
+  ck_assert_uint_gt(strlen(msg), 900);
+  while (tail > msg && tail[-1] != '\\') tail--;
+  ck_assert_uint_eq(strlen(tail), 3); /* ...\x1b */
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("malformed");
   TCase *tc = tcase_create("malformed");
@@ -309,6 +597,11 @@ int main(void) {
   tcase_add_test(tc, test_byte_flips);
   tcase_add_test(tc, test_inconsistent_tensors);
   tcase_add_test(tc, test_graph_errors);
+  tcase_add_test(tc, test_names_sanitized);
+  tcase_add_test(tc, test_opsets_and_attribute_types);
+  tcase_add_test(tc, test_gemm_rank);
+  tcase_add_test(tc, test_external_symlinks);
+  tcase_add_test(tc, test_special_files);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_set_fork_status(sr, CK_NOFORK); /* so ASan/LSan see every test */

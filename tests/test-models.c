@@ -241,6 +241,30 @@ done:
 }
 END_TEST
 
+/* The exported encoder at a sequence longer than its position table (512):
+ * the position ids Slice clamps at 512 and the Expand that follows cannot
+ * reach 600. The message has to say so with the shapes, not only "cannot
+ * be broadcast". */
+START_TEST(test_sequence_past_position_table) {
+  char path[1200];
+  ck_assert(join_path(path, sizeof path, g_datadir, "encoder.onnx"));
+  octet_model *model = NULL;
+  ck_assert_msg(octet_model_load(path, &model) == OCTET_OK, "%s", octet_last_error());
+  octet_session *s = NULL;
+  ck_assert_msg(octet_session_create(model, NULL, &s) == OCTET_OK, "%s", octet_last_error());
+  octet_tensor in[2] = {
+      {.name = "input_ids", .dtype = OCTET_DTYPE_INT64, .rank = 2, .dims = {1, 600}},
+      {.name = "attention_mask", .dtype = OCTET_DTYPE_INT64, .rank = 2, .dims = {1, 600}}};
+  ck_assert_int_eq(octet_session_plan(s, in, 2), OCTET_ERR_SHAPE);
+  const char *msg = octet_session_last_error(s);
+  ck_assert_msg(strstr(msg, "[1,512] cannot be broadcast to the requested shape [1,600]") &&
+                    strstr(msg, "position table"),
+                "%s", msg);
+  octet_session_destroy(s);
+  octet_model_destroy(model);
+}
+END_TEST
+
 static void skip_loudly(const char *why) {
   const char *banner =
       "************************************************************\n";
@@ -277,6 +301,7 @@ int main(void) {
   /* The large models on the portable backend take a while. */
   tcase_set_timeout(tc, 1800);
   tcase_add_loop_test(tc, test_model_case, 0, g_ncases);
+  tcase_add_test(tc, test_sequence_past_position_table);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_VERBOSE);

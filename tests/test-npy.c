@@ -7,6 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "npy.h"
@@ -482,6 +486,45 @@ START_TEST(test_pipe) {
 }
 END_TEST
 
+/* What is not a file is refused without blocking: a FIFO without a writer
+ * (open would wait forever without O_NONBLOCK; the read runs in a child
+ * given 10 s, so a regression fails instead of hanging), a device, a
+ * directory. */
+START_TEST(test_special_files) {
+  make_tmpdir();
+  char path[512];
+  tmp_path(path, sizeof path, "fifo.npy");
+  ck_assert_int_eq(mkfifo(path, 0600), 0);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    octet_tensor t;
+    octet_status st = npy_read(path, &t);
+    _exit(st == OCTET_ERR_IO && strstr(npy_last_error(), "no writer") &&
+                  strstr(npy_last_error(), path) && !t.data
+              ? 0
+              : 1);
+  }
+  ck_assert_int_gt(pid, 0);
+  int status = -1, i;
+  for (i = 0; i < 1000 && waitpid(pid, &status, WNOHANG) != pid; i++)
+    nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+  if (i == 1000) {
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+  }
+  ck_assert_msg(i < 1000, "reading a FIFO without a writer blocked (killed after 10 s)");
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the FIFO was not refused");
+  unlink(path);
+  octet_tensor t;
+  ck_assert_int_eq(npy_read("/dev/null", &t), OCTET_ERR_IO);
+  ck_assert_msg(strstr(npy_last_error(), "character device"), "%s", npy_last_error());
+  ck_assert_int_eq(npy_read(tmpdir, &t), OCTET_ERR_IO);
+  ck_assert_msg(strstr(npy_last_error(), "is a directory"), "%s", npy_last_error());
+  remove_tmpdir();
+}
+END_TEST
+
 START_TEST(test_write_errors) {
   float x[6] = {0};
   octet_tensor t = {0};
@@ -523,6 +566,7 @@ static Suite *npy_suite(void) {
   tcase_add_test(tc, test_every_truncation);
   tcase_add_test(tc, test_missing_file);
   tcase_add_test(tc, test_pipe);
+  tcase_add_test(tc, test_special_files);
   tcase_add_test(tc, test_write_errors);
   suite_add_tcase(s, tc);
   return s;

@@ -298,6 +298,60 @@ START_TEST(slice_basic_and_axes) {
 }
 END_TEST
 
+/* Steps at the ends of int64 (INT64_MIN, INT64_MAX, -2^62): one element
+ * each, as numpy gives, with no overflow (UBSan builds check it). */
+START_TEST(slice_extreme_steps) {
+  static const struct { int64_t start, end, step, want; } cases[] = {
+      {0, 5, INT64_MAX, 0},           {-1, INT64_MIN, INT64_MIN, 4},
+      {4, -100, -(INT64_C(1) << 62), 4}, {INT64_MIN, INT64_MAX, INT64_MAX, 0},
+      {INT64_MAX, INT64_MIN, INT64_MIN, 4}, {2, INT64_MIN, INT64_MIN + 1, 2},
+      {INT64_MIN, INT64_MAX, INT64_C(1) << 62, 0},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    op_case c;
+    oc_init(&c, "Slice", 13);
+    oc_input(&c, F32T, 1, I64(5), F32(0, 1, 2, 3, 4));
+    oc_input(&c, I64T, 1, I64(1), I64(cases[k].start));
+    oc_input(&c, I64T, 1, I64(1), I64(cases[k].end));
+    oc_input(&c, I64T, 1, I64(1), I64(0));
+    oc_input(&c, I64T, 1, I64(1), I64(cases[k].step));
+    ck_assert_msg(oc_run(&c, 1) == OCTET_OK, "case %zu: %s", k, octet_last_error());
+    expect_out(&c, 0, F32T, 1, I64(1), F32((float)cases[k].want));
+    oc_free(&c);
+  }
+  /* along an inner axis of a 2-D tensor, and an empty result */
+  op_case c;
+  oc_init(&c, "Slice", 13);
+  oc_input(&c, F32T, 2, I64(2, 3), F32(0, 1, 2, 3, 4, 5));
+  oc_input(&c, I64T, 1, I64(1), I64(-1));
+  oc_input(&c, I64T, 1, I64(1), I64(INT64_MIN));
+  oc_input(&c, I64T, 1, I64(1), I64(1));
+  oc_input(&c, I64T, 1, I64(1), I64(INT64_MIN));
+  ck_assert_int_eq(oc_run(&c, 1), OCTET_OK);
+  expect_out(&c, 0, F32T, 2, I64(2, 1), F32(2, 5));
+  oc_free(&c);
+  /* along the outer axis: step * stride (INT64_MAX * 3) used to overflow */
+  oc_init(&c, "Slice", 13);
+  oc_input(&c, F32T, 2, I64(2, 3), F32(0, 1, 2, 3, 4, 5));
+  oc_input(&c, I64T, 1, I64(1), I64(0));
+  oc_input(&c, I64T, 1, I64(1), I64(2));
+  oc_input(&c, I64T, 1, I64(1), I64(0));
+  oc_input(&c, I64T, 1, I64(1), I64(INT64_MAX));
+  ck_assert_int_eq(oc_run(&c, 1), OCTET_OK);
+  expect_out(&c, 0, F32T, 2, I64(1, 3), F32(0, 1, 2));
+  oc_free(&c);
+  oc_init(&c, "Slice", 13);
+  oc_input(&c, F32T, 1, I64(5), F32(0, 1, 2, 3, 4));
+  oc_input(&c, I64T, 1, I64(1), I64(0));
+  oc_input(&c, I64T, 1, I64(1), I64(INT64_MAX));
+  oc_input(&c, I64T, 1, I64(1), I64(0));
+  oc_input(&c, I64T, 1, I64(1), I64(INT64_MIN));
+  ck_assert_int_eq(oc_run(&c, 1), OCTET_OK);
+  expect_out(&c, 0, F32T, 1, I64(0), NULL);
+  oc_free(&c);
+}
+END_TEST
+
 START_TEST(slice_negative_steps) {
   op_case c;
   oc_init(&c, "Slice", 13); /* full reverse with INT64_MIN end */
@@ -487,6 +541,18 @@ START_TEST(expand_errors) {
   oc_input(&c, I64T, 1, I64(1), I64(2));
   expect_fail(&c, 1, OCTET_ERR_SHAPE);
 
+  /* the message names both shapes and the dim (what a sequence longer than
+   * a sliced position table looks like: [1, 3] expanded to [2, 5]) */
+  oc_init(&c, "Expand", 13);
+  oc_input(&c, I64T, 2, I64(1, 3), I64(0, 1, 2));
+  oc_input(&c, I64T, 1, I64(2), I64(2, 5));
+  expect_fail(&c, 1, OCTET_ERR_SHAPE);
+  ck_assert_msg(strstr(octet_last_error(), "input [1,3] cannot be broadcast to the requested "
+                                           "shape [2,5] (dim 1: 3 against 5"),
+                "%s", octet_last_error());
+  ck_assert_msg(strstr(octet_last_error(), "position table"), "%s", octet_last_error());
+  oc_free(&c);
+
   oc_init(&c, "Expand", 13);
   oc_input(&c, F32T, 1, I64(3), F32(1, 2, 3));
   oc_input_dynamic(&c, I64T, 1, I64(1), I64(3));
@@ -515,6 +581,7 @@ static Suite *movement_suite(void) {
   tcase_add_test(tc, split_errors);
   tcase_add_test(tc, slice_basic_and_axes);
   tcase_add_test(tc, slice_negative_steps);
+  tcase_add_test(tc, slice_extreme_steps);
   tcase_add_test(tc, slice_empty_and_errors);
   tcase_add_test(tc, gather_axes);
   tcase_add_test(tc, gather_errors);

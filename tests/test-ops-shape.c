@@ -55,6 +55,16 @@ START_TEST(reshape_infer_and_copy) {
   expect_out(&c, 0, F32T, 3, I64(0, 3, 4), NULL);
   oc_free(&c);
 
+  /* [0, 4] to [-1, 0]: the 0 copies the 4, so -1 is 0 / 4 = 0, unique. ONNX
+   * calls 0 with -1 invalid only under allowzero=1 (then the -1 would be
+   * 0 / 0); ONNX Runtime also gives [0, 4]. */
+  oc_init(&c, "Reshape", 14);
+  oc_input(&c, F32T, 2, I64(0, 4), NULL);
+  oc_input(&c, I64T, 1, I64(2), I64(-1, 0));
+  ck_assert_int_eq(oc_run(&c, 1), OCTET_OK);
+  expect_out(&c, 0, F32T, 2, I64(0, 4), NULL);
+  oc_free(&c);
+
   /* to a scalar */
   oc_init(&c, "Reshape", 13);
   oc_input(&c, F32T, 2, I64(1, 1), F32(4.5f));
@@ -87,6 +97,24 @@ START_TEST(reshape_errors) {
   oc_input(&c, F32T, 1, I64(0), NULL);
   oc_input(&c, I64T, 1, I64(2), I64(0, -1));
   expect_fail(&c, 1, OCTET_ERR_SHAPE);
+
+  /* the ambiguous forms: [0, 4] to [-1, 0] with allowzero=1, and [4, 0]
+   * to [-1, 0] (the 0 copies a 0: -1 would be 0 / 0) */
+  oc_init(&c, "Reshape", 14);
+  oc_attr_int(&c, "allowzero", 1);
+  oc_input(&c, F32T, 2, I64(0, 4), NULL);
+  oc_input(&c, I64T, 1, I64(2), I64(-1, 0));
+  expect_fail(&c, 1, OCTET_ERR_SHAPE);
+  ck_assert_msg(strstr(octet_last_error(), "allowzero=1 with both 0 and -1"), "%s",
+                octet_last_error());
+  oc_free(&c);
+
+  oc_init(&c, "Reshape", 14);
+  oc_input(&c, F32T, 2, I64(4, 0), NULL);
+  oc_input(&c, I64T, 1, I64(2), I64(-1, 0));
+  expect_fail(&c, 1, OCTET_ERR_SHAPE);
+  ck_assert_msg(strstr(octet_last_error(), "cannot infer the -1 dim"), "%s", octet_last_error());
+  oc_free(&c);
 
   oc_init(&c, "Reshape", 14);
   oc_input(&c, F32T, 1, I64(6), F32(0, 1, 2, 3, 4, 5));

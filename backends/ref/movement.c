@@ -218,8 +218,10 @@ octet_status octet_ref_Slice(const octet_node *node, const octet_tview *in,
     if (p.dims[k] != out[0].dims[k])
       return octet_fail(OCTET_ERR_INTERNAL, "%s '%s': output shape mismatch",
                         node->op_type, node->name);
+    /* octet_slice_resolve leaves |steps[k]| <= dims of the input along k
+     * (1 when the output has at most one element there): no overflow */
     base += starts[k] * s[k];
-    p.strides[k] = steps[k] * s[k];
+    p.strides[k] = p.dims[k] > 1 ? steps[k] * s[k] : 0;
   }
   if (tv_numel(&out[0]) == 0) return OCTET_OK;
   strided_copy(out[0].data, (const char *)x->data + base * (int64_t)es, es, p,

@@ -42,12 +42,47 @@ void octet_graph_free(octet_graph *g) {
   free(g->nodes);
   free(g->inputs);
   free(g->outputs);
+  free(g->name_index);
   memset(g, 0, sizeof *g);
 }
 
+/* ---- the name index ------------------------------------------------------ */
+
+static size_t name_hash(const char *s) { /* FNV-1a */
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+  return (size_t)(h ^ (h >> 32));
+}
+
+/* Puts value `id` in the index, replacing a value of the same name (the
+ * later one wins, as find_value promises). The index has a free slot. */
+static void index_put(octet_graph *g, int id) {
+  size_t mask = g->name_slots - 1, i = name_hash(g->values[id].name) & mask;
+  while (g->name_index[i] &&
+         strcmp(g->values[g->name_index[i] - 1].name, g->values[id].name) != 0)
+    i = (i + 1) & mask;
+  g->name_index[i] = id + 1;
+}
+
+/* Keeps the index at most half full for n values; false when out of memory. */
+static bool index_reserve(octet_graph *g, int n) {
+  if (g->name_index && (size_t)n * 2 <= g->name_slots) return true;
+  size_t slots = g->name_slots ? g->name_slots : 128;
+  while ((size_t)n * 2 > slots) slots *= 2;
+  int *idx = calloc(slots, sizeof *idx);
+  if (!idx) return false;
+  free(g->name_index);
+  g->name_index = idx;
+  g->name_slots = slots;
+  for (int v = 0; v < g->n_values; v++) index_put(g, v);
+  return true;
+}
+
 int octet_graph_find_value(const octet_graph *g, const char *name) {
-  for (int i = g->n_values - 1; i >= 0; i--)
-    if (strcmp(g->values[i].name, name) == 0) return i;
+  if (!name || !g->name_index) return -1;
+  size_t mask = g->name_slots - 1, i = name_hash(name) & mask;
+  for (; g->name_index[i]; i = (i + 1) & mask)
+    if (strcmp(g->values[g->name_index[i] - 1].name, name) == 0) return g->name_index[i] - 1;
   return -1;
 }
 
@@ -71,6 +106,12 @@ int octet_graph_add_value(octet_graph *g, const char *name) {
   }
   v->rank = -1;
   v->producer = -1;
+  if (!index_reserve(g, g->n_values + 1)) {
+    free(v->name);
+    octet_fail(OCTET_ERR_NO_MEMORY, "out of memory adding value");
+    return -1;
+  }
+  index_put(g, g->n_values);
   return g->n_values++;
 }
 
@@ -156,21 +197,52 @@ bool attr_ints(const octet_node *n, const char *name, const int64_t **vals,
   return true;
 }
 
-/* Kahn's algorithm over value producers; stable for already-sorted graphs. */
+/* A binary min-heap of node indices (the ready nodes of the sort). */
+static void heap_push(int *h, int *n, int x) {
+  int i = (*n)++;
+  while (i > 0 && h[(i - 1) / 2] > x) {
+    h[i] = h[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  h[i] = x;
+}
+
+static int heap_pop(int *h, int *n) {
+  int top = h[0], x = h[--(*n)], i = 0;
+  for (;;) {
+    int c = 2 * i + 1;
+    if (c >= *n) break;
+    if (c + 1 < *n && h[c + 1] < h[c]) c++;
+    if (h[c] >= x) break;
+    h[i] = h[c];
+    i = c;
+  }
+  if (*n > 0) h[i] = x;
+  return top;
+}
+
+/* Kahn's algorithm over value producers, always taking the ready node of
+ * the lowest index (so an already-sorted graph keeps its order): a heap of
+ * ready nodes and each value's readers (an edge list in CSR form), so
+ * O((nodes + edges) log nodes). */
 octet_status octet_graph_toposort(octet_graph *g) {
-  int nn = g->n_nodes;
+  int nn = g->n_nodes, nv = g->n_values;
   if (nn == 0) return OCTET_OK;
   octet_status st = OCTET_OK;
-  int *producer = malloc(sizeof(int) * (size_t)(g->n_values ? g->n_values : 1));
+  size_t n_edges = 0;
+  for (int i = 0; i < nn; i++) n_edges += (size_t)g->nodes[i].n_inputs;
+  int *producer = malloc(sizeof(int) * (size_t)(nv ? nv : 1));
+  int *first = calloc((size_t)nv + 1, sizeof(int)); /* CSR: readers of v */
+  int *readers = malloc(sizeof(int) * (n_edges ? n_edges : 1));
   int *indeg = calloc((size_t)nn, sizeof(int));
   int *order = malloc(sizeof(int) * (size_t)nn);
-  char *done = calloc((size_t)nn, 1);
+  int *heap = malloc(sizeof(int) * (size_t)nn);
   octet_node *sorted = malloc(sizeof *sorted * (size_t)nn);
-  if (!producer || !indeg || !order || !done || !sorted) {
+  if (!producer || !first || !readers || !indeg || !order || !heap || !sorted) {
     st = octet_fail(OCTET_ERR_NO_MEMORY, "out of memory sorting graph");
     goto out;
   }
-  for (int v = 0; v < g->n_values; v++) producer[v] = -1;
+  for (int v = 0; v < nv; v++) producer[v] = -1;
   for (int i = 0; i < nn; i++)
     for (int o = 0; o < g->nodes[i].n_outputs; o++) {
       int v = g->nodes[i].outputs[o];
@@ -189,6 +261,7 @@ octet_status octet_graph_toposort(octet_graph *g) {
       if (v < 0) continue;
       if (producer[v] >= 0) {
         indeg[i]++;
+        first[v + 1]++;
       } else if (g->values[v].kind == OCTET_VALUE_INTERMEDIATE) {
         st = octet_fail(OCTET_ERR_PARSE,
                         "node '%s' (%s) reads '%s', which no node, input or "
@@ -198,28 +271,29 @@ octet_status octet_graph_toposort(octet_graph *g) {
         goto out;
       }
     }
-  /* Repeatedly take the first ready node: O(n^2) worst case, n is small. */
-  int count = 0;
-  while (count < nn) {
-    int pick = -1;
-    for (int i = 0; i < nn; i++)
-      if (!done[i] && indeg[i] == 0) {
-        pick = i;
-        break;
-      }
-    if (pick < 0) {
-      st = octet_fail(OCTET_ERR_PARSE, "graph has a cycle");
-      goto out;
+  for (int v = 0; v < nv; v++) first[v + 1] += first[v];
+  for (int i = 0; i < nn; i++) /* fill, first[v] as the cursor of v */
+    for (int k = 0; k < g->nodes[i].n_inputs; k++) {
+      int v = g->nodes[i].inputs[k];
+      if (v >= 0 && producer[v] >= 0) readers[first[v]++] = i;
     }
-    done[pick] = 1;
+  for (int v = nv; v > 0; v--) first[v] = first[v - 1]; /* undo the cursor shift */
+  first[0] = 0;
+  int n_heap = 0, count = 0;
+  for (int i = 0; i < nn; i++)
+    if (indeg[i] == 0) heap_push(heap, &n_heap, i);
+  while (n_heap > 0) {
+    int pick = heap_pop(heap, &n_heap);
     order[count++] = pick;
     for (int o = 0; o < g->nodes[pick].n_outputs; o++) {
       int v = g->nodes[pick].outputs[o];
-      for (int i = 0; i < nn; i++)
-        if (!done[i])
-          for (int k = 0; k < g->nodes[i].n_inputs; k++)
-            if (g->nodes[i].inputs[k] == v) indeg[i]--;
+      for (int e = first[v]; e < first[v + 1]; e++)
+        if (--indeg[readers[e]] == 0) heap_push(heap, &n_heap, readers[e]);
     }
+  }
+  if (count < nn) {
+    st = octet_fail(OCTET_ERR_PARSE, "graph has a cycle");
+    goto out;
   }
   for (int i = 0; i < nn; i++) sorted[i] = g->nodes[order[i]];
   memcpy(g->nodes, sorted, sizeof *sorted * (size_t)nn);
@@ -228,9 +302,11 @@ octet_status octet_graph_toposort(octet_graph *g) {
       g->values[g->nodes[i].outputs[o]].producer = i;
 out:
   free(producer);
+  free(first);
+  free(readers);
   free(indeg);
   free(order);
-  free(done);
+  free(heap);
   free(sorted);
   return st;
 }

@@ -15,6 +15,12 @@
 octet_status octet_fail(octet_status status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void octet_clear_error(void);
+/* Copies src to dst (cap bytes, NUL-terminated, cut at a whole character or
+ * escape) with what a terminal would act on escaped: control bytes and
+ * bytes that are not UTF-8 as \xNN, C1 controls, bidirectional overrides
+ * and line separators as \uNNNN; printable ASCII and other UTF-8 as is.
+ * Returns the length written. octet_fail applies it to every message. */
+size_t octet_sanitize(char *dst, size_t cap, const char *src);
 
 /* ---- tensors ------------------------------------------------------------- */
 
@@ -112,6 +118,11 @@ typedef struct octet_graph {
   int *inputs;  int n_inputs;   /* graph inputs (value ids), no initializers */
   int *outputs; int n_outputs;
   int64_t opset;
+  /* Hash index of value names for octet_graph_find_value (kept by
+   * octet_graph_add_value; values are never renamed): open addressing,
+   * name_slots slots (a power of two), each 0 or value id + 1. */
+  int *name_index;
+  size_t name_slots;
 } octet_graph;
 
 void octet_graph_free(octet_graph *g);
@@ -129,6 +140,8 @@ octet_status octet_value_set_constant(octet_graph *g, int v, octet_dtype dtype,
                                       const void *data);
 /* Returns the value id or -1 (and sets the error) on failure. */
 int octet_graph_add_value(octet_graph *g, const char *name);
+/* The value named `name` (the last one added, if several are), or -1; O(1)
+ * expected (a hash index). */
 int octet_graph_find_value(const octet_graph *g, const char *name);
 /* Appends a node; the name strings are copied. Returns index or -1. */
 int octet_graph_add_node(octet_graph *g, const char *name, const char *op_type,
@@ -137,7 +150,8 @@ int octet_graph_add_node(octet_graph *g, const char *name, const char *op_type,
 /* Adds an attribute to node `n` (copied). */
 octet_attr *octet_node_add_attr(octet_node *n, const char *name,
                                 octet_attr_type type);
-/* Orders g->nodes topologically (fails on cycles or undefined inputs). */
+/* Orders g->nodes topologically (fails on cycles or undefined inputs), in
+ * O(nodes + edges); a graph already in order keeps it. */
 octet_status octet_graph_toposort(octet_graph *g);
 
 /* Attribute look-ups. */
@@ -186,12 +200,17 @@ typedef struct octet_op_def {
 } octet_op_def;
 
 const octet_op_def *octet_op_find(const char *op_type);
+/* Refuses an attribute of a type the op does not take (src/ops/attr-check.c):
+ * node and attribute named in the message. */
+octet_status octet_op_check_attrs(const octet_node *n);
 /* Number of registered ops, and the i-th (for listing). */
 int octet_op_count(void);
 const octet_op_def *octet_op_at(int i);
 
 /* ---- shape helpers (src/core/shape.c) ------------------------------------ */
 
+/* Formats dims as "[2,3,4]" into buf (cut if it does not fit); returns buf. */
+const char *octet_dims_str(const int64_t *dims, int rank, char *buf, size_t cap);
 /* Normalizes a possibly negative axis against rank; false if out of range. */
 bool norm_axis(int64_t axis, int rank, int *out);
 /* Multidirectional broadcast of two shapes into out; false if incompatible. */

@@ -1,7 +1,16 @@
 /* Shape arithmetic shared by ops: sizes, axes, broadcasting, element access. */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/ir.h"
+
+const char *octet_dims_str(const int64_t *dims, int rank, char *buf, size_t cap) {
+  int n = snprintf(buf, cap, "[");
+  for (int i = 0; i < rank && n > 0 && (size_t)n < cap; i++)
+    n += snprintf(buf + n, cap - (size_t)n, "%s%lld", i ? "," : "", (long long)dims[i]);
+  if (n > 0 && (size_t)n < cap) snprintf(buf + n, cap - (size_t)n, "]");
+  return buf;
+}
 
 int64_t tv_numel(const octet_tview *t) {
   int64_t n = 1;

@@ -79,14 +79,35 @@ static octet_status parse_backends(octet_plan_options *o, const char *list) {
   return OCTET_OK;
 }
 
-/* The default limit of a plan's memory: nothing larger can ever run here. */
-static size_t physical_memory(void) {
-  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || page <= 0 ||
-      (unsigned long)pages > OCTET_MAX_TENSOR_BYTES / (unsigned long)page)
-    return OCTET_MAX_TENSOR_BYTES;
-  return (size_t)pages * (size_t)page;
+/* A memory limit from a cgroup file ("max" or a number of bytes), or 0. */
+static size_t cgroup_limit(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  unsigned long long v = 0;
+  int n = fscanf(f, "%llu", &v);
+  fclose(f);
+  return n == 1 && v > 0 && v < (unsigned long long)SIZE_MAX ? (size_t)v : 0;
 }
+
+/* The memory this process may use: physical memory, or the cgroup's limit
+ * (v2 memory.max, v1 memory.limit_in_bytes) when that is lower. */
+static size_t usable_memory(void) {
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  size_t mem = OCTET_MAX_TENSOR_BYTES;
+  if (pages > 0 && page > 0 &&
+      (unsigned long)pages <= OCTET_MAX_TENSOR_BYTES / (unsigned long)page)
+    mem = (size_t)pages * (size_t)page;
+  static const char *const cgroup[] = {"/sys/fs/cgroup/memory.max",
+                                       "/sys/fs/cgroup/memory/memory.limit_in_bytes"};
+  for (size_t i = 0; i < sizeof cgroup / sizeof cgroup[0]; i++) {
+    size_t lim = cgroup_limit(cgroup[i]);
+    if (lim && lim < mem) mem = lim;
+  }
+  return mem;
+}
+
+/* The default max_plan_bytes (include/octet.h says why half). */
+static size_t default_plan_limit(void) { return usable_memory() / 2; }
 
 /* Input shapes for planning when none are given: symbolic dims take the
  * batch for the first one and 1 elsewhere... except a name seen before. */
@@ -116,12 +137,13 @@ octet_status octet_session_create(const octet_model *model,
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "unknown precision %d", (int)opts->precision);
   octet_session *s = calloc(1, sizeof *s);
   if (!s) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+  atomic_flag_clear(&s->busy);
   s->model = model;
   s->opts.precision = opts->precision;
   s->opts.threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
   if (s->opts.threads > 1024) s->opts.threads = 1024;
   s->batch = opts->batch > 0 ? opts->batch : 1;
-  s->opts.max_plan_bytes = opts->max_plan_bytes ? opts->max_plan_bytes : physical_memory();
+  s->opts.max_plan_bytes = opts->max_plan_bytes ? opts->max_plan_bytes : default_plan_limit();
   const unsigned known = OCTET_SESSION_FP16_WEIGHTS_AS_FP32 | OCTET_SESSION_NO_FUSE_ATTENTION |
                          OCTET_SESSION_NO_FUSE_RESIDUAL | OCTET_SESSION_NO_CHUNK;
   if (opts->flags & ~known) {
@@ -242,9 +264,23 @@ static void input_data(const octet_session *s, const octet_tensor **bound,
   for (int i = 0; i < s->g.n_inputs; i++) data[i] = bound[i]->data;
 }
 
-octet_status octet_session_plan(octet_session *s, const octet_tensor *inputs,
+bool octet_session_enter(const octet_session *s, const char *what) {
+  /* the flag is the one field every call may change: not const */
+  if (!atomic_flag_test_and_set_explicit(&((octet_session *)s)->busy, memory_order_acquire))
+    return true;
+  octet_fail(OCTET_ERR_BUSY,
+             "%s: the session is in use by another call (another thread, or the node "
+             "callback): a session serves one call at a time; use one session per thread",
+             what);
+  return false;
+}
+
+void octet_session_leave(const octet_session *s) {
+  atomic_flag_clear_explicit(&((octet_session *)s)->busy, memory_order_release);
+}
+
+static octet_status plan_locked(octet_session *s, const octet_tensor *inputs,
                                 size_t n_inputs) {
-  if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
   const octet_tensor *bound[OCTET_PLAN_MAX_IO];
   int64_t dims[OCTET_PLAN_MAX_IO][OCTET_MAX_RANK];
   const void *data[OCTET_PLAN_MAX_IO];
@@ -255,6 +291,15 @@ octet_status octet_session_plan(octet_session *s, const octet_tensor *inputs,
     st = octet_session_prepare_chunks(s, dims, data, &chunks);
   }
   return st == OCTET_OK ? OCTET_OK : sess_fail(s, st);
+}
+
+octet_status octet_session_plan(octet_session *s, const octet_tensor *inputs,
+                                size_t n_inputs) {
+  if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
+  if (!octet_session_enter(s, "octet_session_plan")) return OCTET_ERR_BUSY;
+  octet_status st = plan_locked(s, inputs, n_inputs);
+  octet_session_leave(s);
+  return st;
 }
 
 static double now_seconds(void) {
@@ -313,10 +358,9 @@ static void *plan_output(const octet_session *s, int i) {
   return NULL;
 }
 
-octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
+static octet_status run_locked(octet_session *s, const octet_tensor *inputs,
                                size_t n_inputs, octet_tensor *outputs,
                                size_t n_outputs) {
-  if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
   const octet_graph *g = &s->g;
   if (n_outputs < (size_t)g->n_outputs || (g->n_outputs && !outputs))
     return sess_fail(s, octet_fail(OCTET_ERR_INVALID_ARGUMENT,
@@ -362,4 +406,14 @@ octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
     }
   }
   return OCTET_OK;
+}
+
+octet_status octet_session_run(octet_session *s, const octet_tensor *inputs,
+                               size_t n_inputs, octet_tensor *outputs,
+                               size_t n_outputs) {
+  if (!s) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "session is NULL");
+  if (!octet_session_enter(s, "octet_session_run")) return OCTET_ERR_BUSY;
+  octet_status st = run_locked(s, inputs, n_inputs, outputs, n_outputs);
+  octet_session_leave(s);
+  return st;
 }

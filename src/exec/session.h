@@ -5,6 +5,8 @@
 #ifndef OCTET_SESSION_H
 #define OCTET_SESSION_H
 
+#include <stdatomic.h>
+
 #include "core/ir.h"
 #include "plan/plan.h"
 
@@ -39,7 +41,15 @@ struct octet_session {
   octet_node_callback callback;
   void *callback_user;
   char err[1024];
+  atomic_flag busy;          /* set while a call uses the session (session.c) */
 };
+
+/* Every call on a session but destroy and last_error holds it busy for its
+ * duration: a second call meanwhile (another thread, or the node callback)
+ * fails with OCTET_ERR_BUSY instead of racing. enter returns false (the
+ * message set) when the session is busy. */
+bool octet_session_enter(const octet_session *s, const char *what);
+void octet_session_leave(const octet_session *s);
 
 /* Makes a model that owns `g` (taken even on failure). */
 octet_status octet_model_from_graph(octet_graph *g, octet_model **out);

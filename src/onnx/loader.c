@@ -4,12 +4,13 @@
 #include "onnx/loader.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "core/file.h"
 #include "onnx-subset.pb-c.h"
 
 typedef Onnx__TensorProto TensorProto;
@@ -18,32 +19,29 @@ octet_status octet_read_file(const char *path, size_t max_bytes, void **buf,
                              size_t *len) {
   *buf = NULL;
   *len = 0;
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return octet_fail(OCTET_ERR_IO, "cannot open '%s': %s", path,
-                      strerror(errno));
+  int fd;
   struct stat st;
-  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-    fclose(f);
-    return octet_fail(OCTET_ERR_IO, "'%s' is not a regular file", path);
-  }
+  octet_status s = octet_file_open(path, "model file", 0, &fd, &st);
+  if (s != OCTET_OK) return s;
   if ((uint64_t)st.st_size > max_bytes) {
-    fclose(f);
+    close(fd);
     return octet_fail(OCTET_ERR_IO, "'%s' is too large (%lld bytes)", path,
                       (long long)st.st_size);
   }
   size_t n = (size_t)st.st_size;
   void *b = malloc(n ? n : 1);
   if (!b) {
-    fclose(f);
+    close(fd);
     return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory reading '%s'", path);
   }
-  if (fread(b, 1, n, f) != n) {
+  if (n && !octet_file_pread(fd, b, n, 0)) {
+    int e = errno;
     free(b);
-    fclose(f);
-    return octet_fail(OCTET_ERR_IO, "short read on '%s'", path);
+    close(fd);
+    return octet_fail(OCTET_ERR_IO, "short read on '%s'%s%s", path, e ? ": " : "",
+                      e ? strerror(e) : "");
   }
-  fclose(f);
+  close(fd);
   *buf = b;
   *len = n;
   return OCTET_OK;
@@ -128,10 +126,26 @@ static bool parse_u64(const char *s, uint64_t *out) {
   return true;
 }
 
-static octet_status read_external(const TensorProto *t, const char *base_dir,
-                                  const char *tname, void *dst, size_t nbytes) {
+/* Is `path` (resolved) inside the folder `dir` (resolved)? */
+static bool path_inside(const char *path, const char *dir) {
+  size_t n = strlen(dir);
+  if (n == 1 && dir[0] == '/') return path[0] == '/';
+  return strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+/* Opens the external data of tensor `tname` and checks it before anything
+ * is allocated: the location is a relative path without "..", and the file
+ * it names, with every symbolic link resolved (realpath), is a regular file
+ * inside the model's folder (resolved the same way) holding `nbytes` bytes
+ * at the offset. A symbolic link may point anywhere inside the folder, never
+ * out of it. On success *fd is open (O_NOFOLLOW on the resolved path) and
+ * *offset is where the data starts. */
+static octet_status open_external(const TensorProto *t, const char *base_dir,
+                                  const char *tname, size_t nbytes, int *fd,
+                                  uint64_t *offset_out) {
   const char *location = NULL;
   uint64_t offset = 0, length = UINT64_MAX;
+  *fd = -1;
   for (size_t i = 0; i < t->n_external_data; i++) {
     const Onnx__StringStringEntryProto *e = t->external_data[i];
     if (!e->key || !e->value) continue;
@@ -156,36 +170,53 @@ static octet_status read_external(const TensorProto *t, const char *base_dir,
     return octet_fail(OCTET_ERR_PARSE,
                       "tensor '%s': external length %llu but shape needs %zu bytes",
                       tname, (unsigned long long)length, nbytes);
+  const char *dir = base_dir ? base_dir : ".";
   char path[4096];
-  int w = snprintf(path, sizeof path, "%s/%s", base_dir ? base_dir : ".",
-                   location);
+  int w = snprintf(path, sizeof path, "%s/%s", dir, location);
   if (w < 0 || (size_t)w >= sizeof path)
     return octet_fail(OCTET_ERR_PARSE, "tensor '%s': external path too long",
                       tname);
-  FILE *f = fopen(path, "rb");
-  if (!f)
+  char *real_dir = realpath(dir, NULL);
+  if (!real_dir)
+    return octet_fail(OCTET_ERR_IO, "tensor '%s': model folder '%s': %s", tname, dir,
+                      strerror(errno));
+  char *real = realpath(path, NULL);
+  if (!real) {
+    int e = errno;
+    free(real_dir);
     return octet_fail(OCTET_ERR_IO, "tensor '%s': cannot open external data '%s': %s",
-                      tname, path, strerror(errno));
-  struct stat st;
+                      tname, path, strerror(e));
+  }
   octet_status s = OCTET_OK;
-  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-    s = octet_fail(OCTET_ERR_IO, "tensor '%s': '%s' is not a regular file",
-                   tname, path);
-  } else if (offset > (uint64_t)st.st_size ||
-             (uint64_t)st.st_size - offset < nbytes) {
+  if (!path_inside(real, real_dir))
+    s = octet_fail(OCTET_ERR_PARSE,
+                   "tensor '%s': external data '%s' resolves to '%s', outside the "
+                   "model's folder '%s' (external data must be inside the folder "
+                   "once symbolic links are resolved)",
+                   tname, location, real, real_dir);
+  struct stat st;
+  if (s == OCTET_OK)
+    s = octet_file_open(real, "external data", OCTET_FILE_NOFOLLOW, fd, &st);
+  if (s != OCTET_OK) {
+    free(real);
+    free(real_dir);
+    return s;
+  }
+  if (offset > (uint64_t)st.st_size || (uint64_t)st.st_size - offset < nbytes)
     s = octet_fail(OCTET_ERR_PARSE,
                    "tensor '%s': external data '%s' too short (%lld bytes, "
                    "need %zu at offset %llu)",
                    tname, path, (long long)st.st_size, nbytes,
                    (unsigned long long)offset);
-  } else if (offset > (uint64_t)LONG_MAX ||
-             fseek(f, (long)offset, SEEK_SET) != 0 ||
-             fread(dst, 1, nbytes, f) != nbytes) {
-    s = octet_fail(OCTET_ERR_IO, "tensor '%s': cannot read external data '%s'",
-                   tname, path);
+  free(real);
+  free(real_dir);
+  if (s != OCTET_OK) {
+    close(*fd);
+    *fd = -1;
+    return s;
   }
-  fclose(f);
-  return s;
+  *offset_out = offset;
+  return OCTET_OK;
 }
 
 /* TensorProto -> a view with owned data. */
@@ -228,15 +259,27 @@ static octet_status tensor_from_proto(const TensorProto *t, const char *base_dir
                         typed, numel);
     }
   }
+  /* External data: the file is opened and its size checked first. */
+  int fd = -1;
+  uint64_t offset = 0;
+  if (external) {
+    octet_status s = open_external(t, base_dir, tname, nbytes, &fd, &offset);
+    if (s != OCTET_OK) return s;
+  }
   void *data = malloc(nbytes ? nbytes : 1);
-  if (!data)
+  if (!data) {
+    if (fd >= 0) close(fd);
     return octet_fail(OCTET_ERR_NO_MEMORY, "tensor '%s': out of memory (%zu bytes)",
                       tname, nbytes);
+  }
   if (external) {
-    octet_status s = read_external(t, base_dir, tname, data, nbytes);
-    if (s != OCTET_OK) {
+    bool ok = nbytes == 0 || octet_file_pread(fd, data, nbytes, offset);
+    int e = errno;
+    close(fd);
+    if (!ok) {
       free(data);
-      return s;
+      return octet_fail(OCTET_ERR_IO, "tensor '%s': cannot read external data: %s", tname,
+                        e ? strerror(e) : "the file shrank");
     }
   } else if (t->has_raw_data) {
     if (nbytes) memcpy(data, t->raw_data.data, nbytes);
@@ -437,6 +480,12 @@ static octet_status add_node(octet_graph *g, const Onnx__NodeProto *np,
     return octet_fail(OCTET_ERR_UNSUPPORTED,
                       "unsupported op '%s' (node '%s', domain '%s')", op, name,
                       domain);
+  if (opset == 0)
+    return octet_fail(OCTET_ERR_PARSE,
+                      "node '%s' (%s) is in the default ONNX domain, but the model's "
+                      "opset_import has no entry for it (domain '' or 'ai.onnx'; octet "
+                      "supports opsets %d to %d)",
+                      name, op, OCTET_OPSET_MIN, OCTET_OPSET_MAX);
   if (np->n_input > 64 || np->n_output > 64)
     return octet_fail(OCTET_ERR_PARSE, "node '%s' (%s): too many inputs/outputs",
                       name, op);
@@ -490,6 +539,8 @@ static octet_status add_node(octet_graph *g, const Onnx__NodeProto *np,
     octet_status s = convert_attr(n, ap, base_dir, a);
     if (s != OCTET_OK) return s;
   }
+  octet_status s = octet_op_check_attrs(n);
+  if (s != OCTET_OK) return s;
   if (strcmp(op, "Constant") == 0) {
     octet_value *v = &g->values[n->outputs[0]];
     octet_status s = constant_to_value(n, v);
@@ -512,17 +563,26 @@ static octet_status convert_graph(const Onnx__ModelProto *m, const char *base_di
                                   octet_graph *g) {
   const Onnx__GraphProto *gp = m->graph;
   if (!gp) return octet_fail(OCTET_ERR_PARSE, "model has no graph");
-  int64_t opset = -1;
+  int64_t opset = 0; /* 0: the model imports no opset of the default domain */
   for (size_t i = 0; i < m->n_opset_import; i++) {
     const char *d = m->opset_import[i]->domain ? m->opset_import[i]->domain : "";
-    if (*d == '\0' || strcmp(d, "ai.onnx") == 0) opset = m->opset_import[i]->version;
+    if (*d != '\0' && strcmp(d, "ai.onnx") != 0) continue;
+    opset = m->opset_import[i]->version;
+    if (opset <= 0)
+      return octet_fail(OCTET_ERR_PARSE,
+                        "opset_import: the default ONNX domain has version %lld, which is "
+                        "not an opset version (they start at 1; octet supports %d to %d)",
+                        (long long)opset, OCTET_OPSET_MIN, OCTET_OPSET_MAX);
+    if (opset < OCTET_OPSET_MIN)
+      return octet_fail(OCTET_ERR_UNSUPPORTED,
+                        "opset %lld is too old (octet supports %d to %d)", (long long)opset,
+                        OCTET_OPSET_MIN, OCTET_OPSET_MAX);
+    if (opset > OCTET_OPSET_MAX)
+      return octet_fail(OCTET_ERR_UNSUPPORTED,
+                        "opset %lld is newer than octet supports (the highest is %d)",
+                        (long long)opset, OCTET_OPSET_MAX);
   }
-  if (opset < 0) opset = 1; /* IR without opset_import: oldest semantics */
-  if (opset < 7)
-    return octet_fail(OCTET_ERR_UNSUPPORTED,
-                      "opset %lld is too old (octet supports 7 and later; 13-21 tested)",
-                      (long long)opset);
-  g->opset = opset;
+  g->opset = opset; /* without an import, a node of the default domain fails (add_node) */
   for (size_t i = 0; i < gp->n_initializer; i++) {
     const TensorProto *t = gp->initializer[i];
     const char *tn = t->name ? t->name : "";

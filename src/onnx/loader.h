@@ -4,6 +4,13 @@
 
 #include "core/ir.h"
 
+/* The default-domain opsets octet reads: 28 is the newest opset of the
+ * onnx package whose backend node tests octet runs (1.23; tests/
+ * test-onnx-node.c). A newer opset may change what an op means, so it is
+ * refused rather than guessed. */
+#define OCTET_OPSET_MIN 7
+#define OCTET_OPSET_MAX 28
+
 /* Parses a serialized ModelProto into `g` (validated: dtypes, sizes, names,
  * ops known). External data is read relative to base_dir (may be NULL). */
 octet_status octet_onnx_parse_model(const void *buf, size_t len,

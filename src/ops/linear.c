@@ -5,7 +5,8 @@
  * Attributes: act (0 none, 1 relu, 2 gelu erf, 3 gelu tanh: exactly what
  * the separate Relu / Gelu op computes on the Linear's output, including
  * its rounding to fp16 when Y is fp16), quant (1: w8a8 — W quantized per output
- * column, X per row, int32 accumulation; see backends/ref/linear.c). */
+ * column, X per row, int32 accumulation; see backends/ref/linear.c), gemm
+ * (1: made from a Gemm, whose A must be 2-D). */
 #include <string.h>
 
 #include "core/ir.h"
@@ -19,6 +20,11 @@ octet_status octet_infer_Linear(const octet_node *n, const octet_tview *in,
                                 int n_in, octet_tview *out, int n_out) {
   (void)n_out;
   const octet_tview *x = &in[0], *w = &in[1];
+  if (attr_int(n, "gemm", 0) && x->rank != 2) /* made from a Gemm: matrices only */
+    return octet_fail(OCTET_ERR_SHAPE,
+                      "Gemm '%s': input A must be 2-D (Gemm multiplies matrices; MatMul "
+                      "takes batches), it has rank %d",
+                      n->name, x->rank);
   if (!is_float(x->dtype) || !is_float(w->dtype))
     return octet_fail(OCTET_ERR_DTYPE, "Linear '%s': X and W must be float32 or float16",
                       n->name);

@@ -2,6 +2,7 @@
  * Slice, Gather, Expand. (Reshape-like and shape-producing ops are in
  * shape-ops.c.) */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/ir.h"
@@ -319,20 +320,30 @@ octet_status octet_slice_resolve(const octet_node *node, const octet_tview *in,
       return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
                         "%s '%s': step for axis %d is 0", node->op_type,
                         node->name, a);
+    /* ONNX's clamping, in arithmetic that cannot overflow for any int64
+     * start, end or step (INT64_MIN, INT64_MAX included): negative starts
+     * and ends count from the end (b + dim with b < 0 and 0 <= dim stays in
+     * range), then clamp to [0, dim] (step > 0) or [-1, dim - 1] (step <
+     * 0); the step's magnitude is taken as unsigned (-INT64_MIN is not an
+     * int64). */
     if (b < 0) b += dim;
     if (e < 0) e += dim;
     int64_t len;
     if (step > 0) {
       b = b < 0 ? 0 : (b > dim ? dim : b);
       e = e < 0 ? 0 : (e > dim ? dim : e);
-      len = e > b ? (e - b - 1) / step + 1 : 0;
+      len = e > b ? (int64_t)((uint64_t)(e - b - 1) / (uint64_t)step) + 1 : 0;
     } else {
       b = b < 0 ? 0 : (b > dim - 1 ? dim - 1 : b);
       e = e < -1 ? -1 : (e > dim - 1 ? dim - 1 : e);
-      len = b > e ? (b - e - 1) / (-step) + 1 : 0;
+      uint64_t mag = (uint64_t)0 - (uint64_t)step;
+      len = b > e ? (int64_t)((uint64_t)(b - e - 1) / mag) + 1 : 0;
     }
     starts[a] = len > 0 ? b : 0;
-    steps[a] = step;
+    /* One element (or none) does not need the step: 1 then, so that the
+     * kernel's step * stride stays within the tensor. With two or more,
+     * |step| <= dim - 1 already. */
+    steps[a] = len > 1 ? step : 1;
     sizes[a] = len;
   }
   return OCTET_OK;
@@ -379,9 +390,11 @@ octet_status octet_infer_Gather(const octet_node *node, const octet_tview *in,
       tv_read_i64(idx, i, &v);
       if (v < -dim || v >= dim)
         return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
-                          "%s '%s': index %lld out of range [%lld, %lld)",
+                          "%s '%s': index %lld out of range [%lld, %lld) (axis %d of "
+                          "the data has %lld entries: a table shorter than the indices "
+                          "need, e.g. a sequence longer than a position table)",
                           node->op_type, node->name, (long long)v,
-                          (long long)-dim, (long long)dim);
+                          (long long)-dim, (long long)dim, axis, (long long)dim);
     }
   }
   out[0].dtype = x->dtype;
@@ -410,10 +423,26 @@ octet_status octet_infer_Expand(const octet_node *node, const octet_tview *in,
                         node->op_type, node->name, i, (long long)shape[i]);
   out[0].dtype = x->dtype;
   if (!broadcast_shapes(x->dims, x->rank, shape, n, out[0].dims,
-                        &out[0].rank))
+                        &out[0].rank)) {
+    /* name the shapes and the first dim that disagrees (right-aligned) */
+    char sx[160], ss[160], hint[200] = "";
+    int r = x->rank > n ? x->rank : n, d = 0;
+    int64_t dx = 1, ds = 1;
+    for (d = r - 1; d >= 0; d--) {
+      dx = d < r - x->rank ? 1 : x->dims[d - (r - x->rank)];
+      ds = d < r - n ? 1 : shape[d - (r - n)];
+      if (dx != ds && dx != 1 && ds != 1) break;
+    }
+    if (dx < ds)
+      snprintf(hint, sizeof hint,
+               "; the input is shorter there: a Slice that clamps an end past its "
+               "input's size (a sequence longer than a position table, say) gives this");
     return octet_fail(OCTET_ERR_SHAPE,
-                      "%s '%s': input of rank %d cannot be broadcast to the "
-                      "requested shape of rank %d", node->op_type, node->name,
-                      x->rank, n);
+                      "%s '%s': input %s cannot be broadcast to the requested shape %s "
+                      "(dim %d: %lld against %lld; each must be equal or 1)%s",
+                      node->op_type, node->name, octet_dims_str(x->dims, x->rank, sx, sizeof sx),
+                      octet_dims_str(shape, n, ss, sizeof ss), d, (long long)dx,
+                      (long long)ds, hint);
+  }
   return octet_mv_check_size(node, &out[0]);
 }

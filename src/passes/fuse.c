@@ -14,6 +14,7 @@
 typedef struct fuse_ctx {
   octet_graph *g;
   int *uses;
+  int *reader;   /* per value: the first of the original nodes reading it */
   bool *dead;
   int n_orig;
 } fuse_ctx;
@@ -25,6 +26,13 @@ static bool is_op(fuse_ctx *c, int i, const char *op) {
 }
 
 static int producer(fuse_ctx *c, int v) { return v < 0 ? -1 : c->g->values[v].producer; }
+
+/* The only node reading `v` (-1 if none, several, or a graph output), as
+ * pass_sole_consumer says, in O(1): with one use, the reader found when
+ * the pass began (nodes appended since are never matched). */
+static int sole(fuse_ctx *c, int v) {
+  return v >= 0 && c->uses[v] == 1 ? c->reader[v] : -1;
+}
 
 static bool near(float a, float b) { return fabsf(a - b) <= 1e-4f * fabsf(b) + 1e-7f; }
 
@@ -63,18 +71,27 @@ static octet_status begin(fuse_ctx *c, octet_graph *g) {
   c->g = g;
   c->n_orig = g->n_nodes;
   c->uses = malloc(sizeof(int) * (size_t)(g->n_values + 1));
+  c->reader = malloc(sizeof(int) * (size_t)(g->n_values + 1));
   c->dead = calloc((size_t)g->n_nodes + 1, sizeof(bool));
-  if (!c->uses || !c->dead) {
+  if (!c->uses || !c->reader || !c->dead) {
     free(c->uses);
+    free(c->reader);
     free(c->dead);
     return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
   }
   octet_graph_count_uses(g, c->uses);
+  for (int v = 0; v < g->n_values; v++) c->reader[v] = -1;
+  for (int i = 0; i < g->n_nodes; i++)
+    for (int k = 0; k < g->nodes[i].n_inputs; k++) {
+      int v = g->nodes[i].inputs[k];
+      if (v >= 0 && c->reader[v] < 0) c->reader[v] = i;
+    }
   return OCTET_OK;
 }
 
 static void end(fuse_ctx *c) {
   free(c->uses);
+  free(c->reader);
   free(c->dead);
 }
 
@@ -116,7 +133,7 @@ static octet_status fuse_layernorm(fuse_ctx *c) {
     /* optional * gamma, + beta with constant rank-1 operands */
     int out = node(c, q)->outputs[0], gamma = -1, beta = -1;
     int chain[2] = {-1, -1};
-    int cm = pass_sole_consumer(g, c->uses, out);
+    int cm = sole(c, out);
     if (is_op(c, cm, "Mul")) {
       int o = other_input(node(c, cm), out);
       const octet_value *gv = pass_const(g, o);
@@ -124,7 +141,7 @@ static octet_status fuse_layernorm(fuse_ctx *c) {
         gamma = o;
         chain[0] = cm;
         out = node(c, cm)->outputs[0];
-        int ca = pass_sole_consumer(g, c->uses, out);
+        int ca = sole(c, out);
         if (is_op(c, ca, "Add")) {
           int b = other_input(node(c, ca), out);
           const octet_value *bv = pass_const(g, b);
@@ -172,19 +189,19 @@ static octet_status fuse_gelu(fuse_ctx *c) {
       x = node(c, pd)->inputs[0];
     if (x < 0 || c->uses[node(c, pd)->outputs[0]] != 1) continue;
     int e = node(c, i)->outputs[0];
-    int pa = pass_sole_consumer(g, c->uses, e);
+    int pa = sole(c, e);
     float one;
     if (!is_op(c, pa, "Add") || !pass_const_scalar(g, other_input(node(c, pa), e), &one) ||
         one != 1.0f)
       continue;
     int a = node(c, pa)->outputs[0];
-    int m1 = pass_sole_consumer(g, c->uses, a);
+    int m1 = sole(c, a);
     if (!is_op(c, m1, "Mul")) continue;
     int partner = other_input(node(c, m1), a);
     int out = -1, extra = -1;
     float half;
     if (partner == x) { /* (x * a) * 0.5 */
-      int m2 = pass_sole_consumer(g, c->uses, node(c, m1)->outputs[0]);
+      int m2 = sole(c, node(c, m1)->outputs[0]);
       if (!is_op(c, m2, "Mul") ||
           !pass_const_scalar(g, other_input(node(c, m2), node(c, m1)->outputs[0]), &half) ||
           half != 0.5f)
@@ -253,7 +270,7 @@ static octet_status fuse_linear(fuse_ctx *c) {
     int64_t N = g->values[w].dims[1];
     int x = n->inputs[0], out = n->outputs[0];
     int absorbed[2] = {-1, -1};
-    int ca = pass_sole_consumer(g, c->uses, out);
+    int ca = sole(c, out);
     if (bias < 0 && is_op(c, ca, "Add")) {
       int b = other_input(node(c, ca), out);
       const octet_value *bv = pass_const(g, b);
@@ -264,7 +281,7 @@ static octet_status fuse_linear(fuse_ctx *c) {
       }
     }
     octet_act act = OCTET_ACT_NONE;
-    int cr = pass_sole_consumer(g, c->uses, out);
+    int cr = sole(c, out);
     if (is_op(c, cr, "Relu")) {
       act = OCTET_ACT_RELU;
       absorbed[1] = cr;
@@ -288,6 +305,11 @@ static octet_status fuse_linear(fuse_ctx *c) {
     octet_attr *a = octet_node_add_attr(&g->nodes[ni], "act", OCTET_ATTR_INT);
     if (!a) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
     octet_linear_set_act(a, act);
+    if (gemm) { /* Gemm's A must stay 2-D (checked by the linear's inference) */
+      octet_attr *ga = octet_node_add_attr(&g->nodes[ni], "gemm", OCTET_ATTR_INT);
+      if (!ga) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+      ga->i = 1;
+    }
   }
   return OCTET_OK;
 }
@@ -306,14 +328,14 @@ static bool has_perm(const octet_node *n, const int64_t want[4]) {
 static int head_transpose(fuse_ctx *c, int v, int user, const int64_t perm[4]) {
   int t = producer(c, v);
   if (!is_op(c, t, "Transpose") || !has_perm(node(c, t), perm)) return -1;
-  return pass_sole_consumer(c->g, c->uses, v) == user ? t : -1;
+  return sole(c, v) == user ? t : -1;
 }
 
 /* s = MatMul(qt, kt) [Mul c | Div c]: fills the MatMul, the scale node and
  * the scale constant; false when s is not of that form. */
 static bool scores_of(fuse_ctx *c, int s, int user, int *mm, int *sc_node, int *sc_val,
                       int *op) {
-  if (pass_sole_consumer(c->g, c->uses, s) != user) return false;
+  if (sole(c, s) != user) return false;
   int p = producer(c, s);
   *sc_node = -1, *sc_val = -1, *op = 0;
   float f;
@@ -326,7 +348,7 @@ static bool scores_of(fuse_ctx *c, int s, int user, int *mm, int *sc_node, int *
     if (k < 0) return false;
     *sc_node = p, *sc_val = n->inputs[k], *op = div ? 2 : 1;
     s = n->inputs[1 - k];
-    if (pass_sole_consumer(c->g, c->uses, s) != p) return false;
+    if (sole(c, s) != p) return false;
     p = producer(c, s);
   }
   if (!is_op(c, p, "MatMul")) return false;
@@ -365,7 +387,7 @@ static octet_status fuse_attention(fuse_ctx *c) {
     int x = sm->inputs[0], mask = -1, add = -1;
     int mm1 = -1, sc_node = -1, sc_val = -1, op = 0;
     int pa = producer(c, x);
-    if (is_op(c, pa, "Add") && pass_sole_consumer(g, c->uses, x) == i) {
+    if (is_op(c, pa, "Add") && sole(c, x) == i) {
       const octet_node *an = node(c, pa);
       for (int k = 0; k < 2 && add < 0; k++)
         if (scores_of(c, an->inputs[k], pa, &mm1, &sc_node, &sc_val, &op))
@@ -375,11 +397,11 @@ static octet_status fuse_attention(fuse_ctx *c) {
     const octet_node *m1 = node(c, mm1);
     int tq = head_transpose(c, m1->inputs[0], mm1, to_heads);
     int tk2 = -1, tk = keys_transpose(c, m1->inputs[1], mm1, &tk2);
-    int mm2 = pass_sole_consumer(g, c->uses, sm->outputs[0]);
+    int mm2 = sole(c, sm->outputs[0]);
     if (tq < 0 || tk < 0 || !is_op(c, mm2, "MatMul") || node(c, mm2)->inputs[0] != sm->outputs[0])
       continue;
     int tv = head_transpose(c, node(c, mm2)->inputs[1], mm2, to_heads);
-    int to = pass_sole_consumer(g, c->uses, node(c, mm2)->outputs[0]);
+    int to = sole(c, node(c, mm2)->outputs[0]);
     if (tv < 0 || !is_op(c, to, "Transpose") || !has_perm(node(c, to), to_heads)) continue;
     int ins[5] = {node(c, tq)->inputs[0], node(c, tk)->inputs[0], node(c, tv)->inputs[0],
                   mask, sc_val};
@@ -401,25 +423,32 @@ static octet_status fuse_attention(fuse_ctx *c) {
 
 /* ---- residual ------------------------------------------------------------- */
 
-/* Is node `anc` among the producers that value v depends on? */
+/* Is node `anc` among the producers that value v depends on? The nodes are
+ * in topological order when a pass begins (and the producers are still the
+ * original nodes), so a node before `anc` cannot depend on it: the search
+ * stays between the two. */
 static bool depends_on(fuse_ctx *c, int v, int anc) {
   octet_graph *g = c->g;
-  bool *seen = calloc((size_t)g->n_nodes + 1, sizeof(bool));
-  int *stack = malloc(sizeof(int) * ((size_t)g->n_nodes + 1));
+  int p = producer(c, v);
+  if (p < anc) return false;
+  /* every node searched is in [anc, p]: the producers of a node's inputs
+   * come before it */
+  size_t window = (size_t)(p - anc) + 1;
+  bool *seen = calloc(window, sizeof(bool));
+  int *stack = malloc(sizeof(int) * window);
   bool found = false;
   int top = 0;
   if (!seen || !stack) {
     free(seen), free(stack);
     return true; /* out of memory: do not fuse */
   }
-  int p = producer(c, v);
-  if (p >= 0) stack[top++] = p, seen[p] = true;
+  stack[top++] = p, seen[p - anc] = true;
   while (top > 0 && !found) {
     int n = stack[--top];
     if (n == anc) found = true;
     for (int i = 0; i < g->nodes[n].n_inputs && !found; i++) {
       int q = producer(c, g->nodes[n].inputs[i]);
-      if (q >= 0 && !seen[q]) seen[q] = true, stack[top++] = q;
+      if (q >= anc && q <= p && !seen[q - anc]) seen[q - anc] = true, stack[top++] = q;
     }
   }
   free(seen), free(stack);
@@ -437,12 +466,13 @@ static octet_status fuse_residual(fuse_ctx *c) {
     if (!is_op(c, i, "OctetLinear")) continue;
     const octet_node *n = node(c, i);
     if (octet_linear_act(n) != OCTET_ACT_NONE || n->n_inputs > 3 || n->n_outputs != 1) continue;
-    int y = n->outputs[0], a = pass_sole_consumer(g, c->uses, y);
+    int y = n->outputs[0], a = sole(c, y);
     if (!is_op(c, a, "Add") || (node(c, a)->domain && node(c, a)->domain[0])) continue;
     int r = other_input(node(c, a), y);
     if (r < 0 || r == y || pass_const(g, r) || depends_on(c, r, i)) continue;
     int ins[4] = {n->inputs[0], n->inputs[1], n->n_inputs > 2 ? n->inputs[2] : -1, r};
     int out = node(c, a)->outputs[0];
+    bool gemm = attr_int(n, "gemm", 0) != 0;
     c->dead[i] = c->dead[a] = true;
     char name[256];
     snprintf(name, sizeof name, "%s", n->name);
@@ -451,6 +481,9 @@ static octet_status fuse_residual(fuse_ctx *c) {
     octet_attr *at = octet_node_add_attr(&g->nodes[ni], "act", OCTET_ATTR_INT);
     if (!at) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
     octet_linear_set_act(at, OCTET_ACT_NONE);
+    if (gemm && !(at = octet_node_add_attr(&g->nodes[ni], "gemm", OCTET_ATTR_INT)))
+      return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory");
+    if (gemm) at->i = 1;
   }
   return OCTET_OK;
 }

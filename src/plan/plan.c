@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/arena-place.h"
 #include "plan/plan.h"
 
 #define ARENA_ALIGN 64
@@ -57,7 +58,7 @@ static octet_status fold_node(const octet_plan_options *o_, octet_plan *p, const
       return octet_fail(OCTET_ERR_NO_MEMORY,
                         "node '%s' (%s): output %d of %zu bytes, computed at planning, "
                         "would take the plan past its limit of %zu bytes "
-                        "(max_plan_bytes; by default the machine's memory)",
+                        "(max_plan_bytes; by default half of the memory this process may use)",
                         n->name, n->op_type, o, nb, plan_limit(o_));
     p->folded_bytes += nb;
     v->owned = malloc(nb ? nb : 1);
@@ -109,55 +110,38 @@ static octet_status assign_backend(const octet_plan_options *o, const octet_node
                     n->name, n->op_type);
 }
 
+/* Arena values, biggest first (equal sizes in value order). */
+static int by_size(const void *a, const void *b) {
+  const octet_arena_item *x = a, *y = b;
+  if (x->bytes != y->bytes) return x->bytes > y->bytes ? -1 : 1;
+  return (x->offset > y->offset) - (x->offset < y->offset);
+}
+
 /* Greedy placement: biggest first, each at the lowest offset that does not
- * overlap a placed value alive at the same time. */
+ * overlap a placed value alive at the same time (arena-place.c). */
 static octet_status place_values(octet_plan *p, int n_values) {
-  int *order = malloc(sizeof(int) * (size_t)(n_values ? n_values : 1));
-  int *placed = malloc(sizeof(int) * (size_t)(n_values ? n_values : 1));
-  if (!order || !placed) {
-    free(order);
-    free(placed);
+  octet_arena_item *items = malloc(sizeof *items * (size_t)(n_values ? n_values : 1));
+  if (!items) return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory planning memory");
+  int n = 0;
+  for (int i = 0; i < n_values; i++) /* offset: the value id, until placed */
+    if (p->pv[i].state == PV_ARENA && p->pv[i].alias < 0)
+      items[n++] = (octet_arena_item){.bytes = p->pv[i].nbytes, .first = p->pv[i].first,
+                                      .last = p->pv[i].last, .offset = (size_t)i};
+  qsort(items, (size_t)n, sizeof *items, by_size);
+  int *ids = malloc(sizeof(int) * (size_t)(n ? n : 1));
+  if (!ids) {
+    free(items);
     return octet_fail(OCTET_ERR_NO_MEMORY, "out of memory planning memory");
   }
-  int n = 0;
-  for (int i = 0; i < n_values; i++)
-    if (p->pv[i].state == PV_ARENA && p->pv[i].alias < 0) order[n++] = i;
-  /* insertion sort by size, descending (n is a few hundred) */
-  for (int i = 1; i < n; i++) {
-    int x = order[i], j = i - 1;
-    while (j >= 0 && p->pv[order[j]].nbytes < p->pv[x].nbytes) {
-      order[j + 1] = order[j];
-      j--;
-    }
-    order[j + 1] = x;
+  for (int k = 0; k < n; k++) {
+    ids[k] = (int)items[k].offset;
+    items[k].bytes = align_up(items[k].bytes ? items[k].bytes : 1);
   }
-  size_t total = 0;
-  int n_placed = 0;
-  for (int i = 0; i < n; i++) {
-    plan_value *v = &p->pv[order[i]];
-    size_t need = align_up(v->nbytes ? v->nbytes : 1);
-    size_t off = 0;
-    bool moved = true;
-    while (moved) {
-      moved = false;
-      for (int k = 0; k < n_placed; k++) {
-        const plan_value *u = &p->pv[placed[k]];
-        if (u->last < v->first || v->last < u->first) continue;
-        size_t uend = u->offset + align_up(u->nbytes ? u->nbytes : 1);
-        if (off < uend && u->offset < off + need) {
-          off = uend;
-          moved = true;
-        }
-      }
-    }
-    v->offset = off;
-    if (off + need > total) total = off + need;
-    placed[n_placed++] = order[i];
-  }
-  free(order);
-  free(placed);
-  p->arena_bytes = total;
-  return OCTET_OK;
+  octet_status st = octet_arena_place(items, n, &p->arena_bytes);
+  for (int k = 0; st == OCTET_OK && k < n; k++) p->pv[ids[k]].offset = items[k].offset;
+  free(ids);
+  free(items);
+  return st;
 }
 
 /* Inputs small enough to specialise a plan on their values. */
@@ -195,11 +179,24 @@ static bool make_view(octet_plan *p, const octet_node *n) {
   return true;
 }
 
+/* Folded values larger than this are not computed when only the arena's
+ * size is asked for (octet_plan_infer_shapes without views): shapes never
+ * need them, and at a large batch one can take gigabytes (an exported
+ * encoder's position embeddings expanded to [batch, seq, hidden]). */
+#define LAZY_FOLD_BYTES ((size_t)64 << 10)
+
+/* A value known at plan time whose bytes were not computed (see lazy). */
+static bool lazy_const(const plan_value *q) {
+  return q->state == PV_CONST && !q->tv.data && q->nbytes > 0;
+}
+
 /* Plans into p; with `shapes_only`, inference and folding alone (no
- * backend, no arena). */
+ * backend, no arena); with `lazy` as well, folded outputs above
+ * LAZY_FOLD_BYTES, and what is folded from them, keep their shapes but get
+ * no bytes (an op whose shape needs their values then fails). */
 static octet_status build(const octet_graph *g, const octet_plan_options *o, octet_plan *p,
                           int64_t (*in_dims)[OCTET_MAX_RANK], const void *const *in_data,
-                          bool shapes_only) {
+                          bool shapes_only, bool lazy) {
   p->n_values = g->n_values;
   p->pv = calloc((size_t)g->n_values + 1, sizeof *p->pv);
   p->steps = calloc((size_t)g->n_nodes + 1, sizeof *p->steps);
@@ -262,6 +259,17 @@ static octet_status build(const octet_graph *g, const octet_plan_options *o, oct
         return octet_fail(OCTET_ERR_OVERFLOW, "node '%s' (%s): output %d too large",
                           n->name, n->op_type, o);
     }
+    if (known && lazy && !n->def->shape_only) {
+      bool skip = false;
+      for (int i = 0; i < n->n_inputs; i++)
+        skip |= n->inputs[i] >= 0 && lazy_const(&p->pv[n->inputs[i]]);
+      for (int o = 0; o < n->n_outputs; o++) skip |= p->pv[n->outputs[o]].nbytes > LAZY_FOLD_BYTES;
+      if (skip) {
+        for (int o = 0; o < n->n_outputs; o++)
+          if (tv_present(&out[o])) p->pv[n->outputs[o]].state = PV_CONST;
+        continue;
+      }
+    }
     if (known || n->def->shape_only) {
       if (n->def->shape_only) /* only dims are read */
         for (int i = 0; i < n->n_inputs; i++)
@@ -315,7 +323,8 @@ static octet_status build(const octet_graph *g, const octet_plan_options *o, oct
   if (total > plan_limit(o) - p->folded_bytes)
     return octet_fail(OCTET_ERR_NO_MEMORY,
                       "the activation arena of %zu bytes would take the plan past its "
-                      "limit of %zu bytes (max_plan_bytes; by default the machine's memory)",
+                      "limit of %zu bytes (max_plan_bytes; by default half of the memory "
+                      "this process may use)",
                       total, plan_limit(o));
   p->arena = aligned_alloc(ARENA_ALIGN, total ? total : ARENA_ALIGN);
   if (!p->arena)
@@ -329,7 +338,7 @@ static octet_status build(const octet_graph *g, const octet_plan_options *o, oct
 static octet_status try_build(octet_plan *p, const octet_graph *g, const octet_plan_options *o,
                               int64_t (*in_dims)[OCTET_MAX_RANK], const void *const *in_data) {
   octet_plan_release(p);
-  octet_status st = build(g, o, p, in_dims, in_data, false);
+  octet_status st = build(g, o, p, in_dims, in_data, false, false);
   if (st != OCTET_OK) {
     octet_plan_release(p);
     return st;
@@ -375,7 +384,15 @@ octet_status octet_plan_infer_shapes(const octet_graph *g, const octet_plan_opti
   if (views) *views = NULL;
   octet_plan tmp;
   memset(&tmp, 0, sizeof tmp);
-  octet_status st = build(g, o, &tmp, in_dims, NULL, true);
+  /* The arena's size alone: large folded values are skipped (lazy); when
+   * a shape turns out to need one, the full inference runs instead. */
+  bool lazy = !views && !same_consts;
+  octet_status st = build(g, o, &tmp, in_dims, NULL, true, lazy);
+  if (st != OCTET_OK && lazy) {
+    octet_plan_release(&tmp);
+    octet_clear_error();
+    st = build(g, o, &tmp, in_dims, NULL, true, false);
+  }
   if (st == OCTET_OK && arena_bytes) *arena_bytes = tmp.arena_bytes;
   if (st == OCTET_OK && views) {
     *views = calloc((size_t)g->n_values + 1, sizeof **views);

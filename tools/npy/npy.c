@@ -16,9 +16,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "npy.h"
 
@@ -584,27 +586,62 @@ static octet_status read_data_stream(FILE *f, const char *path,
   return OCTET_OK;
 }
 
+/* Opens path for reading without blocking: a regular file, or a pipe
+ * (then switched back to blocking reads, which wait for the writer's
+ * data); anything else is refused. */
+static octet_status open_input(const char *path, int *fd, struct stat *sb) {
+  int f = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (f < 0) return npy_errorf(OCTET_ERR_IO, "npy %s: cannot open: %s", path, strerror(errno));
+  if (fstat(f, sb) != 0) {
+    int e = errno;
+    close(f);
+    return npy_errorf(OCTET_ERR_IO, "npy %s: cannot stat: %s", path, strerror(e));
+  }
+  const char *kind = S_ISREG(sb->st_mode) || S_ISFIFO(sb->st_mode) ? NULL
+                     : S_ISDIR(sb->st_mode)                         ? "a directory"
+                     : S_ISCHR(sb->st_mode)                         ? "a character device"
+                     : S_ISBLK(sb->st_mode)                         ? "a block device"
+                     : S_ISSOCK(sb->st_mode)                        ? "a socket"
+                                                                    : "not a regular file";
+  if (kind) {
+    close(f);
+    return npy_errorf(OCTET_ERR_IO, "npy %s: is %s, not a regular file or a pipe", path, kind);
+  }
+  if (S_ISFIFO(sb->st_mode)) {
+    int fl = fcntl(f, F_GETFL);
+    if (fl < 0 || fcntl(f, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+      int e = errno;
+      close(f);
+      return npy_errorf(OCTET_ERR_IO, "npy %s: %s", path, strerror(e));
+    }
+  }
+  *fd = f;
+  return OCTET_OK;
+}
+
 octet_status npy_read(const char *path, octet_tensor *out) {
   last_error[0] = '\0';
   if (!out)
     return npy_errorf(OCTET_ERR_INVALID_ARGUMENT, "npy: NULL output tensor");
   memset(out, 0, sizeof *out);
   if (!path) return npy_errorf(OCTET_ERR_INVALID_ARGUMENT, "npy: NULL path");
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return npy_errorf(OCTET_ERR_IO, "npy %s: cannot open: %s", path,
-                      strerror(errno));
-  size_t file_len = SIZE_MAX;
+  /* A regular file, or a pipe read as a stream (a FIFO without a writer
+   * reads as empty at once); a directory, device or socket is refused
+   * before anything is read, and opening never blocks. */
+  int fd = -1;
   struct stat sb;
-  if (fstat(fileno(f), &sb) == 0) {
-    if (S_ISDIR(sb.st_mode)) {
-      fclose(f);
-      return npy_errorf(OCTET_ERR_IO, "npy %s: is a directory", path);
-    }
-    if (S_ISREG(sb.st_mode) && sb.st_size >= 0 &&
-        (uint64_t)sb.st_size < (uint64_t)SIZE_MAX)
-      file_len = (size_t)sb.st_size;
+  octet_status ost = open_input(path, &fd, &sb);
+  if (ost != OCTET_OK) return ost;
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    int e = errno;
+    close(fd);
+    return npy_errorf(OCTET_ERR_IO, "npy %s: cannot open: %s", path, strerror(e));
   }
+  size_t file_len = SIZE_MAX;
+  if (S_ISREG(sb.st_mode) && sb.st_size >= 0 &&
+      (uint64_t)sb.st_size < (uint64_t)SIZE_MAX)
+    file_len = (size_t)sb.st_size;
 
   octet_status st;
   unsigned char pre[NPY_PREAMBLE_V2];
@@ -620,6 +657,10 @@ octet_status npy_read(const char *path, octet_tensor *out) {
     goto done;
   }
   size_t pre_len = 0, hl = 0;
+  if (got == 0 && S_ISFIFO(sb.st_mode)) {
+    st = npy_errorf(OCTET_ERR_IO, "npy %s: a pipe or FIFO with no data (no writer)", path);
+    goto done;
+  }
   st = parse_preamble(pre, got, path, &pre_len, &hl);
   if (st != OCTET_OK) goto done;
   size_t total = pre_len + hl;

@@ -15,7 +15,8 @@ cd "$(dirname "$0")/../.."
 APT_PACKAGES=(build-essential meson ninja-build pkgconf check libomp-dev
   protobuf-c-compiler libprotobuf-c-dev libopenblas-dev
   libopenblas-openmp-dev libdnnl-dev libcjson-dev
-  python3 python3-pip librsvg2-bin)
+  python3 python3-pip librsvg2-bin
+  cmake) # cmake: tests/test-install.sh tries the CMake package
 PIP_PACKAGES=(numpy onnx onnxruntime)
 # arm64 cross build and emulated tests (tools/scripts/dev.sh test-arm64)
 ARM64_PACKAGES=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user

@@ -1,0 +1,80 @@
+/* The types of the attributes octet reads, checked when a model is loaded:
+ * an attribute of the wrong type (a Transpose `perm` given as a float, an
+ * `axis` as a string) is refused, naming the node and the attribute, where
+ * attr_int() and friends would fall back to the default silently.
+ * Attributes octet does not read are not checked. */
+#include <string.h>
+
+#include "core/ir.h"
+
+typedef struct attr_rule {
+  const char *op, *name;
+  octet_attr_type type;
+} attr_rule;
+
+static const attr_rule rules[] = {
+    {"Gelu", "approximate", OCTET_ATTR_STRING},
+    {"Cast", "to", OCTET_ATTR_INT},
+    {"Cast", "saturate", OCTET_ATTR_INT},
+    {"Gemm", "alpha", OCTET_ATTR_FLOAT},
+    {"Gemm", "beta", OCTET_ATTR_FLOAT},
+    {"Gemm", "transA", OCTET_ATTR_INT},
+    {"Gemm", "transB", OCTET_ATTR_INT},
+    {"Softmax", "axis", OCTET_ATTR_INT},
+    {"LayerNormalization", "axis", OCTET_ATTR_INT},
+    {"LayerNormalization", "epsilon", OCTET_ATTR_FLOAT},
+    {"LayerNormalization", "stash_type", OCTET_ATTR_INT},
+    {"ReduceMean", "axes", OCTET_ATTR_INTS},
+    {"ReduceMean", "keepdims", OCTET_ATTR_INT},
+    {"ReduceMean", "noop_with_empty_axes", OCTET_ATTR_INT},
+    {"ReduceSum", "axes", OCTET_ATTR_INTS},
+    {"ReduceSum", "keepdims", OCTET_ATTR_INT},
+    {"ReduceSum", "noop_with_empty_axes", OCTET_ATTR_INT},
+    {"Transpose", "perm", OCTET_ATTR_INTS},
+    {"Reshape", "allowzero", OCTET_ATTR_INT},
+    {"Flatten", "axis", OCTET_ATTR_INT},
+    {"Squeeze", "axes", OCTET_ATTR_INTS},
+    {"Unsqueeze", "axes", OCTET_ATTR_INTS},
+    {"Concat", "axis", OCTET_ATTR_INT},
+    {"Split", "axis", OCTET_ATTR_INT},
+    {"Split", "split", OCTET_ATTR_INTS},
+    {"Split", "num_outputs", OCTET_ATTR_INT},
+    {"Gather", "axis", OCTET_ATTR_INT},
+    {"Shape", "start", OCTET_ATTR_INT},
+    {"Shape", "end", OCTET_ATTR_INT},
+    {"ConstantOfShape", "value", OCTET_ATTR_TENSOR},
+};
+
+static const char *type_name(octet_attr_type t) {
+  switch (t) {
+    case OCTET_ATTR_FLOAT: return "a float";
+    case OCTET_ATTR_INT: return "an int";
+    case OCTET_ATTR_STRING: return "a string";
+    case OCTET_ATTR_TENSOR: return "a tensor";
+    case OCTET_ATTR_GRAPH: return "a graph";
+    case OCTET_ATTR_FLOATS: return "floats (a list)";
+    case OCTET_ATTR_INTS: return "ints (a list)";
+    case OCTET_ATTR_STRINGS: return "strings (a list)";
+    case OCTET_ATTR_UNDEFINED: break;
+  }
+  return "untyped";
+}
+
+octet_status octet_op_check_attrs(const octet_node *n) {
+  for (int a = 0; a < n->n_attrs; a++) {
+    const octet_attr *at = &n->attrs[a];
+    for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
+      if (strcmp(rules[r].op, n->op_type) != 0 || strcmp(rules[r].name, at->name) != 0) continue;
+      /* a float attribute written as an int is read as that number */
+      bool ok = at->type == rules[r].type ||
+                (rules[r].type == OCTET_ATTR_FLOAT && at->type == OCTET_ATTR_INT);
+      if (!ok)
+        return octet_fail(OCTET_ERR_PARSE,
+                          "node '%s' (%s): attribute '%s' must be %s, the model gives %s",
+                          n->name, n->op_type, at->name, type_name(rules[r].type),
+                          type_name(at->type));
+      break;
+    }
+  }
+  return OCTET_OK;
+}
