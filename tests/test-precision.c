@@ -41,7 +41,11 @@ uint8_t *precision_table_model(int v, int d, float *table, size_t *len) {
 #define BATCH 7
 
 static const char *g_dir;
-static const char *const models[] = {"mlp", "encoder", "torch_tiny"};
+static const char *const all_models[] = {"mlp", "encoder", "torch_tiny"};
+/* The models under test: all, or those OCTET_TEST_MODELS names
+ * (comma-separated; emulated runs take a subset). */
+static const char *models[sizeof all_models / sizeof all_models[0]];
+static int n_models;
 
 typedef struct run_out {
   size_t n;
@@ -344,7 +348,23 @@ int main(void) {
   Suite *s = suite_create("precision");
   TCase *tc = tcase_create("precision");
   tcase_set_timeout(tc, 900);
-  int n = (int)(sizeof models / sizeof models[0]);
+  const char *only = getenv("OCTET_TEST_MODELS");
+  for (size_t i = 0; i < sizeof all_models / sizeof all_models[0]; i++) {
+    size_t len = strlen(all_models[i]);
+    const char *p = only;
+    while (p && *p) {
+      if (strncmp(p, all_models[i], len) == 0 && (p[len] == ',' || p[len] == 0)) break;
+      p = strchr(p, ',');
+      if (p) p++;
+    }
+    if (!only || (p && *p)) models[n_models++] = all_models[i];
+  }
+  if (n_models == 0) {
+    fprintf(stderr, "test-precision: OCTET_TEST_MODELS='%s' names none of mlp, encoder, "
+            "torch_tiny\n", only);
+    return 1;
+  }
+  int n = n_models;
   tcase_add_loop_test(tc, test_accuracy, 0, n);
   tcase_add_loop_test(tc, test_w8a8_bit_identical_across_isas, 0, n);
   tcase_add_loop_test(tc, test_fusion_exact, 0, n);
