@@ -50,13 +50,23 @@ SMALL="--reps 2 --warmup 0 --threads 1 --no-peaks"
 expect "bench --help" 0 "$OCTET" bench --help
 has "bench --help shows its usage" out '^usage: octet bench \[MODEL\]'
 has "bench --help documents --precision" out '--precision LIST'
+has "bench --help: % of peak, once escaped" out 'GOP/s and % of peak'
+lacks "bench --help: no printf escapes left" out '%%'
 expect "compare --help" 0 "$OCTET" compare --help
 has "compare --help shows its usage" out '^usage: octet compare A.json B.json'
 expect "--help lists bench" 0 "$OCTET" --help
 has "--help lists bench and compare" out '^  compare '
 
 expect "unknown bench option" 2 "$OCTET" bench --frobnicate
-has "unknown bench option: message" err "unknown option '--frobnicate'"
+has "unknown bench option: message" err "^octet bench: unknown option '--frobnicate'\$"
+has "unknown bench option: the help's name" err "^Try 'octet bench --help'\.\$"
+lacks "unknown bench option: no help dump" err '^usage:'
+expect "bad bench --threads value" 2 "$OCTET" bench -t x
+has "bad bench --threads value: message" err "^octet bench: bad thread count 'x'"
+lacks "bad bench --threads value: no help dump" err '^usage:'
+expect "unknown compare option" 2 "$OCTET" compare --foo
+has "unknown compare option: message" err "^octet compare: unknown option '--foo'\$"
+has "unknown compare option: the help's name" err "^Try 'octet compare --help'\.\$"
 expect "bad --batch" 2 "$OCTET" bench --batch 2,,3
 expect "bad --precision" 2 "$OCTET" bench --precision fp8
 has "bad --precision: message" err "bad precision 'fp8'"

@@ -39,19 +39,21 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports a failed library call: the session's error if there is one, else
  * octet_last_error(), else the status text. Returns CLI_EXIT_ERROR. */
 int cli_fail(octet_status st, const octet_session *session);
-/* "octet: <message>" then the command's usage on stderr; returns
+/* A usage error of command `cmd` (NULL: of `octet` itself), two lines on
+ * stderr: "octet CMD: <message>" and "Try 'octet CMD --help'."; returns
  * CLI_EXIT_USAGE. */
-int cli_usage_error(const char *usage, const char *fmt, ...)
+int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* ---- option parsing ----------------------------------------------------- */
 
 /* Matches argv[*i] against an option taking a value: "--long V",
- * "--long=V", "-s V" (shrt may be NULL). Returns 1 and sets *val (advancing
- * *i past a separate value) on a match, 0 when argv[*i] is another option,
- * -1 when the value is missing (a usage error has been printed). */
+ * "--long=V", "-s V" or "-sV" (shrt may be NULL). Returns 1 and sets *val
+ * (advancing *i past a separate value) on a match, 0 when argv[*i] is
+ * another option, -1 when the value is missing (a usage error of command
+ * `cmd` has been printed). */
 int cli_opt_value(int argc, char **argv, int *i, const char *lng,
-                  const char *shrt, const char *usage, const char **val);
+                  const char *shrt, const char *cmd, const char **val);
 /* True when argv[i] is exactly "--long" or "-s". */
 bool cli_opt_flag(const char *arg, const char *lng, const char *shrt);
 bool cli_is_help(const char *arg);
@@ -83,10 +85,10 @@ typedef struct cli_session_opts {
 void cli_session_opts_init(cli_session_opts *o);
 void cli_session_opts_free(cli_session_opts *o); /* the --dim names */
 /* Parses --precision, --backend, --fp16-weights, --threads, --batch, --dim,
- * --chunk at argv[*i].
+ * --chunk at argv[*i] for command `cmd`.
  * Returns 1 when consumed, 0 when not one of these, -1 on a usage error
  * (printed). */
-int cli_parse_session_opt(int argc, char **argv, int *i, const char *usage,
+int cli_parse_session_opt(int argc, char **argv, int *i, const char *cmd,
                           cli_session_opts *o);
 void cli_session_opts_apply(const cli_session_opts *o,
                             octet_session_options *so);

@@ -468,23 +468,23 @@ int cmd_compare(int argc, char **argv) {
         free(s);
         return CLI_EXIT_OK;
       }
-      if ((r = cli_opt_value(argc, argv, &i, "--svg", NULL, compare_usage, &v))) {
+      if ((r = cli_opt_value(argc, argv, &i, "--svg", NULL, "compare", &v))) {
         if (r < 0) rc = CLI_EXIT_USAGE;
-        else if (!*v) rc = cli_usage_error(compare_usage, "empty --svg file name");
+        else if (!*v) rc = cli_usage_error("compare", "empty --svg file name");
         else s->svg = v;
         continue;
       }
-      rc = cli_usage_error(compare_usage, "unknown option '%s' for compare", a);
+      rc = cli_usage_error("compare", "unknown option '%s'", a);
       break;
     }
     if (s->n_files == MAX_FILES) {
-      rc = cli_usage_error(compare_usage, "at most %d reports", MAX_FILES);
+      rc = cli_usage_error("compare", "at most %d reports", MAX_FILES);
       break;
     }
     s->paths[s->n_files++] = a;
   }
   if (rc == CLI_EXIT_OK && s->n_files < 2)
-    rc = cli_usage_error(compare_usage, "compare needs at least two JSON reports");
+    rc = cli_usage_error("compare", "needs at least two JSON reports");
   int loaded = 0;
   for (int k = 0; k < s->n_files && rc == CLI_EXIT_OK; k++) {
     char err[512];

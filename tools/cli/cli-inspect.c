@@ -235,24 +235,24 @@ int cmd_inspect(int argc, char **argv) {
         cli_session_opts_free(&so);
         return CLI_EXIT_OK;
       }
-      int r = cli_parse_session_opt(argc, argv, &i, inspect_usage, &so);
+      int r = cli_parse_session_opt(argc, argv, &i, "inspect", &so);
       if (r > 0) continue;
       if (r == 0)
-        cli_usage_error(inspect_usage, "unknown option '%s' for inspect", a);
+        cli_usage_error("inspect", "unknown option '%s'", a);
       cli_session_opts_free(&so);
       return CLI_EXIT_USAGE;
     }
     if (path) {
       cli_session_opts_free(&so);
       return cli_usage_error(
-          inspect_usage, "unexpected argument '%s' (inspect takes one MODEL)",
+          "inspect", "unexpected argument '%s' (inspect takes one MODEL)",
           a);
     }
     path = a;
   }
   if (!path) {
     cli_session_opts_free(&so);
-    return cli_usage_error(inspect_usage, "inspect needs a MODEL");
+    return cli_usage_error("inspect", "no MODEL given");
   }
 
   octet_model *model = NULL;

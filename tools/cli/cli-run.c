@@ -93,16 +93,16 @@ static int parse_args(run_state *s, int argc, char **argv) {
         fputs(run_usage, stdout);
         return -1; /* done, exit 0 */
       }
-      if ((r = cli_parse_session_opt(argc, argv, &i, run_usage, &s->so))) {
+      if ((r = cli_parse_session_opt(argc, argv, &i, "run", &s->so))) {
         if (r < 0) return CLI_EXIT_USAGE;
         continue;
       }
-      if ((r = cli_opt_value(argc, argv, &i, "--input", "-i", run_usage,
+      if ((r = cli_opt_value(argc, argv, &i, "--input", "-i", "run",
                              &v))) {
         if (r < 0) return CLI_EXIT_USAGE;
         const char *eq = strchr(v, '=');
         if (!*v || (eq && (eq == v || !eq[1])))
-          return cli_usage_error(run_usage,
+          return cli_usage_error("run",
                                  "bad --input '%s' (expected NAME=FILE.npy "
                                  "or FILE.npy)",
                                  v);
@@ -111,51 +111,51 @@ static int parse_args(run_state *s, int argc, char **argv) {
         s->n_args++;
         continue;
       }
-      if ((r = cli_opt_value(argc, argv, &i, "--outdir", "-o", run_usage,
+      if ((r = cli_opt_value(argc, argv, &i, "--outdir", "-o", "run",
                              &v))) {
         if (r < 0) return CLI_EXIT_USAGE;
-        if (!*v) return cli_usage_error(run_usage, "empty --outdir");
+        if (!*v) return cli_usage_error("run", "empty --outdir");
         s->outdir = v;
         continue;
       }
-      if ((r = cli_opt_value(argc, argv, &i, "--int-range", NULL, run_usage,
+      if ((r = cli_opt_value(argc, argv, &i, "--int-range", NULL, "run",
                              &v))) {
         if (r < 0) return CLI_EXIT_USAGE;
         const char *comma = strchr(v, ',');
         char lo[32];
         size_t ll = comma ? (size_t)(comma - v) : 0;
         if (!comma || ll == 0 || ll >= sizeof lo)
-          return cli_usage_error(run_usage,
+          return cli_usage_error("run",
                                  "bad --int-range '%s' (expected LO,HI)", v);
         memcpy(lo, v, ll);
         lo[ll] = '\0';
         if (!cli_parse_i64(lo, INT64_MIN, INT64_MAX, &s->ro.int_lo) ||
             !cli_parse_i64(comma + 1, INT64_MIN, INT64_MAX, &s->ro.int_hi) ||
             s->ro.int_lo >= s->ro.int_hi)
-          return cli_usage_error(run_usage,
+          return cli_usage_error("run",
                                  "bad --int-range '%s' (expected LO,HI with "
                                  "LO < HI; HI is excluded)",
                                  v);
         continue;
       }
-      if ((r = cli_opt_value(argc, argv, &i, "--seed", NULL, run_usage,
+      if ((r = cli_opt_value(argc, argv, &i, "--seed", NULL, "run",
                              &v))) {
         if (r < 0) return CLI_EXIT_USAGE;
         int64_t seed;
         if (!cli_parse_i64(v, 0, INT64_MAX, &seed))
-          return cli_usage_error(run_usage, "bad --seed '%s'", v);
+          return cli_usage_error("run", "bad --seed '%s'", v);
         s->ro.seed = (uint64_t)seed;
         continue;
       }
-      return cli_usage_error(run_usage, "unknown option '%s' for run", a);
+      return cli_usage_error("run", "unknown option '%s'", a);
     }
     if (s->model_path)
-      return cli_usage_error(run_usage,
+      return cli_usage_error("run",
                              "unexpected argument '%s' (run takes one MODEL)",
                              a);
     s->model_path = a;
   }
-  if (!s->model_path) return cli_usage_error(run_usage, "run needs a MODEL");
+  if (!s->model_path) return cli_usage_error("run", "no MODEL given");
   return CLI_EXIT_OK;
 }
 
