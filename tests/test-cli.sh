@@ -121,6 +121,39 @@ has "inspect --threads=1: threads 1" out 'threads 1,'
 usage_error "attached value checked like a separate one" run "bad --batch '0'" \
   run "$MODEL" -b0
 
+# --backend: the same syntax in run, inspect and bench.
+case $(if [ -n "${MESON_EXE_WRAPPER:-}" ]; then echo aarch64; else uname -m; fi) in
+  x86_64 | amd64) simd=x86 ;;
+  aarch64 | arm64) simd=arm ;;
+  *) simd= ;;
+esac
+if [ -n "$simd" ]; then
+  for c in run inspect; do
+    expect "$c --backend $simd+ref" 0 "$OCTET" $c "$MODEL" -t1 --backend $simd+ref
+  done
+  has "inspect --backend $simd+ref: the spec as given" out "backends $simd\+ref,"
+  has "inspect --backend $simd+ref: $simd runs nodes" out "^ +[0-9]+ .* $simd +[^ ]"
+  expect "inspect --backend $simd" 0 "$OCTET" inspect "$MODEL" -t1 --backend $simd
+  has "inspect --backend $simd: $simd runs nodes" out "^ +[0-9]+ .* $simd +[^ ]"
+  expect "inspect --backend ref+$simd" 0 "$OCTET" inspect "$MODEL" -t1 --backend ref+$simd
+  lacks "inspect --backend ref+$simd: ref first takes every node" out "^ +[0-9]+ .* $simd +[^ ]"
+  expect "inspect --backend $simd,ref (one list)" 0 "$OCTET" inspect "$MODEL" -t1 \
+    --backend "$simd,ref"
+else
+  echo "skip - --backend x86+ref (neither x86 nor arm64)"
+fi
+expect "run --backend ref" 0 "$OCTET" run "$MODEL" -t1 --backend ref
+has "run --backend ref: the spec as given" err 'backends ref,'
+for c in run inspect bench; do
+  m=$MODEL
+  [ $c = bench ] && m=mlp
+  usage_error "$c --backend with an empty name" $c "bad --backend 'x86\+\+ref': an empty" \
+    $c "$m" --backend x86++ref
+  usage_error "$c --backend with a bad name" $c "bad --backend 'x86\+r/f': 'r/f' is not" \
+    $c "$m" --backend 'x86+r/f'
+done
+usage_error "--backend empty" run "bad --backend ''" run "$MODEL" --backend=
+
 # ---- errors at run time -----------------------------------------------
 
 expect "run on a missing model" 1 "$OCTET" run "$tmp/no-such-model.onnx"

@@ -49,11 +49,13 @@ const char bench_usage[] =
     "                           runs once per batch, untimed, as the accuracy\n"
     "                           reference when it is not in the list\n"
     "      --backend LIST       backends to compare, each a session of its own:\n"
-    "                           x86, onednn, openblas, ref. A name goes first\n"
-    "                           and the library's default order takes what it\n"
-    "                           declines; names joined with '+' are the exact\n"
-    "                           preference list (x86+ref). Default: the\n"
-    "                           library's default order\n"
+    "                           x86, arm, onednn, openblas, ref. A name goes\n"
+    "                           first and the library's default order takes\n"
+    "                           what it declines; names joined with '+' are\n"
+    "                           the exact preference list (x86+ref; ref always\n"
+    "                           comes last, '*' stands for the default order\n"
+    "                           of the others). Default: the library's default\n"
+    "                           order (run and inspect take one such list)\n"
     "  -t, --threads LIST       thread counts (default: all cores)\n"
     "\n"
     "timing:\n"
@@ -193,10 +195,9 @@ int bench_parse_args(bench_opts *o, int argc, char **argv) {
       continue;
     }
     if ((r = cli_opt_value(argc, argv, &i, "--backend", NULL, "bench", &v))) {
-      if (r < 0 || (n = split_list(v, items, BENCH_MAX_LIST, "--backend")) < 0)
+      if (r < 0 || (n = cli_parse_backends("bench", v, true, o->backends, BENCH_MAX_LIST)) < 0)
         return CLI_EXIT_USAGE;
       o->n_backends = n;
-      for (int k = 0; k < n; k++) memcpy(o->backends[k], items[k], 64);
       continue;
     }
     if ((r = cli_opt_value(argc, argv, &i, "--threads", "-t", "bench", &v))) {
@@ -313,7 +314,8 @@ void bench_opts_defaults(bench_opts *o) {
   o->precs[1] = OCTET_PRECISION_W8A8;
   o->n_precs = 2;
   o->n_backends = 1;
-  o->backends[0][0] = '\0';
+  snprintf(o->backends[0].spec, sizeof o->backends[0].spec, "default");
+  o->backends[0].lib[0] = '\0';
   o->threads[0] = omp_get_num_procs();
   o->n_threads = 1;
   o->warmup = 1;

@@ -360,7 +360,8 @@ static void setup_settings(bench_state *s) {
     snprintf(st->precisions[i], 16, "%s", octet_precision_name(s->o.precs[i]));
   st->n_backends = s->o.n_backends;
   for (int i = 0; i < s->o.n_backends; i++)
-    snprintf(st->backends[i], 64, "%s", s->o.backends[i][0] ? s->o.backends[i] : "default");
+    snprintf(st->backends[i], 64, "%s",
+             s->o.backends[i].lib[0] ? s->o.backends[i].spec : "default");
   st->n_threads = s->o.n_threads;
   memcpy(st->threads, s->o.threads, sizeof st->threads);
   st->warmup = s->o.warmup;
@@ -381,22 +382,15 @@ static int create_sessions(bench_state *s) {
         bench_config *c = &s->cfg[k];
         c->prec = s->o.precs[p];
         c->threads = s->o.threads[t];
-        if (s->o.backends[b][0]) {
-          /* "x86+ref" -> "x86,ref"; a single name X -> "X,*" (X first, then
-           * the library's default order for what X declines) */
-          const char *spec = s->o.backends[b];
-          bool joined = strchr(spec, '+') != NULL;
-          char *lib = malloc(strlen(spec) + 3);
-          if (!lib) return cli_error("out of memory");
-          snprintf(lib, strlen(spec) + 3, "%s%s", spec, joined ? "" : ",*");
-          for (char *q = lib; *q; q++)
-            if (*q == '+') *q = ',';
-          c->backend = lib;
-          snprintf(c->label, sizeof c->label, "%s", s->o.backends[b]);
+        const cli_backend_spec *bs = &s->o.backends[b];
+        if (bs->lib[0]) {
+          /* "x86+ref" -> "x86,ref"; "x86" -> "x86,*" (cli_parse_backends) */
+          if (!(c->backend = cli_strdup(bs->lib))) return cli_error("out of memory");
+          snprintf(c->label, sizeof c->label, "%s", bs->spec);
         } else {
           snprintf(c->label, sizeof c->label, "default");
         }
-        snprintf(c->spec, sizeof c->spec, "%s", c->backend ? s->o.backends[b] : "default");
+        snprintf(c->spec, sizeof c->spec, "%s", c->backend ? bs->spec : "default");
         progress(s, "compiling %s for %s, %d threads", s->rep.settings.model,
                  octet_precision_name(c->prec), c->threads);
         octet_status st = make_session(s, c->prec, c->backend, c->threads, &c->sess);

@@ -25,7 +25,7 @@ typedef struct bench_opts {
   int n_batches;
   octet_precision precs[BENCH_MAX_LIST];
   int n_precs;
-  char backends[BENCH_MAX_LIST][64]; /* "" = the library's default */
+  cli_backend_spec backends[BENCH_MAX_LIST]; /* lib "" = the library's default */
   int n_backends;
   int threads[BENCH_MAX_LIST];
   int n_threads;

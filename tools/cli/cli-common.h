@@ -70,9 +70,33 @@ typedef struct cli_dim_value {
   int64_t value;
 } cli_dim_value;
 
+/* ---- --backend, the same syntax in every command ------------------------ */
+
+#define CLI_BACKEND_SPEC_MAX 64
+
+/* One session's backends, as the user wrote them and as the library takes
+ * them (octet_session_options.backends). */
+typedef struct cli_backend_spec {
+  char spec[CLI_BACKEND_SPEC_MAX];    /* "x86", "x86+ref", "default" */
+  char lib[CLI_BACKEND_SPEC_MAX + 8]; /* "x86,*", "x86,ref"; "" = default */
+} cli_backend_spec;
+
+/* Parses the value of --backend: a spec is a backend name (x86, arm,
+ * onednn, openblas, ref), which goes first while the library's default order
+ * takes what it declines ("x86,*"); names (or '*', the default order of the
+ * backends not named before it) joined with '+', the exact order of
+ * preference ("x86+ref"); or "default". With `several` (bench: one session per
+ * spec) commas separate specs; otherwise the value is one spec and commas
+ * join names like '+' (x86,ref = x86+ref). Fills out[0..n) and returns n,
+ * or -1 after a usage error of command `cmd`. Names are checked for their
+ * form only: a name this build lacks fails when the session is made. */
+int cli_parse_backends(const char *cmd, const char *v, bool several,
+                       cli_backend_spec *out, int max);
+
 typedef struct cli_session_opts {
   octet_precision precision;
-  const char *backends; /* NULL: the library's default */
+  const char *backends; /* NULL: the library's default (= backend.lib) */
+  cli_backend_spec backend; /* --backend as given */
   int threads;          /* 0: all cores */
   unsigned flags;       /* OCTET_SESSION_* (--fp16-weights, --chunk off) */
   size_t chunk_bytes;   /* --chunk BYTES (0: the library's default) */

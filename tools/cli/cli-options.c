@@ -52,6 +52,76 @@ bool cli_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out) {
   return true;
 }
 
+/* ---- --backend ------------------------------------------------------------ */
+
+static bool backend_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+/* One spec, text [p, p + len): "default", NAME, or NAMEs and '*' joined
+ * with '+' (and with ',' when !several). */
+static bool backend_spec(const char *cmd, const char *v, const char *p,
+                         size_t len, bool several, cli_backend_spec *out) {
+  if (len == 0 || len >= sizeof out->spec) {
+    cli_usage_error(cmd, "bad --backend '%s' (%s)", v,
+                    len ? "a backend list too long" : "an empty backend list");
+    return false;
+  }
+  memcpy(out->spec, p, len);
+  out->spec[len] = '\0';
+  out->lib[0] = '\0';
+  if (strcmp(out->spec, "default") == 0) return true;
+  size_t n = 0, names = 0, start = 0;
+  for (size_t k = 0; k <= len; k++) {
+    bool sep = k < len && (p[k] == '+' || (!several && p[k] == ','));
+    if (k < len && !sep) continue;
+    size_t wl = k - start;
+    bool star = wl == 1 && p[start] == '*';
+    bool ok = wl > 0;
+    for (size_t j = start; ok && !star && j < k; j++)
+      ok = backend_name_char(p[j]);
+    if (!ok && wl == 0) {
+      cli_usage_error(cmd, "bad --backend '%s': an empty backend name "
+                           "(join names with one '+', e.g. x86+ref)", v);
+      return false;
+    }
+    if (!ok) {
+      cli_usage_error(cmd, "bad --backend '%s': '%.*s' is not a backend name "
+                           "(letters, digits, '_', '-'; or '*')",
+                      v, (int)wl, p + start);
+      return false;
+    }
+    if (names++) out->lib[n++] = ',';
+    memcpy(out->lib + n, p + start, wl);
+    n += wl;
+    start = k + 1;
+  }
+  out->lib[n] = '\0';
+  /* A single name: it first, then the default order for what it declines. */
+  if (names == 1 && strcmp(out->lib, "*") != 0) memcpy(out->lib + n, ",*", 3);
+  return true;
+}
+
+int cli_parse_backends(const char *cmd, const char *v, bool several,
+                       cli_backend_spec *out, int max) {
+  int n = 0;
+  const char *p = v;
+  for (;;) {
+    const char *e = several ? strchr(p, ',') : NULL;
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (n == max) {
+      cli_usage_error(cmd, "bad --backend '%s': at most %d lists", v, max);
+      return -1;
+    }
+    if (!backend_spec(cmd, v, p, len, several, &out[n])) return -1;
+    n++;
+    if (!e) break;
+    p = e + 1;
+  }
+  return n;
+}
+
 /* ---- session options ---------------------------------------------------- */
 
 void cli_session_opts_init(cli_session_opts *o) {
@@ -82,12 +152,9 @@ int cli_parse_session_opt(int argc, char **argv, int *i, const char *cmd,
     return 1;
   }
   if ((r = cli_opt_value(argc, argv, i, "--backend", NULL, cmd, &v))) {
-    if (r < 0) return -1;
-    if (!*v) {
-      cli_usage_error(cmd, "--backend needs a list, e.g. x86,ref");
+    if (r < 0 || cli_parse_backends(cmd, v, false, &o->backend, 1) < 0)
       return -1;
-    }
-    o->backends = v;
+    o->backends = o->backend.lib[0] ? o->backend.lib : NULL;
     return 1;
   }
   if ((r = cli_opt_value(argc, argv, i, "--fp16-weights", NULL, cmd, &v))) {

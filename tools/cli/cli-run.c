@@ -37,9 +37,16 @@ static const char run_usage[] =
     "session:\n"
     "  -p, --precision P          fp32 (default), fp16 or w8a8\n"
     "  -t, --threads N            worker threads (default 0: all cores)\n"
-    "      --backend LIST         backends in order of preference, e.g.\n"
-    "                             x86,onednn,openblas,ref (default: every\n"
-    "                             backend this build has, in that order)\n"
+    "      --backend LIST         the backends, as in octet bench: a name\n"
+    "                             (x86, arm, onednn, openblas, ref) goes\n"
+    "                             first and the default order takes what it\n"
+    "                             declines; names joined with '+' (or ',')\n"
+    "                             are the exact order of preference (x86+ref;\n"
+    "                             ref always comes last, '*' stands for the\n"
+    "                             default order of the others). Default:\n"
+    "                             every backend this build has, in the order\n"
+    "                             x86, arm, onednn, openblas, ref\n"
+
     "      --fp16-weights W       fp16 (default) or fp32: how backends that\n"
     "                             multiply in fp32 (openblas) keep fp16\n"
     "                             weights; fp32 converts them once (2x the\n"
@@ -395,7 +402,7 @@ static int run(run_state *s) {
           "\n",
           octet_precision_name(s->so.precision),
           cli_threads_str(s->so.threads, threads),
-          s->so.backends ? s->so.backends : "default", s->so.batch);
+          s->so.backend.spec[0] ? s->so.backend.spec : "default", s->so.batch);
   for (size_t k = 0; k < ni; k++)
     print_tensor_line(s, "input", &s->inputs[k], s->source[k]);
 
