@@ -250,6 +250,32 @@ fi
 expect "run --batch 2" 0 "$OCTET" run "$MODEL" --threads 1 --batch 2
 has "run reports the batch" err 'batch 2'
 
+# -o DIR makes the missing parents too, like mkdir -p.
+deep="$tmp/deep/er/still"
+expect "run -o into missing parents" 0 "$OCTET" run "$MODEL" -t1 -o "$deep"
+if [ -d "$deep" ] && ls "$deep"/*.npy >/dev/null 2>&1; then
+  pass "-o created $deep with the outputs"
+else
+  fail "-o created $deep with the outputs"
+fi
+expect "run -oDIR/ (attached, trailing slash) into an existing tree" 0 \
+  "$OCTET" run "$MODEL" -t1 "-o$tmp/deep/er/"
+printf 'x' >"$tmp/plain"
+expect "run -o under a plain file" 1 "$OCTET" run "$MODEL" -t1 -o "$tmp/plain/sub/dir"
+has "-o under a plain file: names the paths" err \
+  "^octet: cannot create directory .*/plain/sub/dir: .*/plain is not a directory"
+expect "run -o onto a plain file" 1 "$OCTET" run "$MODEL" -t1 -o "$tmp/plain"
+has "-o onto a plain file: message" err "cannot create directory .*/plain: it exists and is not a directory"
+mkdir -p "$tmp/ro" && chmod 555 "$tmp/ro"
+if [ "$(id -u)" -ne 0 ]; then
+  expect "run -o where a parent cannot be made" 1 "$OCTET" run "$MODEL" -t1 -o "$tmp/ro/a/b"
+  has "-o unwritable: names the path and the reason" err \
+    "^octet: cannot create directory .*/ro/a: Permission denied"
+else
+  echo "skip - -o in a read-only folder (root writes anywhere)"
+fi
+chmod 755 "$tmp/ro"
+
 # Other precisions either run or fail cleanly (a build may lack them).
 for p in fp16 w8a8; do
   "$OCTET" run "$MODEL" --threads 1 --precision $p >"$tmp/out" 2>"$tmp/err"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -497,6 +498,36 @@ void cli_sanitize_name(const char *name, char *out, size_t cap) {
   } else if (strcmp(out, ".") == 0 || strcmp(out, "..") == 0) {
     memset(out, '_', n);
   }
+}
+
+int cli_mkdir_p(const char *dir) {
+  size_t n = strlen(dir);
+  char *path = malloc(n + 1);
+  if (!path) return cli_error("out of memory");
+  memcpy(path, dir, n + 1);
+  int rc = CLI_EXIT_OK;
+  /* Each prefix that ends before a '/', then the whole path. */
+  for (size_t k = 1; k <= n && rc == CLI_EXIT_OK; k++) {
+    if (k < n && path[k] != '/') continue;
+    if (path[k - 1] == '/') continue; /* "a//b", "a/" */
+    char c = path[k];
+    path[k] = '\0';
+    struct stat sb;
+    if (mkdir(path, 0777) != 0) {
+      int e = errno;
+      if (stat(path, &sb) != 0) {
+        rc = cli_error("cannot create directory %s: %s", path, strerror(e));
+      } else if (!S_ISDIR(sb.st_mode)) {
+        rc = k == n ? cli_error("cannot create directory %s: it exists and is "
+                                "not a directory", dir)
+                    : cli_error("cannot create directory %s: %s is not a "
+                                "directory", dir, path);
+      }
+    }
+    path[k] = c;
+  }
+  free(path);
+  return rc;
 }
 
 char *cli_strdup(const char *s) {

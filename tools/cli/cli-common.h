@@ -197,6 +197,10 @@ void cli_sanitize_name(const char *name, char *out, size_t cap);
 
 char *cli_strdup(const char *s); /* NULL when out of memory */
 
+/* Creates directory `dir` and its missing parents, like `mkdir -p`. On
+ * failure reports which path could not be made and why; returns CLI_EXIT_*. */
+int cli_mkdir_p(const char *dir);
+
 /* Seconds from a monotonic clock. */
 double cli_now(void);
 

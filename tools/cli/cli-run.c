@@ -1,13 +1,9 @@
 /* `octet run`: one run of a model on .npy or random inputs. */
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L /* mkdir */
-#endif
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli-common.h"
 #include "npy.h"
@@ -46,7 +42,6 @@ static const char run_usage[] =
     "                             default order of the others). Default:\n"
     "                             every backend this build has, in the order\n"
     "                             x86, arm, onednn, openblas, ref\n"
-
     "      --fp16-weights W       fp16 (default) or fp32: how backends that\n"
     "                             multiply in fp32 (openblas) keep fp16\n"
     "                             weights; fp32 converts them once (2x the\n"
@@ -57,8 +52,9 @@ static const char run_usage[] =
     "                             16 MiB); off: every batch whole\n"
     "\n"
     "outputs:\n"
-    "  -o, --outdir DIR           write each output to DIR/NAME.npy (DIR is\n"
-    "                             created; characters of NAME outside\n"
+    "  -o, --outdir DIR           write each output to DIR/NAME.npy (DIR and\n"
+    "                             its missing parents are created; characters\n"
+    "                             of NAME outside\n"
     "                             [A-Za-z0-9._-] become '_'). Without -o\n"
     "                             nothing is written.\n"
     "  -h, --help                 show this help\n";
@@ -326,15 +322,6 @@ static void print_tensor_line(const run_state *s, const char *kind,
           t->name ? t->name : "?", octet_dtype_name(t->dtype), shape, extra);
 }
 
-static int make_dir(const char *dir) {
-  if (mkdir(dir, 0777) == 0 || errno == EEXIST) {
-    struct stat sb;
-    if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) return CLI_EXIT_OK;
-    return cli_error("%s: exists and is not a directory", dir);
-  }
-  return cli_error("cannot create directory %s: %s", dir, strerror(errno));
-}
-
 static int write_outputs(run_state *s) {
   int rc = CLI_EXIT_OK;
   size_t n = s->io.n_outputs;
@@ -372,7 +359,7 @@ static int write_outputs(run_state *s) {
 static int run(run_state *s) {
   /* Fail early, not after a long run, when the output dir is unusable. */
   int rc;
-  if (s->outdir && (rc = make_dir(s->outdir)) != CLI_EXIT_OK) return rc;
+  if (s->outdir && (rc = cli_mkdir_p(s->outdir)) != CLI_EXIT_OK) return rc;
   double t0 = cli_now();
   octet_status st = cli_model_open(s->model_path, &s->model);
   if (st != OCTET_OK) return cli_fail(st, NULL);
