@@ -210,6 +210,24 @@ assert [r["threads"] for r in d["results"]] == [2, 2]
 print("ok")
 ' "$B.json"
 
+# ---- progress, attached short values, plurals ----------------------------------
+
+P="$tmp/prog"
+expect "bench -b1,2 -pfp32 -t1 --progress --profile" 0 "$OCTET" bench --model mlp -b1,2 \
+  -pfp32 -t1 --reps 3 --warmup 0 --no-peaks --progress --profile --json "$P.json" --csv "$P.csv"
+has "-b1,2 attached: batch 1 row" out '^mlp +fp32 +[^ ]+ +1 +1 +[0-9.]+ '
+has "-b1,2 attached: batch 2 row" out '^mlp +fp32 +[^ ]+ +1 +2 +[0-9.]+ '
+has "--progress without a terminal: a line per step" err '^octet bench: \[1/2, [0-9]+ s\] mlp fp32 '
+has "--progress: an ETA once a configuration is done" err \
+  '^octet bench: \[2/2, [0-9]+ s, ETA [0-9]+ s\] mlp fp32 '
+has "--progress: '1 thread'" err 'compiling mlp for fp32, 1 thread$'
+lacks "--progress: never '1 threads'" err '(^|[^0-9])1 threads'
+has "--profile: one table per configuration" out '^profile: mlp fp32 [^,]+, 1 thread, batch 2 '
+lacks "--profile: never '1 threads'" out '(^|[^0-9])1 threads'
+expect "bench -t2 --progress --quiet" 0 "$OCTET" bench --model mlp -b 1 -p fp32 -t 2 \
+  --reps 1 --warmup 0 --no-peaks --progress --quiet
+has "--progress: '2 threads'" err 'compiling mlp for fp32, 2 threads$'
+
 # ---- compare ----------------------------------------------------------------
 
 expect "compare two reports" 0 "$OCTET" compare "$A.json" "$B.json" --svg "$tmp/cmp.svg"

@@ -86,7 +86,10 @@ const char bench_usage[] =
     "                           1 s; % of peak is then not reported)\n"
     "  -q, --quiet              print the table only: no machine block, no\n"
     "                           progress (progress goes to stderr when it is a\n"
-    "                           terminal)\n"
+    "                           terminal, with the time left estimated from the\n"
+    "                           configurations done so far)\n"
+    "      --progress           progress on stderr even when it is not a\n"
+    "                           terminal (one line per step) or with --quiet\n"
     "  -h, --help               show this help\n"
     "\n"
     "Columns: latency median/min/max/p90 in ms; items/s (batch / median);\n"
@@ -143,6 +146,10 @@ int bench_parse_args(bench_opts *o, int argc, char **argv) {
     }
     if (cli_opt_flag(a, "--quiet", "-q")) {
       o->quiet = true;
+      continue;
+    }
+    if (cli_opt_flag(a, "--progress", NULL)) {
+      o->progress = true;
       continue;
     }
     if (cli_opt_flag(a, "--profile", NULL)) {

@@ -21,29 +21,72 @@
 
 /* ---- progress --------------------------------------------------------------- */
 
+static const char *plural(int n) { return n == 1 ? "" : "s"; }
+
+/* "42 s", "3 min 05 s", "2 h 10 min" */
+static void format_secs(double t, char *buf, size_t cap) {
+  if (!(t >= 0)) t = 0;
+  long x = (long)(t + 0.5);
+  if (x < 60)
+    snprintf(buf, cap, "%ld s", x);
+  else if (x < 3600)
+    snprintf(buf, cap, "%ld min %02ld s", x / 60, x % 60);
+  else
+    snprintf(buf, cap, "%ld h %02ld min", x / 3600, x / 60 % 60);
+}
+
+/* The time left: the mean time of the configurations done so far times
+ * those left, less the time already spent in the current one. */
+static bool progress_eta(const bench_state *s, double now, double *eta) {
+  int done = s->step - 1; /* s->step is the one running */
+  if (done < 1 || s->n_steps <= 0) return false;
+  double per = (s->t_step - s->t_first_step) / done;
+  double left = per * (s->n_steps - done) - (now - s->t_step);
+  *eta = left > 0 ? left : 0;
+  return true;
+}
+
 static void progress(bench_state *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void progress(bench_state *s, const char *fmt, ...) {
   if (!s->progress) return;
-  char msg[256];
+  double now = cli_now();
+  /* Not a terminal (--progress): one line per step, or every 10 s. */
+  if (!s->progress_tty && s->n_steps > 0 && s->step == s->last_line_step &&
+      now - s->last_line_t < 10.0)
+    return;
+  char msg[256], head[160] = "", el[32], left[32];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  if (s->n_steps > 0) {
+    double eta;
+    format_secs(now - s->t_start, el, sizeof el);
+    if (progress_eta(s, now, &eta)) {
+      format_secs(eta, left, sizeof left);
+      snprintf(head, sizeof head, "[%d/%d, %s, ETA %s] ", s->step, s->n_steps, el, left);
+    } else {
+      snprintf(head, sizeof head, "[%d/%d, %s] ", s->step, s->n_steps, el);
+    }
+  }
+  s->last_line_step = s->step;
+  s->last_line_t = now;
+  if (!s->progress_tty) {
+    fprintf(stderr, "octet bench: %s%s\n", head, msg);
+    return;
+  }
   /* One line: a wrapped line would not be overwritten by the next. */
   struct winsize ws;
   int cols = ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col : 80;
-  int room = cols - 18;
+  int room = cols - 1 - (int)strlen(head);
+  if (room < 10) room = 10;
   if (room < (int)sizeof msg && (int)strlen(msg) > room) msg[room] = '\0';
-  if (s->n_steps > 0)
-    fprintf(stderr, "\r\033[K[%d/%d, %.0f s] %s", s->step, s->n_steps, cli_now() - s->t_start,
-            msg);
-  else
-    fprintf(stderr, "\r\033[K%s", msg);
+  fprintf(stderr, "\r\033[K%s%s", head, msg);
   fflush(stderr);
 }
 
 static void progress_done(bench_state *s) {
-  if (!s->progress) return;
+  if (!s->progress || !s->progress_tty) return;
   fputs("\r\033[K", stderr);
   fflush(stderr);
 }
@@ -230,8 +273,8 @@ static void profile_config(bench_state *s, bench_config *c, int64_t batch, const
   const bench_machine *m = &s->rep.machine;
   double scale = m->threads > 0 && c->threads < m->threads ? (double)c->threads / m->threads : 1.0;
   char title[256];
-  snprintf(title, sizeof title, "%s %s %s, %d threads, batch %" PRId64, s->rep.settings.model,
-           octet_precision_name(c->prec), c->label, c->threads, batch);
+  snprintf(title, sizeof title, "%s %s %s, %d thread%s, batch %" PRId64, s->rep.settings.model,
+           octet_precision_name(c->prec), c->label, c->threads, plural(c->threads), batch);
   progress(s, "%s: profiling", title);
   octet_status st = bench_profile(c->sess, in, s->io.n_inputs, out, s->io.n_outputs,
                                   s->o.reps, c->prec == OCTET_PRECISION_W8A8,
@@ -391,8 +434,8 @@ static int create_sessions(bench_state *s) {
           snprintf(c->label, sizeof c->label, "default");
         }
         snprintf(c->spec, sizeof c->spec, "%s", c->backend ? bs->spec : "default");
-        progress(s, "compiling %s for %s, %d threads", s->rep.settings.model,
-                 octet_precision_name(c->prec), c->threads);
+        progress(s, "compiling %s for %s, %d thread%s", s->rep.settings.model,
+                 octet_precision_name(c->prec), c->threads, plural(c->threads));
         octet_status st = make_session(s, c->prec, c->backend, c->threads, &c->sess);
         if (st != OCTET_OK) {
           session_error(NULL, st, c->error, sizeof c->error);
@@ -522,6 +565,8 @@ static int run_all(bench_state *s) {
       bench_config *cf = &s->cfg[c];
       bench_row *w = &rows[c];
       s->step++;
+      s->t_step = cli_now();
+      if (s->step == 1) s->t_first_step = s->t_step;
       run_config(s, cf, batch, in, out, w, &times, &times_cap);
       if (!w->ok) continue;
       if (c == s->ref_cfg) {
@@ -559,7 +604,9 @@ int cmd_bench(int argc, char **argv) {
     free(s);
     return rc < 0 ? CLI_EXIT_OK : rc;
   }
-  s->progress = !s->o.quiet && isatty(2);
+  s->progress_tty = isatty(2);
+  s->progress = (!s->o.quiet && s->progress_tty) || s->o.progress;
+  s->last_line_step = -1;
   s->t_start = cli_now();
   setup_settings(s);
 
@@ -583,7 +630,8 @@ int cmd_bench(int argc, char **argv) {
     int tmax = 0;
     for (int t = 0; t < s->o.n_threads; t++)
       if (s->o.threads[t] > tmax) tmax = s->o.threads[t];
-    if (!s->o.no_peaks) progress(s, "measuring the machine's peaks (%d threads)", tmax);
+    if (!s->o.no_peaks)
+      progress(s, "measuring the machine's peaks (%d thread%s)", tmax, plural(tmax));
     bench_fill_machine(&s->rep.machine, tmax, !s->o.no_peaks);
     rc = create_sessions(s);
   }

@@ -302,7 +302,8 @@ static void print_machines(const cmp_state *s, FILE *f) {
         case 3: snprintf(c, sizeof c, "%d", m->cores); break;
         case 4:
           isfinite(m->peak_fp32_gflops)
-              ? snprintf(c, sizeof c, "%.1f (%d threads)", m->peak_fp32_gflops, m->threads)
+              ? snprintf(c, sizeof c, "%.1f (%d thread%s)", m->peak_fp32_gflops, m->threads,
+                         m->threads == 1 ? "" : "s")
               : snprintf(c, sizeof c, "-");
           break;
         case 5:
