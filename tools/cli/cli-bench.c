@@ -261,30 +261,46 @@ static void run_config(bench_state *s, bench_config *c, int64_t batch, const oct
     }
     (*times)[n++] = (t1 - t0) * 1e3;
   }
+  /* The raw samples, in the order run, before time_stats sorts them. */
+  free(w->samples_ms);
+  w->n_samples = 0;
+  if ((w->samples_ms = malloc(sizeof *w->samples_ms * (size_t)n))) {
+    memcpy(w->samples_ms, *times, sizeof *w->samples_ms * (size_t)n);
+    w->n_samples = n;
+  }
   time_stats(*times, n, w);
   w->items_per_s = (double)batch / (w->median_ms * 1e-3);
   w->gops = w->gflop / (w->median_ms * 1e-3);
   w->ok = true;
 }
 
-/* Per-node profile of one configuration (--profile). */
+/* Per-node profile of one configuration (--profile): printed, and kept in
+ * its row for the JSON. */
 static void profile_config(bench_state *s, bench_config *c, int64_t batch, const octet_tensor *in,
-                           octet_tensor *out) {
+                           octet_tensor *out, bench_row *w) {
   const bench_machine *m = &s->rep.machine;
   double scale = m->threads > 0 && c->threads < m->threads ? (double)c->threads / m->threads : 1.0;
   char title[256];
   snprintf(title, sizeof title, "%s %s %s, %d thread%s, batch %" PRId64, s->rep.settings.model,
            octet_precision_name(c->prec), c->label, c->threads, plural(c->threads), batch);
   progress(s, "%s: profiling", title);
-  octet_status st = bench_profile(c->sess, in, s->io.n_inputs, out, s->io.n_outputs,
-                                  s->o.reps, c->prec == OCTET_PRECISION_W8A8,
-                                  m->peak_int8_gops * scale, m->peak_fp32_gflops * scale, title,
-                                  stdout);
+  bench_prof *p = calloc(1, sizeof *p);
+  octet_status st = p ? bench_profile(c->sess, in, s->io.n_inputs, out, s->io.n_outputs,
+                                      s->o.reps, c->prec == OCTET_PRECISION_W8A8,
+                                      m->peak_int8_gops * scale, m->peak_fp32_gflops * scale, p)
+                      : OCTET_ERR_NO_MEMORY;
   if (st != OCTET_OK) {
     char err[256];
     session_error(c->sess, st, err, sizeof err);
     fprintf(stderr, "octet: profile of %s failed: %s\n", title, err);
+    free(p);
+    return;
   }
+  progress_done(s);
+  bench_profile_print(stdout, p, title);
+  fflush(stdout);
+  free(w->profile);
+  w->profile = p;
 }
 
 /* ---- the report ------------------------------------------------------------------ */
@@ -574,7 +590,7 @@ static int run_all(bench_state *s) {
         if (!have_ref) snprintf(ref_err, sizeof ref_err, "out of memory");
       }
       if (have_ref) bench_accuracy(ref, out, no, &w->cosine_vs_fp32, &w->max_rel_err_vs_fp32);
-      if (s->o.profile) profile_config(s, cf, batch, in, out);
+      if (s->o.profile) profile_config(s, cf, batch, in, out, w);
     }
     if (!have_ref && ref_err[0] && !s->o.quiet) {
       progress_done(s);
@@ -608,6 +624,7 @@ int cmd_bench(int argc, char **argv) {
   s->progress = (!s->o.quiet && s->progress_tty) || s->o.progress;
   s->last_line_step = -1;
   s->t_start = cli_now();
+  bench_set_timestamp(&s->rep.machine);
   setup_settings(s);
 
   /* Output files first: a bad path fails now, not after the runs. */

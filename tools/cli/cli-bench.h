@@ -82,6 +82,8 @@ int bench_parse_args(bench_opts *o, int argc, char **argv);
 
 void bench_add_warning(bench_machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void bench_fill_machine(bench_machine *m, int threads, bool measure);
+/* m->timestamp: now, ISO 8601 UTC. */
+void bench_set_timestamp(bench_machine *m);
 bool bench_int8_pays_off(octet_isa isa);
 
 /* Shapes of the model's inputs at this batch; false with a message when a

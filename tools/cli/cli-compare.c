@@ -288,7 +288,7 @@ static void print_machines(const cmp_state *s, FILE *f) {
   for (int k = 0; k < s->n_files; k++) fputs("---|", f);
   fputc('\n', f);
   const char *names[] = {"file", "cpu", "isa", "cores", "peak fp32 GFLOP/s", "peak int8 GOP/s",
-                         "memory GB/s", "octet"};
+                         "memory GB/s", "os", "date", "octet"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     fputs("|", f);
     md_cell(f, names[i]);
@@ -314,7 +314,16 @@ static void print_machines(const cmp_state *s, FILE *f) {
           isfinite(m->mem_gbps) ? snprintf(c, sizeof c, "%.1f", m->mem_gbps)
                                 : snprintf(c, sizeof c, "-");
           break;
-        default: snprintf(c, sizeof c, "%s (%s)", m->octet_version, m->git_commit); break;
+        case 7:
+          m->os_sysname[0] ? snprintf(c, sizeof c, "%s %s %s", m->os_sysname, m->os_release,
+                                      m->os_machine)
+                           : snprintf(c, sizeof c, "-");
+          break;
+        case 8: snprintf(c, sizeof c, "%s", m->timestamp[0] ? m->timestamp : "-"); break;
+        default:
+          snprintf(c, sizeof c, "%s (%s)%s%s", m->octet_version, m->git_commit,
+                   m->build_type[0] ? ", " : "", m->build_type);
+          break;
       }
       md_cell(f, c);
     }
