@@ -50,13 +50,23 @@ SMALL="--reps 2 --warmup 0 --threads 1 --no-peaks"
 expect "bench --help" 0 "$OCTET" bench --help
 has "bench --help shows its usage" out '^usage: octet bench \[MODEL\]'
 has "bench --help documents --precision" out '--precision LIST'
+has "bench --help: % of peak, once escaped" out 'GOP/s and % of peak'
+lacks "bench --help: no printf escapes left" out '%%'
 expect "compare --help" 0 "$OCTET" compare --help
 has "compare --help shows its usage" out '^usage: octet compare A.json B.json'
 expect "--help lists bench" 0 "$OCTET" --help
 has "--help lists bench and compare" out '^  compare '
 
 expect "unknown bench option" 2 "$OCTET" bench --frobnicate
-has "unknown bench option: message" err "unknown option '--frobnicate'"
+has "unknown bench option: message" err "^octet bench: unknown option '--frobnicate'\$"
+has "unknown bench option: the help's name" err "^Try 'octet bench --help'\.\$"
+lacks "unknown bench option: no help dump" err '^usage:'
+expect "bad bench --threads value" 2 "$OCTET" bench -t x
+has "bad bench --threads value: message" err "^octet bench: bad thread count 'x'"
+lacks "bad bench --threads value: no help dump" err '^usage:'
+expect "unknown compare option" 2 "$OCTET" compare --foo
+has "unknown compare option: message" err "^octet compare: unknown option '--foo'\$"
+has "unknown compare option: the help's name" err "^Try 'octet compare --help'\.\$"
 expect "bad --batch" 2 "$OCTET" bench --batch 2,,3
 expect "bad --precision" 2 "$OCTET" bench --precision fp8
 has "bad --precision: message" err "bad precision 'fp8'"
@@ -200,6 +210,89 @@ assert [r["threads"] for r in d["results"]] == [2, 2]
 print("ok")
 ' "$B.json"
 
+# ---- progress, attached short values, profile, raw samples, CSV fields -------
+
+P="$tmp/prog"
+expect "bench -b1,2 -pfp32 -t1 --progress --profile" 0 "$OCTET" bench --model mlp -b1,2 \
+  -pfp32 -t1 --reps 3 --warmup 0 --no-peaks --progress --profile --json "$P.json" --csv "$P.csv"
+has "-b1,2 attached: batch 1 row" out '^mlp +fp32 +[^ ]+ +1 +1 +[0-9.]+ '
+has "-b1,2 attached: batch 2 row" out '^mlp +fp32 +[^ ]+ +1 +2 +[0-9.]+ '
+has "--progress without a terminal: a line per step" err '^octet bench: \[1/2, [0-9]+ s\] mlp fp32 '
+has "--progress: an ETA once a configuration is done" err \
+  '^octet bench: \[2/2, [0-9]+ s, ETA [0-9]+ s\] mlp fp32 '
+has "--progress: '1 thread'" err 'compiling mlp for fp32, 1 thread$'
+lacks "--progress: never '1 threads'" err '(^|[^0-9])1 threads'
+has "--profile: one table per configuration" out '^profile: mlp fp32 [^,]+, 1 thread, batch 2 '
+lacks "--profile: never '1 threads'" out '(^|[^0-9])1 threads'
+expect "bench -t2 --progress --quiet" 0 "$OCTET" bench --model mlp -b 1 -p fp32 -t 2 \
+  --reps 1 --warmup 0 --no-peaks --progress --quiet
+has "--progress: '2 threads'" err 'compiling mlp for fp32, 2 threads$'
+py "JSON: timestamp, os, build type" '
+import json, os, re, sys, time, calendar
+d = json.load(open(sys.argv[1]))
+t = d["timestamp"]
+assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", t), t
+age = time.time() - calendar.timegm(time.strptime(t, "%Y-%m-%dT%H:%M:%SZ"))
+assert -5 < age < 3600, ("not now", t)
+m = d["machine"]
+u = os.uname()
+assert m["os"] == {"sysname": u.sysname, "release": u.release, "machine": u.machine} or \
+    (os.environ.get("MESON_EXE_WRAPPER") and m["os"]["sysname"] == u.sysname), m["os"]
+assert m["build_type"] and "buildtype=" + m["build_type"] in m["build"], (m["build_type"], m["build"])
+print("ok")
+' "$P.json"
+py "JSON: raw samples of every row, the statistics are theirs" '
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    s = r["samples_ms"]
+    assert len(s) == r["runs"] >= 3, (len(s), r["runs"])
+    assert all(isinstance(x, (int, float)) and x > 0 for x in s), s
+    q = sorted(s)
+    med = q[len(q) // 2] if len(q) % 2 else (q[len(q) // 2 - 1] + q[len(q) // 2]) / 2
+    assert abs(med - r["median_ms"]) <= 1e-6 * med, (med, r["median_ms"])
+    assert abs(q[0] - r["min_ms"]) <= 1e-6 * q[0] and abs(q[-1] - r["max_ms"]) <= 1e-6 * q[-1]
+print("ok")
+' "$P.json"
+py "JSON: the --profile of every row" '
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    p = r["profile"]
+    assert p["runs"] == 3 and p["total_ms"] > 0 and p["truncated"] is False, p
+    ops = p["ops"]
+    assert ops and all(o["op"] and o["backend"] and o["kernel"] and o["nodes"] >= 1 for o in ops), ops
+    assert abs(sum(o["ms_per_run"] for o in ops) - p["total_ms"]) <= 1e-6 * p["total_ms"]
+    assert abs(sum(o["share_pct"] for o in ops) - 100) < 1e-6, ops
+    assert [o["ms_per_run"] for o in ops] == sorted((o["ms_per_run"] for o in ops), reverse=True)
+    lin = [o for o in ops if o["gflop"] > 0]
+    assert lin and all(o["gops"] > 0 and o["pct_of_peak"] is None for o in lin), lin
+    assert sum(o["nodes"] for o in lin) == 4, lin
+print("ok")
+' "$P.json"
+py "JSON: no profile without --profile" '
+import json, sys
+assert all("profile" not in r for r in json.load(open(sys.argv[1]))["results"])
+print("ok")
+' "$A.json"
+py "CSV: the machine and build on every row" '
+import csv, json, sys
+rows = list(csv.reader(open(sys.argv[1])))
+head, body = rows[0], rows[1:]
+d = json.load(open(sys.argv[2]))
+m = d["machine"]
+want = {"cpu": m["cpu"], "isa": m["isa"], "isa_best": m["isa_best"], "cores": str(m["cores"]),
+        "octet_version": m["octet_version"], "git_commit": m["git_commit"],
+        "build_type": m["build_type"], "compiler": m["compiler"],
+        "os": " ".join((m["os"]["sysname"], m["os"]["release"], m["os"]["machine"])),
+        "timestamp": d["timestamp"]}
+assert len(body) == 2 and all(len(x) == len(head) for x in body), "ragged rows"
+for k, v in want.items():
+    assert k in head, "missing column " + k
+    assert v, "empty " + k
+    assert all(x[head.index(k)] == v for x in body), (k, v, [x[head.index(k)] for x in body])
+assert [x[head.index("threads")] for x in body] == ["1", "1"]
+print("ok")
+' "$P.csv" "$P.json"
+
 # ---- compare ----------------------------------------------------------------
 
 expect "compare two reports" 0 "$OCTET" compare "$A.json" "$B.json" --svg "$tmp/cmp.svg"
@@ -209,6 +302,33 @@ has "compare: speedup column" out 'mlp-b vs mlp-a'
 has "compare: % of peak" out '[0-9.]+%'
 has "compare: names the settings that differ" out "threads\*\*: mlp-a: 1; mlp-b: 2"
 py "compare SVG: 4 bars, heights proportional" "$SVGCHECK" "$tmp/cmp.svg" 4
+
+# Reports of earlier builds (no timestamp, os, samples or profile) still read,
+# alone and beside new ones.
+DOCS=$(dirname "$0")/../docs/bench
+expect "compare the old reports of docs/bench" 0 "$OCTET" compare "$DOCS/encoder-2t.json" \
+  "$DOCS/encoder-2t-vnni.json" "$DOCS/backends-2t.json" "$DOCS/encoder-onnx-2t.json"
+has "compare old reports: a row per batch" out '^\| encoder \| w8a8 \| 1024 \| [0-9.]+ \|'
+has "compare old reports: no os, no date" out '^\| os \| - \| - \| - \| - \|'
+if [ -n "$PY" ]; then
+  "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d.pop("timestamp")
+for k in ("os", "build_type"):
+    d["machine"].pop(k)
+for r in d["results"]:
+    r.pop("samples_ms")
+    r.pop("profile", None)
+json.dump(d, open(sys.argv[2], "w"), indent=1)
+' "$P.json" "$tmp/prog-old.json"
+  expect "compare a new report with an old-style one" 0 "$OCTET" compare "$P.json" \
+    "$tmp/prog-old.json"
+  has "compare new and old: the new one's os and date" out \
+    '^\| os \| [A-Za-z]+ [^|]+ \| - \|'
+  has "compare new and old: date" out '^\| date \| [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z \| - \|'
+  has "compare new and old: rows" out '^\| mlp \| fp32 \| 2 \| [0-9.]+ \| - \| [0-9.]+ \| 1\.00x \| - \|$'
+fi
 
 E="$tmp/enc"
 expect "bench encoder --seq 8 --batch 2" 0 "$OCTET" bench --seq 8 --batch 2 \

@@ -48,36 +48,111 @@ has "run --help documents -i" out '--input NAME=FILE'
 expect "inspect --help" 0 "$OCTET" inspect --help
 has "inspect --help shows its usage" out '^usage: octet inspect MODEL'
 
-expect "no command" 2 "$OCTET"
-has "no command: usage on stderr" err '^usage: octet'
+# Every help is printed as it stands (no printf escapes left in it).
+for c in run inspect bench compare; do
+  expect "$c --help" 0 "$OCTET" $c --help
+  lacks "$c --help has no '%%'" out '%%'
+  lacks "$c --help has no printf escape" out '\\n|%[sd]'
+done
+expect "--help (top level)" 0 "$OCTET" --help
+lacks "--help has no '%%'" out '%%'
 
-expect "unknown command" 2 "$OCTET" frobnicate
-has "unknown command: message" err "^octet: unknown command 'frobnicate'"
-has "unknown command: usage on stderr" err '^usage: octet'
+# A usage error: one line naming it, one line pointing at the help, exit 2.
+# usage_error DESC CMD PATTERN ARGS...: `octet ARGS` is a usage error of
+# `octet CMD` (CMD "-": of octet itself) whose message matches PATTERN.
+usage_error() {
+  ue_desc=$1
+  ue_cmd=$2
+  ue_pat=$3
+  shift 3
+  expect "$ue_desc" 2 "$OCTET" "$@"
+  if [ "$ue_cmd" = - ]; then ue_pre="octet"; ue_try="octet"; else ue_pre="octet $ue_cmd"; ue_try="octet $ue_cmd"; fi
+  has "$ue_desc: one line naming the error" err "^$ue_pre: $ue_pat"
+  has "$ue_desc: points at the help" err "^Try '$ue_try --help'\.\$"
+  if [ "$(wc -l <"$tmp/err")" -eq 2 ]; then
+    pass "$ue_desc: two lines, no help dump"
+  else
+    fail "$ue_desc: $(wc -l <"$tmp/err") lines on stderr, expected 2"
+  fi
+  empty "$ue_desc: nothing on stdout" out
+}
 
-expect "unknown top-level option" 2 "$OCTET" --frobnicate
-has "unknown top-level option: message" err "unknown option '--frobnicate'"
+usage_error "no command" - 'no command given' 
+usage_error "unknown command" - "unknown command 'frobnicate'\$" frobnicate
+usage_error "unknown top-level option" - "unknown option '--frobnicate'\$" --frobnicate
+usage_error "help on an unknown command" - "unknown command 'frobnicate'\$" help frobnicate
+for c in run inspect bench compare; do
+  usage_error "unknown $c option" $c "unknown option '--foo'\$" $c --foo
+done
+usage_error "run without MODEL" run 'no MODEL given' run
+usage_error "inspect without MODEL" inspect 'no MODEL given' inspect
+usage_error "run with two models" run "unexpected argument" run "$MODEL" "$MODEL"
+usage_error "run option without its value" run "option '--threads' needs a value" \
+  run "$MODEL" --threads
+usage_error "inspect -b without its value" inspect "option '-b' needs a value" \
+  inspect "$MODEL" -b
+usage_error "bench option without its value" bench "option '--batch' needs a value" \
+  bench --batch
+usage_error "compare --svg without its value" compare "option '--svg' needs a value" \
+  compare a.json b.json --svg
+usage_error "bad --precision" run "bad --precision 'fp8'" run "$MODEL" --precision fp8
+usage_error "bad --threads" run "bad --threads 'many'" run "$MODEL" --threads many
+usage_error "bad --batch" run "bad --batch '0'" run "$MODEL" --batch 0
+usage_error "bad --int-range" run "bad --int-range '5,5'" run "$MODEL" --int-range 5,5
+usage_error "bad --dim" run "bad --dim 'nodigits'" run "$MODEL" --dim nodigits
+usage_error "bad bench --batch" bench "bad --batch '2,,3'" bench --batch 2,,3
+usage_error "bad inspect --precision" inspect "bad --precision" inspect "$MODEL" -p fp8
+usage_error "compare with one report" compare "needs at least two" compare a.json
 
-expect "unknown run option" 2 "$OCTET" run "$MODEL" --frobnicate
-has "unknown run option: message" err "^octet: unknown option '--frobnicate'"
-has "unknown run option: usage" err '^usage: octet run'
-empty "unknown run option: nothing on stdout" out
+# Values of short options attached (-b2) or apart (-b 2), long ones with '='
+# or apart.
+for form in "-b2" "-b 2" "--batch 2" "--batch=2"; do
+  # shellcheck disable=SC2086
+  expect "run $form" 0 "$OCTET" run "$MODEL" -t1 $form
+  has "run $form: batch 2" err 'batch 2$'
+  # shellcheck disable=SC2086
+  expect "inspect $form" 0 "$OCTET" inspect "$MODEL" -t1 $form
+  has "inspect $form: batch 2" out 'batch 2$'
+done
+expect "inspect -pfp32 -t1" 0 "$OCTET" inspect "$MODEL" -pfp32 -t1
+has "inspect -pfp32 -t1: precision and threads" out 'precision fp32, .*threads 1,'
+expect "inspect -p fp32 --threads=1" 0 "$OCTET" inspect "$MODEL" -p fp32 --threads=1
+has "inspect --threads=1: threads 1" out 'threads 1,'
+usage_error "attached value checked like a separate one" run "bad --batch '0'" \
+  run "$MODEL" -b0
 
-expect "unknown inspect option" 2 "$OCTET" inspect "$MODEL" --frobnicate
-has "unknown inspect option: message" err "unknown option '--frobnicate'"
-
-expect "run without MODEL" 2 "$OCTET" run
-has "run without MODEL: message" err '^octet: run needs a MODEL'
-
-expect "run with two models" 2 "$OCTET" run "$MODEL" "$MODEL"
-expect "option without its value" 2 "$OCTET" run "$MODEL" --threads
-has "option without its value: message" err 'needs a value'
-expect "bad --precision" 2 "$OCTET" run "$MODEL" --precision fp8
-has "bad --precision: message" err 'precision'
-expect "bad --threads" 2 "$OCTET" run "$MODEL" --threads many
-expect "bad --batch" 2 "$OCTET" run "$MODEL" --batch 0
-expect "bad --int-range" 2 "$OCTET" run "$MODEL" --int-range 5,5
-expect "bad --dim" 2 "$OCTET" run "$MODEL" --dim nodigits
+# --backend: the same syntax in run, inspect and bench.
+case $(if [ -n "${MESON_EXE_WRAPPER:-}" ]; then echo aarch64; else uname -m; fi) in
+  x86_64 | amd64) simd=x86 ;;
+  aarch64 | arm64) simd=arm ;;
+  *) simd= ;;
+esac
+if [ -n "$simd" ]; then
+  for c in run inspect; do
+    expect "$c --backend $simd+ref" 0 "$OCTET" $c "$MODEL" -t1 --backend $simd+ref
+  done
+  has "inspect --backend $simd+ref: the spec as given" out "backends $simd\+ref,"
+  has "inspect --backend $simd+ref: $simd runs nodes" out "^ +[0-9]+ .* $simd +[^ ]"
+  expect "inspect --backend $simd" 0 "$OCTET" inspect "$MODEL" -t1 --backend $simd
+  has "inspect --backend $simd: $simd runs nodes" out "^ +[0-9]+ .* $simd +[^ ]"
+  expect "inspect --backend ref+$simd" 0 "$OCTET" inspect "$MODEL" -t1 --backend ref+$simd
+  lacks "inspect --backend ref+$simd: ref first takes every node" out "^ +[0-9]+ .* $simd +[^ ]"
+  expect "inspect --backend $simd,ref (one list)" 0 "$OCTET" inspect "$MODEL" -t1 \
+    --backend "$simd,ref"
+else
+  echo "skip - --backend x86+ref (neither x86 nor arm64)"
+fi
+expect "run --backend ref" 0 "$OCTET" run "$MODEL" -t1 --backend ref
+has "run --backend ref: the spec as given" err 'backends ref,'
+for c in run inspect bench; do
+  m=$MODEL
+  [ $c = bench ] && m=mlp
+  usage_error "$c --backend with an empty name" $c "bad --backend 'x86\+\+ref': an empty" \
+    $c "$m" --backend x86++ref
+  usage_error "$c --backend with a bad name" $c "bad --backend 'x86\+r/f': 'r/f' is not" \
+    $c "$m" --backend 'x86+r/f'
+done
+usage_error "--backend empty" run "bad --backend ''" run "$MODEL" --backend=
 
 # ---- errors at run time -----------------------------------------------
 
@@ -174,6 +249,32 @@ fi
 
 expect "run --batch 2" 0 "$OCTET" run "$MODEL" --threads 1 --batch 2
 has "run reports the batch" err 'batch 2'
+
+# -o DIR makes the missing parents too, like mkdir -p.
+deep="$tmp/deep/er/still"
+expect "run -o into missing parents" 0 "$OCTET" run "$MODEL" -t1 -o "$deep"
+if [ -d "$deep" ] && ls "$deep"/*.npy >/dev/null 2>&1; then
+  pass "-o created $deep with the outputs"
+else
+  fail "-o created $deep with the outputs"
+fi
+expect "run -oDIR/ (attached, trailing slash) into an existing tree" 0 \
+  "$OCTET" run "$MODEL" -t1 "-o$tmp/deep/er/"
+printf 'x' >"$tmp/plain"
+expect "run -o under a plain file" 1 "$OCTET" run "$MODEL" -t1 -o "$tmp/plain/sub/dir"
+has "-o under a plain file: names the paths" err \
+  "^octet: cannot create directory .*/plain/sub/dir: .*/plain is not a directory"
+expect "run -o onto a plain file" 1 "$OCTET" run "$MODEL" -t1 -o "$tmp/plain"
+has "-o onto a plain file: message" err "cannot create directory .*/plain: it exists and is not a directory"
+mkdir -p "$tmp/ro" && chmod 555 "$tmp/ro"
+if [ "$(id -u)" -ne 0 ]; then
+  expect "run -o where a parent cannot be made" 1 "$OCTET" run "$MODEL" -t1 -o "$tmp/ro/a/b"
+  has "-o unwritable: names the path and the reason" err \
+    "^octet: cannot create directory .*/ro/a: Permission denied"
+else
+  echo "skip - -o in a read-only folder (root writes anywhere)"
+fi
+chmod 755 "$tmp/ro"
 
 # Other precisions either run or fail cleanly (a build may lack them).
 for p in fp16 w8a8; do

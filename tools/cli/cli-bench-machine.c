@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli-bench.h"
@@ -25,6 +27,9 @@
 #endif
 #ifndef OCTET_BENCH_BUILD
 #define OCTET_BENCH_BUILD "unknown flags"
+#endif
+#ifndef OCTET_BENCH_BUILDTYPE
+#define OCTET_BENCH_BUILDTYPE "unknown"
 #endif
 
 
@@ -64,6 +69,13 @@ static void cpu_name(char *out, size_t cap) {
   snprintf(out, cap, "%s", *b ? b : "unknown");
 }
 
+void bench_set_timestamp(bench_machine *m) {
+  time_t now = time(NULL);
+  struct tm tm;
+  if (now != (time_t)-1 && gmtime_r(&now, &tm))
+    strftime(m->timestamp, sizeof m->timestamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 void bench_fill_machine(bench_machine *m, int threads, bool measure) {
   cpu_name(m->cpu, sizeof m->cpu);
   snprintf(m->emulated, sizeof m->emulated, "%s", octet_cpu()->emulated);
@@ -86,6 +98,13 @@ void bench_fill_machine(bench_machine *m, int threads, bool measure) {
   m->cores = omp_get_num_procs();
   snprintf(m->compiler, sizeof m->compiler, "%s", OCTET_COMPILER);
   snprintf(m->build, sizeof m->build, "%s", OCTET_BENCH_BUILD);
+  snprintf(m->build_type, sizeof m->build_type, "%s", OCTET_BENCH_BUILDTYPE);
+  struct utsname u;
+  if (uname(&u) == 0) {
+    snprintf(m->os_sysname, sizeof m->os_sysname, "%s", u.sysname);
+    snprintf(m->os_release, sizeof m->os_release, "%s", u.release);
+    snprintf(m->os_machine, sizeof m->os_machine, "%s", u.machine);
+  }
   snprintf(m->octet_version, sizeof m->octet_version, "%s", OCTET_VERSION_STRING);
   snprintf(m->git_commit, sizeof m->git_commit, "%s", OCTET_GIT_COMMIT);
 #if defined(OCTET_BENCH_OPENBLAS)

@@ -49,11 +49,13 @@ const char bench_usage[] =
     "                           runs once per batch, untimed, as the accuracy\n"
     "                           reference when it is not in the list\n"
     "      --backend LIST       backends to compare, each a session of its own:\n"
-    "                           x86, onednn, openblas, ref. A name goes first\n"
-    "                           and the library's default order takes what it\n"
-    "                           declines; names joined with '+' are the exact\n"
-    "                           preference list (x86+ref). Default: the\n"
-    "                           library's default order\n"
+    "                           x86, arm, onednn, openblas, ref. A name goes\n"
+    "                           first and the library's default order takes\n"
+    "                           what it declines; names joined with '+' are\n"
+    "                           the exact preference list (x86+ref; ref always\n"
+    "                           comes last, '*' stands for the default order\n"
+    "                           of the others). Default: the library's default\n"
+    "                           order (run and inspect take one such list)\n"
     "  -t, --threads LIST       thread counts (default: all cores)\n"
     "\n"
     "timing:\n"
@@ -78,13 +80,16 @@ const char bench_usage[] =
     "                           more times (at most 64) with a per-node hook\n"
     "                           and print where the time goes: per op type,\n"
     "                           backend and kernel, the median ms per run, its\n"
-    "                           share, and GOP/s and %% of peak of the matrix\n"
+    "                           share, and GOP/s and % of peak of the matrix\n"
     "                           products (stdout, before the table)\n"
     "      --no-peaks           skip the machine-peak microbenchmarks (about\n"
     "                           1 s; % of peak is then not reported)\n"
     "  -q, --quiet              print the table only: no machine block, no\n"
     "                           progress (progress goes to stderr when it is a\n"
-    "                           terminal)\n"
+    "                           terminal, with the time left estimated from the\n"
+    "                           configurations done so far)\n"
+    "      --progress           progress on stderr even when it is not a\n"
+    "                           terminal (one line per step) or with --quiet\n"
     "  -h, --help               show this help\n"
     "\n"
     "Columns: latency median/min/max/p90 in ms; items/s (batch / median);\n"
@@ -103,14 +108,14 @@ const char bench_usage[] =
 static int split_list(const char *v, char items[][64], int max, const char *opt) {
   int n = 0;
   const char *p = v;
-  if (!*v) return cli_usage_error(bench_usage, "%s needs a list", opt), -1;
+  if (!*v) return cli_usage_error("bench", "%s needs a list", opt), -1;
   for (;;) {
     const char *e = strchr(p, ',');
     size_t len = e ? (size_t)(e - p) : strlen(p);
     if (len == 0 || len >= 64)
-      return cli_usage_error(bench_usage, "bad %s '%s'", opt, v), -1;
+      return cli_usage_error("bench", "bad %s '%s'", opt, v), -1;
     if (n == max)
-      return cli_usage_error(bench_usage, "%s: at most %d values", opt, max), -1;
+      return cli_usage_error("bench", "%s: at most %d values", opt, max), -1;
     memcpy(items[n], p, len);
     items[n][len] = '\0';
     n++;
@@ -127,7 +132,7 @@ int bench_parse_args(bench_opts *o, int argc, char **argv) {
     int r, n;
     if (a[0] != '-' || !a[1]) {
       if (o->model_arg || o->builtin[0])
-        return cli_usage_error(bench_usage, "unexpected argument '%s' (bench takes one MODEL)", a);
+        return cli_usage_error("bench", "unexpected argument '%s' (bench takes one MODEL)", a);
       o->model_arg = a;
       continue;
     }
@@ -143,6 +148,10 @@ int bench_parse_args(bench_opts *o, int argc, char **argv) {
       o->quiet = true;
       continue;
     }
+    if (cli_opt_flag(a, "--progress", NULL)) {
+      o->progress = true;
+      continue;
+    }
     if (cli_opt_flag(a, "--profile", NULL)) {
       o->profile = true;
       continue;
@@ -151,147 +160,146 @@ int bench_parse_args(bench_opts *o, int argc, char **argv) {
       o->no_peaks = true;
       continue;
     }
-    if ((r = cli_opt_value(argc, argv, &i, "--model", NULL, bench_usage, &v))) {
+    if ((r = cli_opt_value(argc, argv, &i, "--model", NULL, "bench", &v))) {
       if (r < 0) return CLI_EXIT_USAGE;
       if (strcmp(v, "encoder") != 0 && strcmp(v, "mlp") != 0)
-        return cli_usage_error(bench_usage, "bad --model '%s' (built-ins: encoder, mlp)", v);
+        return cli_usage_error("bench", "bad --model '%s' (built-ins: encoder, mlp)", v);
       if (o->model_arg || o->builtin[0])
-        return cli_usage_error(bench_usage, "give either MODEL or --model, once");
+        return cli_usage_error("bench", "give either MODEL or --model, once");
       snprintf(o->builtin, sizeof o->builtin, "%s", v);
       continue;
     }
-    if ((r = cli_opt_value(argc, argv, &i, "--batch", "-b", bench_usage, &v))) {
+    if ((r = cli_opt_value(argc, argv, &i, "--batch", "-b", "bench", &v))) {
       if (r < 0 || (n = split_list(v, items, BENCH_MAX_LIST, "--batch")) < 0)
         return CLI_EXIT_USAGE;
       o->n_batches = 0;
       for (int k = 0; k < n; k++) {
         int64_t b;
         if (!cli_parse_i64(items[k], 1, MAX_BATCH, &b))
-          return cli_usage_error(bench_usage, "bad batch size '%s' (1..%" PRId64 ")",
+          return cli_usage_error("bench", "bad batch size '%s' (1..%" PRId64 ")",
                                  items[k], MAX_BATCH);
         for (int j = 0; j < o->n_batches; j++)
           if (o->batches[j] == b)
-            return cli_usage_error(bench_usage, "batch size %" PRId64 " given twice", b);
+            return cli_usage_error("bench", "batch size %" PRId64 " given twice", b);
         o->batches[o->n_batches++] = b;
       }
       continue;
     }
-    if ((r = cli_opt_value(argc, argv, &i, "--precision", "-p", bench_usage, &v))) {
+    if ((r = cli_opt_value(argc, argv, &i, "--precision", "-p", "bench", &v))) {
       if (r < 0 || (n = split_list(v, items, BENCH_MAX_LIST, "--precision")) < 0)
         return CLI_EXIT_USAGE;
       o->n_precs = 0;
       for (int k = 0; k < n; k++) {
         octet_precision p;
         if (octet_precision_parse(items[k], &p) != OCTET_OK)
-          return cli_usage_error(bench_usage,
+          return cli_usage_error("bench",
                                  "bad precision '%s' (fp16, w8a8 or fp32)", items[k]);
         for (int j = 0; j < o->n_precs; j++)
           if (o->precs[j] == p)
-            return cli_usage_error(bench_usage, "precision '%s' given twice", items[k]);
+            return cli_usage_error("bench", "precision '%s' given twice", items[k]);
         o->precs[o->n_precs++] = p;
       }
       continue;
     }
-    if ((r = cli_opt_value(argc, argv, &i, "--backend", NULL, bench_usage, &v))) {
-      if (r < 0 || (n = split_list(v, items, BENCH_MAX_LIST, "--backend")) < 0)
+    if ((r = cli_opt_value(argc, argv, &i, "--backend", NULL, "bench", &v))) {
+      if (r < 0 || (n = cli_parse_backends("bench", v, true, o->backends, BENCH_MAX_LIST)) < 0)
         return CLI_EXIT_USAGE;
       o->n_backends = n;
-      for (int k = 0; k < n; k++) memcpy(o->backends[k], items[k], 64);
       continue;
     }
-    if ((r = cli_opt_value(argc, argv, &i, "--threads", "-t", bench_usage, &v))) {
+    if ((r = cli_opt_value(argc, argv, &i, "--threads", "-t", "bench", &v))) {
       if (r < 0 || (n = split_list(v, items, BENCH_MAX_LIST, "--threads")) < 0)
         return CLI_EXIT_USAGE;
       o->n_threads = 0;
       for (int k = 0; k < n; k++) {
         int64_t t;
         if (!cli_parse_i64(items[k], 0, 4096, &t))
-          return cli_usage_error(bench_usage, "bad thread count '%s' (0..4096, 0 = all cores)",
+          return cli_usage_error("bench", "bad thread count '%s' (0..4096, 0 = all cores)",
                                  items[k]);
         o->threads[o->n_threads++] = t == 0 ? omp_get_num_procs() : (int)t;
       }
       continue;
     }
-    if ((r = cli_opt_value(argc, argv, &i, "--seq", NULL, bench_usage, &v))) {
+    if ((r = cli_opt_value(argc, argv, &i, "--seq", NULL, "bench", &v))) {
       if (r < 0) return CLI_EXIT_USAGE;
       if (!cli_parse_i64(v, 1, 1 << 20, &o->seq))
-        return cli_usage_error(bench_usage, "bad --seq '%s' (a positive integer)", v);
+        return cli_usage_error("bench", "bad --seq '%s' (a positive integer)", v);
       o->seq_given = true;
       continue;
     }
-    if ((r = cli_opt_value(argc, argv, &i, "--warmup", NULL, bench_usage, &v))) {
+    if ((r = cli_opt_value(argc, argv, &i, "--warmup", NULL, "bench", &v))) {
       int64_t x;
       if (r < 0) return CLI_EXIT_USAGE;
       if (!cli_parse_i64(v, 0, 100000, &x))
-        return cli_usage_error(bench_usage, "bad --warmup '%s' (0..100000)", v);
+        return cli_usage_error("bench", "bad --warmup '%s' (0..100000)", v);
       o->warmup = (int)x;
       continue;
     }
-    if ((r = cli_opt_value(argc, argv, &i, "--reps", NULL, bench_usage, &v))) {
+    if ((r = cli_opt_value(argc, argv, &i, "--reps", NULL, "bench", &v))) {
       int64_t x;
       if (r < 0) return CLI_EXIT_USAGE;
       if (!cli_parse_i64(v, 1, MAX_RUNS, &x))
-        return cli_usage_error(bench_usage, "bad --reps '%s' (1..%d)", v, MAX_RUNS);
+        return cli_usage_error("bench", "bad --reps '%s' (1..%d)", v, MAX_RUNS);
       o->reps = (int)x;
       o->reps_given = true;
       continue;
     }
-    if ((r = cli_opt_value(argc, argv, &i, "--min-time", NULL, bench_usage, &v))) {
+    if ((r = cli_opt_value(argc, argv, &i, "--min-time", NULL, "bench", &v))) {
       if (r < 0) return CLI_EXIT_USAGE;
       char *end;
       double t = strtod(v, &end);
       if (!*v || *end || !(t >= 0.0 && t <= 86400.0))
-        return cli_usage_error(bench_usage, "bad --min-time '%s' (seconds, 0..86400)", v);
+        return cli_usage_error("bench", "bad --min-time '%s' (seconds, 0..86400)", v);
       o->min_time = t;
       o->min_time_given = true;
       continue;
     }
-    if ((r = cli_opt_value(argc, argv, &i, "--json", NULL, bench_usage, &v)) ||
-        (r = cli_opt_value(argc, argv, &i, "--csv", NULL, bench_usage, &v)) ||
-        (r = cli_opt_value(argc, argv, &i, "--svg", NULL, bench_usage, &v))) {
+    if ((r = cli_opt_value(argc, argv, &i, "--json", NULL, "bench", &v)) ||
+        (r = cli_opt_value(argc, argv, &i, "--csv", NULL, "bench", &v)) ||
+        (r = cli_opt_value(argc, argv, &i, "--svg", NULL, "bench", &v))) {
       if (r < 0) return CLI_EXIT_USAGE;
-      if (!*v) return cli_usage_error(bench_usage, "empty file name for %s", a);
+      if (!*v) return cli_usage_error("bench", "empty file name for %s", a);
       if (strncmp(a, "--json", 6) == 0) o->json = v;
       else if (strncmp(a, "--csv", 5) == 0) o->csv = v;
       else o->svg = v;
       continue;
     }
-    if ((r = cli_opt_value(argc, argv, &i, "--batch-dim", NULL, bench_usage, &v))) {
+    if ((r = cli_opt_value(argc, argv, &i, "--batch-dim", NULL, "bench", &v))) {
       if (r < 0) return CLI_EXIT_USAGE;
-      if (!*v) return cli_usage_error(bench_usage, "empty --batch-dim");
+      if (!*v) return cli_usage_error("bench", "empty --batch-dim");
       o->batch_dim = v;
       continue;
     }
     if ((strncmp(a, "--dim", 5) == 0 && (a[5] == '\0' || a[5] == '=')) ||
         (strncmp(a, "--chunk", 7) == 0 && (a[7] == '\0' || a[7] == '='))) {
-      r = cli_parse_session_opt(argc, argv, &i, bench_usage, &o->so);
+      r = cli_parse_session_opt(argc, argv, &i, "bench", &o->so);
       if (r < 0) return CLI_EXIT_USAGE;
       continue;
     }
-    if ((r = cli_opt_value(argc, argv, &i, "--seed", NULL, bench_usage, &v))) {
+    if ((r = cli_opt_value(argc, argv, &i, "--seed", NULL, "bench", &v))) {
       int64_t s;
       if (r < 0) return CLI_EXIT_USAGE;
       if (!cli_parse_i64(v, 0, INT64_MAX, &s))
-        return cli_usage_error(bench_usage, "bad --seed '%s'", v);
+        return cli_usage_error("bench", "bad --seed '%s'", v);
       o->seed = (uint64_t)s;
       continue;
     }
-    if ((r = cli_opt_value(argc, argv, &i, "--int-range", NULL, bench_usage, &v))) {
+    if ((r = cli_opt_value(argc, argv, &i, "--int-range", NULL, "bench", &v))) {
       if (r < 0) return CLI_EXIT_USAGE;
       const char *comma = strchr(v, ',');
       char lo[32];
       size_t ll = comma ? (size_t)(comma - v) : 0;
       if (!comma || ll == 0 || ll >= sizeof lo)
-        return cli_usage_error(bench_usage, "bad --int-range '%s' (expected LO,HI)", v);
+        return cli_usage_error("bench", "bad --int-range '%s' (expected LO,HI)", v);
       memcpy(lo, v, ll);
       lo[ll] = '\0';
       if (!cli_parse_i64(lo, INT64_MIN, INT64_MAX, &o->int_lo) ||
           !cli_parse_i64(comma + 1, INT64_MIN, INT64_MAX, &o->int_hi) ||
           o->int_lo >= o->int_hi)
-        return cli_usage_error(bench_usage, "bad --int-range '%s' (LO < HI; HI is excluded)", v);
+        return cli_usage_error("bench", "bad --int-range '%s' (LO < HI; HI is excluded)", v);
       continue;
     }
-    return cli_usage_error(bench_usage, "unknown option '%s' for bench", a);
+    return cli_usage_error("bench", "unknown option '%s'", a);
   }
   /* A MODEL that names a built-in and is not a file is the built-in. */
   if (cli_is_builtin(o->model_arg)) {
@@ -313,7 +321,8 @@ void bench_opts_defaults(bench_opts *o) {
   o->precs[1] = OCTET_PRECISION_W8A8;
   o->n_precs = 2;
   o->n_backends = 1;
-  o->backends[0][0] = '\0';
+  snprintf(o->backends[0].spec, sizeof o->backends[0].spec, "default");
+  o->backends[0].lib[0] = '\0';
   o->threads[0] = omp_get_num_procs();
   o->n_threads = 1;
   o->warmup = 1;

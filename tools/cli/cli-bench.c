@@ -21,29 +21,72 @@
 
 /* ---- progress --------------------------------------------------------------- */
 
+static const char *plural(int n) { return n == 1 ? "" : "s"; }
+
+/* "42 s", "3 min 05 s", "2 h 10 min" */
+static void format_secs(double t, char *buf, size_t cap) {
+  if (!(t >= 0)) t = 0;
+  long x = (long)(t + 0.5);
+  if (x < 60)
+    snprintf(buf, cap, "%ld s", x);
+  else if (x < 3600)
+    snprintf(buf, cap, "%ld min %02ld s", x / 60, x % 60);
+  else
+    snprintf(buf, cap, "%ld h %02ld min", x / 3600, x / 60 % 60);
+}
+
+/* The time left: the mean time of the configurations done so far times
+ * those left, less the time already spent in the current one. */
+static bool progress_eta(const bench_state *s, double now, double *eta) {
+  int done = s->step - 1; /* s->step is the one running */
+  if (done < 1 || s->n_steps <= 0) return false;
+  double per = (s->t_step - s->t_first_step) / done;
+  double left = per * (s->n_steps - done) - (now - s->t_step);
+  *eta = left > 0 ? left : 0;
+  return true;
+}
+
 static void progress(bench_state *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void progress(bench_state *s, const char *fmt, ...) {
   if (!s->progress) return;
-  char msg[256];
+  double now = cli_now();
+  /* Not a terminal (--progress): one line per step, or every 10 s. */
+  if (!s->progress_tty && s->n_steps > 0 && s->step == s->last_line_step &&
+      now - s->last_line_t < 10.0)
+    return;
+  char msg[256], head[160] = "", el[32], left[32];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  if (s->n_steps > 0) {
+    double eta;
+    format_secs(now - s->t_start, el, sizeof el);
+    if (progress_eta(s, now, &eta)) {
+      format_secs(eta, left, sizeof left);
+      snprintf(head, sizeof head, "[%d/%d, %s, ETA %s] ", s->step, s->n_steps, el, left);
+    } else {
+      snprintf(head, sizeof head, "[%d/%d, %s] ", s->step, s->n_steps, el);
+    }
+  }
+  s->last_line_step = s->step;
+  s->last_line_t = now;
+  if (!s->progress_tty) {
+    fprintf(stderr, "octet bench: %s%s\n", head, msg);
+    return;
+  }
   /* One line: a wrapped line would not be overwritten by the next. */
   struct winsize ws;
   int cols = ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col : 80;
-  int room = cols - 18;
+  int room = cols - 1 - (int)strlen(head);
+  if (room < 10) room = 10;
   if (room < (int)sizeof msg && (int)strlen(msg) > room) msg[room] = '\0';
-  if (s->n_steps > 0)
-    fprintf(stderr, "\r\033[K[%d/%d, %.0f s] %s", s->step, s->n_steps, cli_now() - s->t_start,
-            msg);
-  else
-    fprintf(stderr, "\r\033[K%s", msg);
+  fprintf(stderr, "\r\033[K%s%s", head, msg);
   fflush(stderr);
 }
 
 static void progress_done(bench_state *s) {
-  if (!s->progress) return;
+  if (!s->progress || !s->progress_tty) return;
   fputs("\r\033[K", stderr);
   fflush(stderr);
 }
@@ -218,30 +261,46 @@ static void run_config(bench_state *s, bench_config *c, int64_t batch, const oct
     }
     (*times)[n++] = (t1 - t0) * 1e3;
   }
+  /* The raw samples, in the order run, before time_stats sorts them. */
+  free(w->samples_ms);
+  w->n_samples = 0;
+  if ((w->samples_ms = malloc(sizeof *w->samples_ms * (size_t)n))) {
+    memcpy(w->samples_ms, *times, sizeof *w->samples_ms * (size_t)n);
+    w->n_samples = n;
+  }
   time_stats(*times, n, w);
   w->items_per_s = (double)batch / (w->median_ms * 1e-3);
   w->gops = w->gflop / (w->median_ms * 1e-3);
   w->ok = true;
 }
 
-/* Per-node profile of one configuration (--profile). */
+/* Per-node profile of one configuration (--profile): printed, and kept in
+ * its row for the JSON. */
 static void profile_config(bench_state *s, bench_config *c, int64_t batch, const octet_tensor *in,
-                           octet_tensor *out) {
+                           octet_tensor *out, bench_row *w) {
   const bench_machine *m = &s->rep.machine;
   double scale = m->threads > 0 && c->threads < m->threads ? (double)c->threads / m->threads : 1.0;
   char title[256];
-  snprintf(title, sizeof title, "%s %s %s, %d threads, batch %" PRId64, s->rep.settings.model,
-           octet_precision_name(c->prec), c->label, c->threads, batch);
+  snprintf(title, sizeof title, "%s %s %s, %d thread%s, batch %" PRId64, s->rep.settings.model,
+           octet_precision_name(c->prec), c->label, c->threads, plural(c->threads), batch);
   progress(s, "%s: profiling", title);
-  octet_status st = bench_profile(c->sess, in, s->io.n_inputs, out, s->io.n_outputs,
-                                  s->o.reps, c->prec == OCTET_PRECISION_W8A8,
-                                  m->peak_int8_gops * scale, m->peak_fp32_gflops * scale, title,
-                                  stdout);
+  bench_prof *p = calloc(1, sizeof *p);
+  octet_status st = p ? bench_profile(c->sess, in, s->io.n_inputs, out, s->io.n_outputs,
+                                      s->o.reps, c->prec == OCTET_PRECISION_W8A8,
+                                      m->peak_int8_gops * scale, m->peak_fp32_gflops * scale, p)
+                      : OCTET_ERR_NO_MEMORY;
   if (st != OCTET_OK) {
     char err[256];
     session_error(c->sess, st, err, sizeof err);
     fprintf(stderr, "octet: profile of %s failed: %s\n", title, err);
+    free(p);
+    return;
   }
+  progress_done(s);
+  bench_profile_print(stdout, p, title);
+  fflush(stdout);
+  free(w->profile);
+  w->profile = p;
 }
 
 /* ---- the report ------------------------------------------------------------------ */
@@ -360,7 +419,8 @@ static void setup_settings(bench_state *s) {
     snprintf(st->precisions[i], 16, "%s", octet_precision_name(s->o.precs[i]));
   st->n_backends = s->o.n_backends;
   for (int i = 0; i < s->o.n_backends; i++)
-    snprintf(st->backends[i], 64, "%s", s->o.backends[i][0] ? s->o.backends[i] : "default");
+    snprintf(st->backends[i], 64, "%s",
+             s->o.backends[i].lib[0] ? s->o.backends[i].spec : "default");
   st->n_threads = s->o.n_threads;
   memcpy(st->threads, s->o.threads, sizeof st->threads);
   st->warmup = s->o.warmup;
@@ -381,24 +441,17 @@ static int create_sessions(bench_state *s) {
         bench_config *c = &s->cfg[k];
         c->prec = s->o.precs[p];
         c->threads = s->o.threads[t];
-        if (s->o.backends[b][0]) {
-          /* "x86+ref" -> "x86,ref"; a single name X -> "X,*" (X first, then
-           * the library's default order for what X declines) */
-          const char *spec = s->o.backends[b];
-          bool joined = strchr(spec, '+') != NULL;
-          char *lib = malloc(strlen(spec) + 3);
-          if (!lib) return cli_error("out of memory");
-          snprintf(lib, strlen(spec) + 3, "%s%s", spec, joined ? "" : ",*");
-          for (char *q = lib; *q; q++)
-            if (*q == '+') *q = ',';
-          c->backend = lib;
-          snprintf(c->label, sizeof c->label, "%s", s->o.backends[b]);
+        const cli_backend_spec *bs = &s->o.backends[b];
+        if (bs->lib[0]) {
+          /* "x86+ref" -> "x86,ref"; "x86" -> "x86,*" (cli_parse_backends) */
+          if (!(c->backend = cli_strdup(bs->lib))) return cli_error("out of memory");
+          snprintf(c->label, sizeof c->label, "%s", bs->spec);
         } else {
           snprintf(c->label, sizeof c->label, "default");
         }
-        snprintf(c->spec, sizeof c->spec, "%s", c->backend ? s->o.backends[b] : "default");
-        progress(s, "compiling %s for %s, %d threads", s->rep.settings.model,
-                 octet_precision_name(c->prec), c->threads);
+        snprintf(c->spec, sizeof c->spec, "%s", c->backend ? bs->spec : "default");
+        progress(s, "compiling %s for %s, %d thread%s", s->rep.settings.model,
+                 octet_precision_name(c->prec), c->threads, plural(c->threads));
         octet_status st = make_session(s, c->prec, c->backend, c->threads, &c->sess);
         if (st != OCTET_OK) {
           session_error(NULL, st, c->error, sizeof c->error);
@@ -528,6 +581,8 @@ static int run_all(bench_state *s) {
       bench_config *cf = &s->cfg[c];
       bench_row *w = &rows[c];
       s->step++;
+      s->t_step = cli_now();
+      if (s->step == 1) s->t_first_step = s->t_step;
       run_config(s, cf, batch, in, out, w, &times, &times_cap);
       if (!w->ok) continue;
       if (c == s->ref_cfg) {
@@ -535,7 +590,7 @@ static int run_all(bench_state *s) {
         if (!have_ref) snprintf(ref_err, sizeof ref_err, "out of memory");
       }
       if (have_ref) bench_accuracy(ref, out, no, &w->cosine_vs_fp32, &w->max_rel_err_vs_fp32);
-      if (s->o.profile) profile_config(s, cf, batch, in, out);
+      if (s->o.profile) profile_config(s, cf, batch, in, out, w);
     }
     if (!have_ref && ref_err[0] && !s->o.quiet) {
       progress_done(s);
@@ -565,8 +620,11 @@ int cmd_bench(int argc, char **argv) {
     free(s);
     return rc < 0 ? CLI_EXIT_OK : rc;
   }
-  s->progress = !s->o.quiet && isatty(2);
+  s->progress_tty = isatty(2);
+  s->progress = (!s->o.quiet && s->progress_tty) || s->o.progress;
+  s->last_line_step = -1;
   s->t_start = cli_now();
+  bench_set_timestamp(&s->rep.machine);
   setup_settings(s);
 
   /* Output files first: a bad path fails now, not after the runs. */
@@ -589,7 +647,8 @@ int cmd_bench(int argc, char **argv) {
     int tmax = 0;
     for (int t = 0; t < s->o.n_threads; t++)
       if (s->o.threads[t] > tmax) tmax = s->o.threads[t];
-    if (!s->o.no_peaks) progress(s, "measuring the machine's peaks (%d threads)", tmax);
+    if (!s->o.no_peaks)
+      progress(s, "measuring the machine's peaks (%d thread%s)", tmax, plural(tmax));
     bench_fill_machine(&s->rep.machine, tmax, !s->o.no_peaks);
     rc = create_sessions(s);
   }

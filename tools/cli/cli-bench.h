@@ -25,7 +25,7 @@ typedef struct bench_opts {
   int n_batches;
   octet_precision precs[BENCH_MAX_LIST];
   int n_precs;
-  char backends[BENCH_MAX_LIST][64]; /* "" = the library's default */
+  cli_backend_spec backends[BENCH_MAX_LIST]; /* lib "" = the library's default */
   int n_backends;
   int threads[BENCH_MAX_LIST];
   int n_threads;
@@ -33,7 +33,7 @@ typedef struct bench_opts {
   double min_time;
   bool reps_given, min_time_given;
   const char *json, *csv, *svg;
-  bool md, quiet, no_peaks, profile;
+  bool md, quiet, no_peaks, profile, progress;
   const char *batch_dim;
   cli_session_opts so;       /* for --dim */
   uint64_t seed;
@@ -61,10 +61,12 @@ typedef struct bench_state {
   int ref_cfg;               /* config whose output is the reference, -1 */
   octet_session *ref_sess;   /* dedicated fp32 reference session, or NULL */
   char ref_error[512];
-  bool progress;
+  bool progress, progress_tty;
   FILE *fjson, *fcsv, *fsvg;
-  int step, n_steps;
-  double t_start;
+  int step, n_steps;         /* the configuration running (1-based), of */
+  double t_start, t_first_step, t_step; /* bench, step 1, this step began */
+  int last_line_step;        /* progress lines without a terminal */
+  double last_line_t;
 } bench_state;
 
 typedef struct ref_out {
@@ -80,6 +82,8 @@ int bench_parse_args(bench_opts *o, int argc, char **argv);
 
 void bench_add_warning(bench_machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void bench_fill_machine(bench_machine *m, int threads, bool measure);
+/* m->timestamp: now, ISO 8601 UTC. */
+void bench_set_timestamp(bench_machine *m);
 bool bench_int8_pays_off(octet_isa isa);
 
 /* Shapes of the model's inputs at this batch; false with a message when a

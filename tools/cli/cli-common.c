@@ -11,8 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- errors ------------------------------------------------------------- */
 
@@ -34,191 +35,21 @@ int cli_fail(octet_status st, const octet_session *session) {
   return CLI_EXIT_ERROR;
 }
 
-int cli_usage_error(const char *usage, const char *fmt, ...) {
+int cli_usage_error(const char *cmd, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  fputs("octet: ", stderr);
+  if (cmd)
+    fprintf(stderr, "octet %s: ", cmd);
+  else
+    fputs("octet: ", stderr);
   vfprintf(stderr, fmt, ap);
-  fputs("\n\n", stderr);
+  fputc('\n', stderr);
   va_end(ap);
-  fputs(usage, stderr);
+  if (cmd)
+    fprintf(stderr, "Try 'octet %s --help'.\n", cmd);
+  else
+    fputs("Try 'octet --help'.\n", stderr);
   return CLI_EXIT_USAGE;
-}
-
-/* ---- option parsing ----------------------------------------------------- */
-
-int cli_opt_value(int argc, char **argv, int *i, const char *lng,
-                  const char *shrt, const char *usage, const char **val) {
-  const char *a = argv[*i];
-  size_t ll = strlen(lng);
-  if (strncmp(a, lng, ll) == 0 && a[ll] == '=') {
-    *val = a + ll + 1;
-    return 1;
-  }
-  if (strcmp(a, lng) != 0 && !(shrt && strcmp(a, shrt) == 0)) return 0;
-  if (*i + 1 >= argc) {
-    cli_usage_error(usage, "option %s needs a value", a);
-    return -1;
-  }
-  *val = argv[++*i];
-  return 1;
-}
-
-bool cli_opt_flag(const char *arg, const char *lng, const char *shrt) {
-  return strcmp(arg, lng) == 0 || (shrt && strcmp(arg, shrt) == 0);
-}
-
-bool cli_is_help(const char *arg) {
-  return cli_opt_flag(arg, "--help", "-h");
-}
-
-bool cli_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out) {
-  if (!s || !*s) return false;
-  char *end;
-  errno = 0;
-  long long v = strtoll(s, &end, 10);
-  if (errno || *end || end == s || v < lo || v > hi) return false;
-  *out = (int64_t)v;
-  return true;
-}
-
-/* ---- session options ---------------------------------------------------- */
-
-void cli_session_opts_init(cli_session_opts *o) {
-  memset(o, 0, sizeof *o);
-  o->precision = OCTET_PRECISION_FP32;
-  o->threads = 0;
-  o->batch = 1;
-}
-
-void cli_session_opts_free(cli_session_opts *o) {
-  for (int k = 0; k < o->n_dims; k++) free((char *)o->dims[k].name);
-  o->n_dims = 0;
-}
-
-#define CLI_MAX_DIM_VALUE ((int64_t)1 << 40)
-
-int cli_parse_session_opt(int argc, char **argv, int *i, const char *usage,
-                          cli_session_opts *o) {
-  const char *v;
-  int r;
-  if ((r = cli_opt_value(argc, argv, i, "--precision", "-p", usage, &v))) {
-    if (r < 0) return -1;
-    if (octet_precision_parse(v, &o->precision) != OCTET_OK) {
-      cli_usage_error(usage, "bad --precision '%s' (expected fp32, fp16 or "
-                             "w8a8)", v);
-      return -1;
-    }
-    return 1;
-  }
-  if ((r = cli_opt_value(argc, argv, i, "--backend", NULL, usage, &v))) {
-    if (r < 0) return -1;
-    if (!*v) {
-      cli_usage_error(usage, "--backend needs a list, e.g. x86,ref");
-      return -1;
-    }
-    o->backends = v;
-    return 1;
-  }
-  if ((r = cli_opt_value(argc, argv, i, "--fp16-weights", NULL, usage, &v))) {
-    if (r < 0) return -1;
-    if (strcmp(v, "fp16") == 0) {
-      o->flags &= ~OCTET_SESSION_FP16_WEIGHTS_AS_FP32;
-    } else if (strcmp(v, "fp32") == 0) {
-      o->flags |= OCTET_SESSION_FP16_WEIGHTS_AS_FP32;
-    } else {
-      cli_usage_error(usage, "bad --fp16-weights '%s' (fp16 or fp32)", v);
-      return -1;
-    }
-    return 1;
-  }
-  if ((r = cli_opt_value(argc, argv, i, "--chunk", NULL, usage, &v))) {
-    if (r < 0) return -1;
-    int64_t n;
-    if (strcmp(v, "off") == 0) {
-      o->flags |= OCTET_SESSION_NO_CHUNK;
-    } else if (cli_parse_i64(v, 1, CLI_MAX_DIM_VALUE, &n)) {
-      o->flags &= ~OCTET_SESSION_NO_CHUNK;
-      o->chunk_bytes = (size_t)n;
-    } else {
-      cli_usage_error(usage, "bad --chunk '%s' (bytes of arena per chunk, or off)", v);
-      return -1;
-    }
-    return 1;
-  }
-  if ((r = cli_opt_value(argc, argv, i, "--threads", "-t", usage, &v))) {
-    if (r < 0) return -1;
-    int64_t n;
-    if (!cli_parse_i64(v, 0, 4096, &n)) {
-      cli_usage_error(usage, "bad --threads '%s' (0..4096, 0 = all cores)",
-                      v);
-      return -1;
-    }
-    o->threads = (int)n;
-    return 1;
-  }
-  if ((r = cli_opt_value(argc, argv, i, "--batch", "-b", usage, &v))) {
-    if (r < 0) return -1;
-    if (!cli_parse_i64(v, 1, CLI_MAX_DIM_VALUE, &o->batch)) {
-      cli_usage_error(usage, "bad --batch '%s' (a positive integer)", v);
-      return -1;
-    }
-    o->batch_given = true;
-    return 1;
-  }
-  if ((r = cli_opt_value(argc, argv, i, "--dim", NULL, usage, &v))) {
-    if (r < 0) return -1;
-    const char *eq = strrchr(v, '=');
-    int64_t n;
-    if (!eq || eq == v || !cli_parse_i64(eq + 1, 0, CLI_MAX_DIM_VALUE, &n)) {
-      cli_usage_error(usage, "bad --dim '%s' (expected NAME=VALUE, VALUE >= "
-                             "0)", v);
-      return -1;
-    }
-    if (o->n_dims == CLI_MAX_DIM_OVERRIDES) {
-      cli_usage_error(usage, "too many --dim options (at most %d)",
-                      CLI_MAX_DIM_OVERRIDES);
-      return -1;
-    }
-    /* The name is argv text up to '=': keep a copy that ends there. */
-    size_t len = (size_t)(eq - v);
-    char *name = malloc(len + 1);
-    if (!name) {
-      cli_error("out of memory");
-      return -1;
-    }
-    memcpy(name, v, len);
-    name[len] = '\0';
-    /* A later --dim of the same name wins. */
-    for (int k = 0; k < o->n_dims; k++)
-      if (strcmp(o->dims[k].name, name) == 0) {
-        free(name);
-        o->dims[k].value = n;
-        return 1;
-      }
-    o->dims[o->n_dims].name = name;
-    o->dims[o->n_dims].value = n;
-    o->n_dims++;
-    return 1;
-  }
-  return 0;
-}
-
-void cli_session_opts_apply(const cli_session_opts *o,
-                            octet_session_options *so) {
-  octet_session_options_init(so);
-  so->precision = o->precision;
-  so->backends = o->backends;
-  so->threads = o->threads;
-  so->batch = o->batch;
-  so->flags = o->flags;
-  so->chunk_bytes = o->chunk_bytes;
-}
-
-const char *cli_threads_str(int threads, char buf[32]) {
-  if (threads <= 0) return "all cores";
-  snprintf(buf, 32, "%d", threads);
-  return buf;
 }
 
 /* ---- models ------------------------------------------------------------- */
@@ -667,6 +498,36 @@ void cli_sanitize_name(const char *name, char *out, size_t cap) {
   } else if (strcmp(out, ".") == 0 || strcmp(out, "..") == 0) {
     memset(out, '_', n);
   }
+}
+
+int cli_mkdir_p(const char *dir) {
+  size_t n = strlen(dir);
+  char *path = malloc(n + 1);
+  if (!path) return cli_error("out of memory");
+  memcpy(path, dir, n + 1);
+  int rc = CLI_EXIT_OK;
+  /* Each prefix that ends before a '/', then the whole path. */
+  for (size_t k = 1; k <= n && rc == CLI_EXIT_OK; k++) {
+    if (k < n && path[k] != '/') continue;
+    if (path[k - 1] == '/') continue; /* "a//b", "a/" */
+    char c = path[k];
+    path[k] = '\0';
+    struct stat sb;
+    if (mkdir(path, 0777) != 0) {
+      int e = errno;
+      if (stat(path, &sb) != 0) {
+        rc = cli_error("cannot create directory %s: %s", path, strerror(e));
+      } else if (!S_ISDIR(sb.st_mode)) {
+        rc = k == n ? cli_error("cannot create directory %s: it exists and is "
+                                "not a directory", dir)
+                    : cli_error("cannot create directory %s: %s is not a "
+                                "directory", dir, path);
+      }
+    }
+    path[k] = c;
+  }
+  free(path);
+  return rc;
 }
 
 char *cli_strdup(const char *s) {

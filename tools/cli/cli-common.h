@@ -39,19 +39,21 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports a failed library call: the session's error if there is one, else
  * octet_last_error(), else the status text. Returns CLI_EXIT_ERROR. */
 int cli_fail(octet_status st, const octet_session *session);
-/* "octet: <message>" then the command's usage on stderr; returns
+/* A usage error of command `cmd` (NULL: of `octet` itself), two lines on
+ * stderr: "octet CMD: <message>" and "Try 'octet CMD --help'."; returns
  * CLI_EXIT_USAGE. */
-int cli_usage_error(const char *usage, const char *fmt, ...)
+int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* ---- option parsing ----------------------------------------------------- */
 
 /* Matches argv[*i] against an option taking a value: "--long V",
- * "--long=V", "-s V" (shrt may be NULL). Returns 1 and sets *val (advancing
- * *i past a separate value) on a match, 0 when argv[*i] is another option,
- * -1 when the value is missing (a usage error has been printed). */
+ * "--long=V", "-s V" or "-sV" (shrt may be NULL). Returns 1 and sets *val
+ * (advancing *i past a separate value) on a match, 0 when argv[*i] is
+ * another option, -1 when the value is missing (a usage error of command
+ * `cmd` has been printed). */
 int cli_opt_value(int argc, char **argv, int *i, const char *lng,
-                  const char *shrt, const char *usage, const char **val);
+                  const char *shrt, const char *cmd, const char **val);
 /* True when argv[i] is exactly "--long" or "-s". */
 bool cli_opt_flag(const char *arg, const char *lng, const char *shrt);
 bool cli_is_help(const char *arg);
@@ -68,9 +70,33 @@ typedef struct cli_dim_value {
   int64_t value;
 } cli_dim_value;
 
+/* ---- --backend, the same syntax in every command ------------------------ */
+
+#define CLI_BACKEND_SPEC_MAX 64
+
+/* One session's backends, as the user wrote them and as the library takes
+ * them (octet_session_options.backends). */
+typedef struct cli_backend_spec {
+  char spec[CLI_BACKEND_SPEC_MAX];    /* "x86", "x86+ref", "default" */
+  char lib[CLI_BACKEND_SPEC_MAX + 8]; /* "x86,*", "x86,ref"; "" = default */
+} cli_backend_spec;
+
+/* Parses the value of --backend: a spec is a backend name (x86, arm,
+ * onednn, openblas, ref), which goes first while the library's default order
+ * takes what it declines ("x86,*"); names (or '*', the default order of the
+ * backends not named before it) joined with '+', the exact order of
+ * preference ("x86+ref"); or "default". With `several` (bench: one session per
+ * spec) commas separate specs; otherwise the value is one spec and commas
+ * join names like '+' (x86,ref = x86+ref). Fills out[0..n) and returns n,
+ * or -1 after a usage error of command `cmd`. Names are checked for their
+ * form only: a name this build lacks fails when the session is made. */
+int cli_parse_backends(const char *cmd, const char *v, bool several,
+                       cli_backend_spec *out, int max);
+
 typedef struct cli_session_opts {
   octet_precision precision;
-  const char *backends; /* NULL: the library's default */
+  const char *backends; /* NULL: the library's default (= backend.lib) */
+  cli_backend_spec backend; /* --backend as given */
   int threads;          /* 0: all cores */
   unsigned flags;       /* OCTET_SESSION_* (--fp16-weights, --chunk off) */
   size_t chunk_bytes;   /* --chunk BYTES (0: the library's default) */
@@ -83,10 +109,10 @@ typedef struct cli_session_opts {
 void cli_session_opts_init(cli_session_opts *o);
 void cli_session_opts_free(cli_session_opts *o); /* the --dim names */
 /* Parses --precision, --backend, --fp16-weights, --threads, --batch, --dim,
- * --chunk at argv[*i].
+ * --chunk at argv[*i] for command `cmd`.
  * Returns 1 when consumed, 0 when not one of these, -1 on a usage error
  * (printed). */
-int cli_parse_session_opt(int argc, char **argv, int *i, const char *usage,
+int cli_parse_session_opt(int argc, char **argv, int *i, const char *cmd,
                           cli_session_opts *o);
 void cli_session_opts_apply(const cli_session_opts *o,
                             octet_session_options *so);
@@ -170,6 +196,10 @@ void cli_format_stats(const cli_stats *s, char *buf, size_t cap);
 void cli_sanitize_name(const char *name, char *out, size_t cap);
 
 char *cli_strdup(const char *s); /* NULL when out of memory */
+
+/* Creates directory `dir` and its missing parents, like `mkdir -p`. On
+ * failure reports which path could not be made and why; returns CLI_EXIT_*. */
+int cli_mkdir_p(const char *dir);
 
 /* Seconds from a monotonic clock. */
 double cli_now(void);

@@ -288,7 +288,7 @@ static void print_machines(const cmp_state *s, FILE *f) {
   for (int k = 0; k < s->n_files; k++) fputs("---|", f);
   fputc('\n', f);
   const char *names[] = {"file", "cpu", "isa", "cores", "peak fp32 GFLOP/s", "peak int8 GOP/s",
-                         "memory GB/s", "octet"};
+                         "memory GB/s", "os", "date", "octet"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     fputs("|", f);
     md_cell(f, names[i]);
@@ -302,7 +302,8 @@ static void print_machines(const cmp_state *s, FILE *f) {
         case 3: snprintf(c, sizeof c, "%d", m->cores); break;
         case 4:
           isfinite(m->peak_fp32_gflops)
-              ? snprintf(c, sizeof c, "%.1f (%d threads)", m->peak_fp32_gflops, m->threads)
+              ? snprintf(c, sizeof c, "%.1f (%d thread%s)", m->peak_fp32_gflops, m->threads,
+                         m->threads == 1 ? "" : "s")
               : snprintf(c, sizeof c, "-");
           break;
         case 5:
@@ -313,7 +314,16 @@ static void print_machines(const cmp_state *s, FILE *f) {
           isfinite(m->mem_gbps) ? snprintf(c, sizeof c, "%.1f", m->mem_gbps)
                                 : snprintf(c, sizeof c, "-");
           break;
-        default: snprintf(c, sizeof c, "%s (%s)", m->octet_version, m->git_commit); break;
+        case 7:
+          m->os_sysname[0] ? snprintf(c, sizeof c, "%s %s %s", m->os_sysname, m->os_release,
+                                      m->os_machine)
+                           : snprintf(c, sizeof c, "-");
+          break;
+        case 8: snprintf(c, sizeof c, "%s", m->timestamp[0] ? m->timestamp : "-"); break;
+        default:
+          snprintf(c, sizeof c, "%s (%s)%s%s", m->octet_version, m->git_commit,
+                   m->build_type[0] ? ", " : "", m->build_type);
+          break;
       }
       md_cell(f, c);
     }
@@ -468,23 +478,23 @@ int cmd_compare(int argc, char **argv) {
         free(s);
         return CLI_EXIT_OK;
       }
-      if ((r = cli_opt_value(argc, argv, &i, "--svg", NULL, compare_usage, &v))) {
+      if ((r = cli_opt_value(argc, argv, &i, "--svg", NULL, "compare", &v))) {
         if (r < 0) rc = CLI_EXIT_USAGE;
-        else if (!*v) rc = cli_usage_error(compare_usage, "empty --svg file name");
+        else if (!*v) rc = cli_usage_error("compare", "empty --svg file name");
         else s->svg = v;
         continue;
       }
-      rc = cli_usage_error(compare_usage, "unknown option '%s' for compare", a);
+      rc = cli_usage_error("compare", "unknown option '%s'", a);
       break;
     }
     if (s->n_files == MAX_FILES) {
-      rc = cli_usage_error(compare_usage, "at most %d reports", MAX_FILES);
+      rc = cli_usage_error("compare", "at most %d reports", MAX_FILES);
       break;
     }
     s->paths[s->n_files++] = a;
   }
   if (rc == CLI_EXIT_OK && s->n_files < 2)
-    rc = cli_usage_error(compare_usage, "compare needs at least two JSON reports");
+    rc = cli_usage_error("compare", "needs at least two JSON reports");
   int loaded = 0;
   for (int k = 0; k < s->n_files && rc == CLI_EXIT_OK; k++) {
     char err[512];

@@ -20,9 +20,12 @@ static const char inspect_usage[] =
     "\n"
     "options:\n"
     "  -p, --precision P    fp32 (default), fp16 or w8a8\n"
-    "      --backend LIST   backends in order of preference, e.g.\n"
-    "                       x86,onednn,openblas,ref (default: every backend\n"
-    "                       this build has, in that order)\n"
+    "      --backend LIST   the backends, as in octet bench: a name (x86,\n"
+    "                       arm, onednn, openblas, ref) goes first and the\n"
+    "                       default order takes what it declines; names\n"
+    "                       joined with '+' (or ',') are the exact order of\n"
+    "                       preference (x86+ref; ref always comes last).\n"
+    "                       Default: every backend this build has\n"
     "      --fp16-weights W fp16 (default) or fp32 (see octet run --help)\n"
     "      --chunk BYTES|off chunk budget (see octet run --help)\n"
     "  -b, --batch B        batch size to plan for (default 1)\n"
@@ -122,7 +125,7 @@ static int print_session(octet_model *model, const cli_model_io *io,
   printf("session: precision %s, backends %s, threads %s, batch %" PRId64
          "\n",
          octet_precision_name(o->precision),
-         o->backends ? o->backends : "default",
+         o->backend.spec[0] ? o->backend.spec : "default",
          cli_threads_str(o->threads, threads), o->batch);
   fflush(stdout); /* keep the order if an error follows on stderr */
   octet_session_options opts;
@@ -235,24 +238,24 @@ int cmd_inspect(int argc, char **argv) {
         cli_session_opts_free(&so);
         return CLI_EXIT_OK;
       }
-      int r = cli_parse_session_opt(argc, argv, &i, inspect_usage, &so);
+      int r = cli_parse_session_opt(argc, argv, &i, "inspect", &so);
       if (r > 0) continue;
       if (r == 0)
-        cli_usage_error(inspect_usage, "unknown option '%s' for inspect", a);
+        cli_usage_error("inspect", "unknown option '%s'", a);
       cli_session_opts_free(&so);
       return CLI_EXIT_USAGE;
     }
     if (path) {
       cli_session_opts_free(&so);
       return cli_usage_error(
-          inspect_usage, "unexpected argument '%s' (inspect takes one MODEL)",
+          "inspect", "unexpected argument '%s' (inspect takes one MODEL)",
           a);
     }
     path = a;
   }
   if (!path) {
     cli_session_opts_free(&so);
-    return cli_usage_error(inspect_usage, "inspect needs a MODEL");
+    return cli_usage_error("inspect", "no MODEL given");
   }
 
   octet_model *model = NULL;

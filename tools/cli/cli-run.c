@@ -1,13 +1,9 @@
 /* `octet run`: one run of a model on .npy or random inputs. */
-#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L /* mkdir */
-#endif
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli-common.h"
 #include "npy.h"
@@ -37,9 +33,15 @@ static const char run_usage[] =
     "session:\n"
     "  -p, --precision P          fp32 (default), fp16 or w8a8\n"
     "  -t, --threads N            worker threads (default 0: all cores)\n"
-    "      --backend LIST         backends in order of preference, e.g.\n"
-    "                             x86,onednn,openblas,ref (default: every\n"
-    "                             backend this build has, in that order)\n"
+    "      --backend LIST         the backends, as in octet bench: a name\n"
+    "                             (x86, arm, onednn, openblas, ref) goes\n"
+    "                             first and the default order takes what it\n"
+    "                             declines; names joined with '+' (or ',')\n"
+    "                             are the exact order of preference (x86+ref;\n"
+    "                             ref always comes last, '*' stands for the\n"
+    "                             default order of the others). Default:\n"
+    "                             every backend this build has, in the order\n"
+    "                             x86, arm, onednn, openblas, ref\n"
     "      --fp16-weights W       fp16 (default) or fp32: how backends that\n"
     "                             multiply in fp32 (openblas) keep fp16\n"
     "                             weights; fp32 converts them once (2x the\n"
@@ -50,8 +52,9 @@ static const char run_usage[] =
     "                             16 MiB); off: every batch whole\n"
     "\n"
     "outputs:\n"
-    "  -o, --outdir DIR           write each output to DIR/NAME.npy (DIR is\n"
-    "                             created; characters of NAME outside\n"
+    "  -o, --outdir DIR           write each output to DIR/NAME.npy (DIR and\n"
+    "                             its missing parents are created; characters\n"
+    "                             of NAME outside\n"
     "                             [A-Za-z0-9._-] become '_'). Without -o\n"
     "                             nothing is written.\n"
     "  -h, --help                 show this help\n";
@@ -93,16 +96,16 @@ static int parse_args(run_state *s, int argc, char **argv) {
         fputs(run_usage, stdout);
         return -1; /* done, exit 0 */
       }
-      if ((r = cli_parse_session_opt(argc, argv, &i, run_usage, &s->so))) {
+      if ((r = cli_parse_session_opt(argc, argv, &i, "run", &s->so))) {
         if (r < 0) return CLI_EXIT_USAGE;
         continue;
       }
-      if ((r = cli_opt_value(argc, argv, &i, "--input", "-i", run_usage,
+      if ((r = cli_opt_value(argc, argv, &i, "--input", "-i", "run",
                              &v))) {
         if (r < 0) return CLI_EXIT_USAGE;
         const char *eq = strchr(v, '=');
         if (!*v || (eq && (eq == v || !eq[1])))
-          return cli_usage_error(run_usage,
+          return cli_usage_error("run",
                                  "bad --input '%s' (expected NAME=FILE.npy "
                                  "or FILE.npy)",
                                  v);
@@ -111,51 +114,51 @@ static int parse_args(run_state *s, int argc, char **argv) {
         s->n_args++;
         continue;
       }
-      if ((r = cli_opt_value(argc, argv, &i, "--outdir", "-o", run_usage,
+      if ((r = cli_opt_value(argc, argv, &i, "--outdir", "-o", "run",
                              &v))) {
         if (r < 0) return CLI_EXIT_USAGE;
-        if (!*v) return cli_usage_error(run_usage, "empty --outdir");
+        if (!*v) return cli_usage_error("run", "empty --outdir");
         s->outdir = v;
         continue;
       }
-      if ((r = cli_opt_value(argc, argv, &i, "--int-range", NULL, run_usage,
+      if ((r = cli_opt_value(argc, argv, &i, "--int-range", NULL, "run",
                              &v))) {
         if (r < 0) return CLI_EXIT_USAGE;
         const char *comma = strchr(v, ',');
         char lo[32];
         size_t ll = comma ? (size_t)(comma - v) : 0;
         if (!comma || ll == 0 || ll >= sizeof lo)
-          return cli_usage_error(run_usage,
+          return cli_usage_error("run",
                                  "bad --int-range '%s' (expected LO,HI)", v);
         memcpy(lo, v, ll);
         lo[ll] = '\0';
         if (!cli_parse_i64(lo, INT64_MIN, INT64_MAX, &s->ro.int_lo) ||
             !cli_parse_i64(comma + 1, INT64_MIN, INT64_MAX, &s->ro.int_hi) ||
             s->ro.int_lo >= s->ro.int_hi)
-          return cli_usage_error(run_usage,
+          return cli_usage_error("run",
                                  "bad --int-range '%s' (expected LO,HI with "
                                  "LO < HI; HI is excluded)",
                                  v);
         continue;
       }
-      if ((r = cli_opt_value(argc, argv, &i, "--seed", NULL, run_usage,
+      if ((r = cli_opt_value(argc, argv, &i, "--seed", NULL, "run",
                              &v))) {
         if (r < 0) return CLI_EXIT_USAGE;
         int64_t seed;
         if (!cli_parse_i64(v, 0, INT64_MAX, &seed))
-          return cli_usage_error(run_usage, "bad --seed '%s'", v);
+          return cli_usage_error("run", "bad --seed '%s'", v);
         s->ro.seed = (uint64_t)seed;
         continue;
       }
-      return cli_usage_error(run_usage, "unknown option '%s' for run", a);
+      return cli_usage_error("run", "unknown option '%s'", a);
     }
     if (s->model_path)
-      return cli_usage_error(run_usage,
+      return cli_usage_error("run",
                              "unexpected argument '%s' (run takes one MODEL)",
                              a);
     s->model_path = a;
   }
-  if (!s->model_path) return cli_usage_error(run_usage, "run needs a MODEL");
+  if (!s->model_path) return cli_usage_error("run", "no MODEL given");
   return CLI_EXIT_OK;
 }
 
@@ -319,15 +322,6 @@ static void print_tensor_line(const run_state *s, const char *kind,
           t->name ? t->name : "?", octet_dtype_name(t->dtype), shape, extra);
 }
 
-static int make_dir(const char *dir) {
-  if (mkdir(dir, 0777) == 0 || errno == EEXIST) {
-    struct stat sb;
-    if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) return CLI_EXIT_OK;
-    return cli_error("%s: exists and is not a directory", dir);
-  }
-  return cli_error("cannot create directory %s: %s", dir, strerror(errno));
-}
-
 static int write_outputs(run_state *s) {
   int rc = CLI_EXIT_OK;
   size_t n = s->io.n_outputs;
@@ -365,7 +359,7 @@ static int write_outputs(run_state *s) {
 static int run(run_state *s) {
   /* Fail early, not after a long run, when the output dir is unusable. */
   int rc;
-  if (s->outdir && (rc = make_dir(s->outdir)) != CLI_EXIT_OK) return rc;
+  if (s->outdir && (rc = cli_mkdir_p(s->outdir)) != CLI_EXIT_OK) return rc;
   double t0 = cli_now();
   octet_status st = cli_model_open(s->model_path, &s->model);
   if (st != OCTET_OK) return cli_fail(st, NULL);
@@ -395,7 +389,7 @@ static int run(run_state *s) {
           "\n",
           octet_precision_name(s->so.precision),
           cli_threads_str(s->so.threads, threads),
-          s->so.backends ? s->so.backends : "default", s->so.batch);
+          s->so.backend.spec[0] ? s->so.backend.spec : "default", s->so.batch);
   for (size_t k = 0; k < ni; k++)
     print_tensor_line(s, "input", &s->inputs[k], s->source[k]);
 

@@ -49,9 +49,8 @@ static const cli_command *find_command(const char *name) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fputs("octet: no command given\n\n", stderr);
-    print_usage(stderr);
-    return CLI_EXIT_USAGE;
+    return cli_usage_error(NULL, "no command given (commands: run, inspect, "
+                                 "bench, compare)");
   }
   const char *a = argv[1];
   if (cli_is_help(a)) {
@@ -69,24 +68,15 @@ int main(int argc, char **argv) {
       return CLI_EXIT_OK;
     }
     const cli_command *c = find_command(argv[2]);
-    if (!c) {
-      fprintf(stderr, "octet: unknown command '%s'\n\n", argv[2]);
-      print_usage(stderr);
-      return CLI_EXIT_USAGE;
-    }
+    if (!c) return cli_usage_error(NULL, "unknown command '%s'", argv[2]);
     static char help_opt[] = "--help";
     char *help_argv[] = {argv[2], help_opt, NULL};
     return c->fn(2, help_argv);
   }
   const cli_command *c = find_command(a);
-  if (!c) {
-    if (a[0] == '-')
-      fprintf(stderr, "octet: unknown option '%s'\n\n", a);
-    else
-      fprintf(stderr, "octet: unknown command '%s'\n\n", a);
-    print_usage(stderr);
-    return CLI_EXIT_USAGE;
-  }
+  if (!c)
+    return cli_usage_error(NULL, a[0] == '-' ? "unknown option '%s'"
+                                             : "unknown command '%s'", a);
   int rc = c->fn(argc - 1, argv + 1);
   if (fflush(stdout) != 0 && rc == CLI_EXIT_OK)
     return cli_error("cannot write to standard output");

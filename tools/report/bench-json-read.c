@@ -38,6 +38,48 @@ static int jint(const cJSON *o, const char *key, int dflt) {
   return isfinite(d) && fabs(d) < 1e9 ? (int)d : dflt;
 }
 
+/* "samples_ms": numbers only (others are skipped). False when out of memory. */
+static bool read_samples(const cJSON *o, bench_row *w) {
+  const cJSON *a = jarr(o, "samples_ms"), *it;
+  int n = cJSON_GetArraySize(a);
+  if (n <= 0) return true;
+  if (!(w->samples_ms = malloc(sizeof *w->samples_ms * (size_t)n))) return false;
+  cJSON_ArrayForEach(it, a) {
+    if (cJSON_IsNumber(it) && w->n_samples < n) w->samples_ms[w->n_samples++] = it->valuedouble;
+  }
+  return true;
+}
+
+/* "profile": an object or absent (null). False when out of memory. */
+static bool read_profile(const cJSON *p, bench_row *w) {
+  if (!cJSON_IsObject(p)) return true;
+  bench_prof *bp = calloc(1, sizeof *bp);
+  if (!bp) return false;
+  bp->runs = jint(p, "runs", 0);
+  bp->total_ms = jnum(p, "total_ms");
+  bp->truncated = cJSON_IsTrue(jget(p, "truncated"));
+  const cJSON *it;
+  cJSON_ArrayForEach(it, jarr(p, "ops")) {
+    if (!cJSON_IsObject(it)) continue;
+    if (bp->n_ops == BENCH_PROF_MAX_OPS) {
+      bp->truncated = true;
+      break;
+    }
+    bench_prof_op *op = &bp->ops[bp->n_ops++];
+    jstrcpy(it, "op", op->op, sizeof op->op);
+    jstrcpy(it, "backend", op->backend, sizeof op->backend);
+    jstrcpy(it, "kernel", op->kernel, sizeof op->kernel);
+    op->nodes = jint(it, "nodes", 0);
+    op->ms_per_run = jnum(it, "ms_per_run");
+    op->share_pct = jnum(it, "share_pct");
+    op->gflop = jnum(it, "gflop");
+    op->gops = jnum(it, "gops");
+    op->pct_of_peak = jnum(it, "pct_of_peak");
+  }
+  w->profile = bp;
+  return true;
+}
+
 static bool fill_report(const cJSON *root, bench_report *r, char *err, size_t cap) {
   if (!cJSON_IsObject(root)) {
     snprintf(err, cap, "not a JSON object");
@@ -72,6 +114,12 @@ static bool fill_report(const cJSON *root, bench_report *r, char *err, size_t ca
   jstrcpy(m, "mem_how", bm->mem_how, sizeof bm->mem_how);
   jstrcpy(m, "compiler", bm->compiler, sizeof bm->compiler);
   jstrcpy(m, "build", bm->build, sizeof bm->build);
+  jstrcpy(m, "build_type", bm->build_type, sizeof bm->build_type);
+  const cJSON *os = jget(m, "os");
+  jstrcpy(os, "sysname", bm->os_sysname, sizeof bm->os_sysname);
+  jstrcpy(os, "release", bm->os_release, sizeof bm->os_release);
+  jstrcpy(os, "machine", bm->os_machine, sizeof bm->os_machine);
+  jstrcpy(root, "timestamp", bm->timestamp, sizeof bm->timestamp);
   jstrcpy(m, "octet_version", bm->octet_version, sizeof bm->octet_version);
   jstrcpy(m, "git_commit", bm->git_commit, sizeof bm->git_commit);
   jstrcpy(m, "openblas", bm->openblas, sizeof bm->openblas);
@@ -152,6 +200,10 @@ static bool fill_report(const cJSON *root, bench_report *r, char *err, size_t ca
     jstrcpy(o, "peak_kind", w->peak_kind, sizeof w->peak_kind);
     jstrcpy(o, "kernel", w->kernel, sizeof w->kernel);
     jstrcpy(o, "kernels", w->kernels, sizeof w->kernels);
+    if (!read_samples(o, w) || !read_profile(jget(o, "profile"), w)) {
+      snprintf(err, cap, "out of memory");
+      return false;
+    }
     if (w->ok && !isfinite(w->median_ms)) {
       w->ok = false;
       snprintf(w->error, sizeof w->error, "no median_ms");

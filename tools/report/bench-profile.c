@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_KEYS 96
+#define MAX_KEYS BENCH_PROF_MAX_OPS
 #define MAX_RUNS 64
 
 typedef struct prof_key {
@@ -70,10 +70,10 @@ static int by_time_desc(const void *a, const void *b) {
 
 octet_status bench_profile(octet_session *session, const octet_tensor *in, size_t n_in,
                            octet_tensor *out, size_t n_out, int runs, bool w8a8,
-                           double peak_int8_gops, double peak_fp32_gflops,
-                           const char *title, FILE *f) {
+                           double peak_int8_gops, double peak_fp32_gflops, bench_prof *res) {
   if (runs < 1) runs = 1;
   if (runs > MAX_RUNS) runs = MAX_RUNS;
+  memset(res, 0, sizeof *res);
   prof *p = calloc(1, sizeof *p);
   if (!p) return OCTET_ERR_NO_MEMORY;
   octet_status st = octet_session_set_callback(session, on_node, p);
@@ -92,26 +92,45 @@ octet_status bench_profile(octet_session *session, const octet_tensor *in, size_
     total += rows[k][0];
   }
   qsort(rows, (size_t)p->n_keys, sizeof rows[0], by_time_desc);
-  fprintf(f, "profile: %s (median of %d runs, %.1f ms in nodes)\n", title, runs, total * 1e3);
-  fprintf(f, "  %-20s %-9s %-36s %5s %9s %6s %8s %7s\n", "op", "backend", "kernel", "nodes",
-          "ms/run", "share", "GOP/s", "% peak");
+  res->runs = runs;
+  res->total_ms = total * 1e3;
+  res->truncated = p->overflow;
   for (int r = 0; r < p->n_keys; r++) {
     const prof_key *k = &p->keys[(int)rows[r][1]];
+    bench_prof_op *o = &res->ops[res->n_ops++];
     double sec = rows[r][0];
-    char gops[32] = "-", pct[32] = "-";
+    snprintf(o->op, sizeof o->op, "%s", k->op ? k->op : "?");
+    snprintf(o->backend, sizeof o->backend, "%s", k->backend ? k->backend : "?");
+    snprintf(o->kernel, sizeof o->kernel, "%s", k->kernel ? k->kernel : "?");
+    o->nodes = k->nodes;
+    o->ms_per_run = sec * 1e3;
+    o->share_pct = total > 0 ? 100.0 * sec / total : 0.0;
+    o->gflop = k->flops * 1e-9;
+    o->gops = o->pct_of_peak = NAN;
     if (k->flops > 0 && sec > 0) {
-      double g = k->flops / sec * 1e-9;
       bool int8 = w8a8 && k->op && strcmp(k->op, "OctetLinear") == 0;
       double peak = int8 ? peak_int8_gops : peak_fp32_gflops;
-      snprintf(gops, sizeof gops, "%.1f", g);
-      if (isfinite(peak) && peak > 0) snprintf(pct, sizeof pct, "%.1f", 100.0 * g / peak);
+      o->gops = k->flops / sec * 1e-9;
+      if (isfinite(peak) && peak > 0) o->pct_of_peak = 100.0 * o->gops / peak;
     }
-    fprintf(f, "  %-20.20s %-9.9s %-36.36s %5d %9.2f %5.1f%% %8s %7s\n", k->op ? k->op : "?",
-            k->backend ? k->backend : "?", k->kernel ? k->kernel : "?", k->nodes, sec * 1e3,
-            total > 0 ? 100.0 * sec / total : 0.0, gops, pct);
   }
-  if (p->overflow) fprintf(f, "  (more than %d kinds of node: the rest not shown)\n", MAX_KEYS);
-  fputc('\n', f);
   free(p);
   return OCTET_OK;
+}
+
+void bench_profile_print(FILE *f, const bench_prof *p, const char *title) {
+  fprintf(f, "profile: %s (median of %d runs, %.1f ms in nodes)\n", title, p->runs, p->total_ms);
+  fprintf(f, "  %-20s %-9s %-36s %5s %9s %6s %8s %7s\n", "op", "backend", "kernel", "nodes",
+          "ms/run", "share", "GOP/s", "% peak");
+  for (int r = 0; r < p->n_ops; r++) {
+    const bench_prof_op *o = &p->ops[r];
+    char gops[32] = "-", pct[32] = "-";
+    if (isfinite(o->gops)) snprintf(gops, sizeof gops, "%.1f", o->gops);
+    if (isfinite(o->pct_of_peak)) snprintf(pct, sizeof pct, "%.1f", o->pct_of_peak);
+    fprintf(f, "  %-20.20s %-9.9s %-36.36s %5d %9.2f %5.1f%% %8s %7s\n", o->op, o->backend,
+            o->kernel, o->nodes, o->ms_per_run, o->share_pct, gops, pct);
+  }
+  if (p->truncated)
+    fprintf(f, "  (more than %d kinds of node: the rest not shown)\n", BENCH_PROF_MAX_OPS);
+  fputc('\n', f);
 }

@@ -16,6 +16,10 @@
 void bench_report_init(bench_report *r) { memset(r, 0, sizeof *r); }
 
 void bench_report_free(bench_report *r) {
+  for (int i = 0; i < r->n_rows; i++) {
+    free(r->rows[i].samples_ms);
+    free(r->rows[i].profile);
+  }
   free(r->rows);
   memset(r, 0, sizeof *r);
 }
@@ -188,6 +192,9 @@ void bench_write_machine(FILE *f, const bench_machine *m, const char *p) {
     fprintf(f, "%speaks     not measured\n", p);
   fprintf(f, "%sbuild     octet %s (%s), %s, %s\n", p, m->octet_version, m->git_commit,
           m->compiler, m->build);
+  if (m->os_sysname[0] || m->timestamp[0])
+    fprintf(f, "%sos        %s %s %s; started %s\n", p, m->os_sysname, m->os_release,
+            m->os_machine, m->timestamp[0] ? m->timestamp : "?");
   fprintf(f, "%slibs      OpenBLAS %s%s%s%s, oneDNN %s\n", p,
           m->openblas[0] ? m->openblas : "not linked",
           m->openblas_core[0] ? " (core " : "", m->openblas_core,
@@ -252,6 +259,37 @@ static void json_words(FILE *f, const char *s) { /* space-separated -> array */
   fputc(']', f);
 }
 
+static void json_profile(FILE *f, const bench_prof *p) {
+  fputs(",\n     \"profile\": {\"runs\": ", f);
+  json_num(f, p->runs);
+  fputs(", \"total_ms\": ", f);
+  json_num(f, p->total_ms);
+  fprintf(f, ", \"truncated\": %s, \"ops\": [", p->truncated ? "true" : "false");
+  for (int k = 0; k < p->n_ops; k++) {
+    const bench_prof_op *o = &p->ops[k];
+    fputs(k ? ",\n       {\"op\": " : "\n       {\"op\": ", f);
+    json_str(f, o->op);
+    fputs(", \"backend\": ", f);
+    json_str(f, o->backend);
+    fputs(", \"kernel\": ", f);
+    json_str(f, o->kernel);
+    fputs(", \"nodes\": ", f);
+    json_num(f, o->nodes);
+    fputs(", \"ms_per_run\": ", f);
+    json_num(f, o->ms_per_run);
+    fputs(", \"share_pct\": ", f);
+    json_num(f, o->share_pct);
+    fputs(", \"gflop\": ", f);
+    json_num(f, o->gflop);
+    fputs(", \"gops\": ", f);
+    json_num(f, o->gops);
+    fputs(", \"pct_of_peak\": ", f);
+    json_num(f, o->pct_of_peak);
+    fputc('}', f);
+  }
+  fputs(p->n_ops ? "\n     ]}" : "]}", f);
+}
+
 bool bench_write_json(FILE *f, const bench_report *r) {
   const bench_machine *m = &r->machine;
   const bench_settings *s = &r->settings;
@@ -259,6 +297,8 @@ bool bench_write_json(FILE *f, const bench_report *r) {
   fputs("{", f);
   json_key(f, "  ", "format", &first);
   json_str(f, JSON_FORMAT);
+  json_key(f, "  ", "timestamp", &first);
+  json_str(f, m->timestamp);
 
   json_key(f, "  ", "machine", &first);
   fputs("{", f);
@@ -281,11 +321,20 @@ bool bench_write_json(FILE *f, const bench_report *r) {
   MSTR("mem_how", m->mem_how);
   MSTR("compiler", m->compiler);
   MSTR("build", m->build);
+  MSTR("build_type", m->build_type);
   MSTR("octet_version", m->octet_version);
   MSTR("git_commit", m->git_commit);
   MSTR("openblas", m->openblas);
   MSTR("openblas_core", m->openblas_core);
   MSTR("onednn", m->onednn);
+  json_key(f, "    ", "os", &mf);
+  fputs("{\"sysname\": ", f);
+  json_str(f, m->os_sysname);
+  fputs(", \"release\": ", f);
+  json_str(f, m->os_release);
+  fputs(", \"machine\": ", f);
+  json_str(f, m->os_machine);
+  fputc('}', f);
   json_key(f, "    ", "warnings", &mf);
   fputc('[', f);
   for (int i = 0; i < m->n_warnings; i++) {
@@ -379,6 +428,13 @@ bool bench_write_json(FILE *f, const bench_report *r) {
       fputs("null", f);
     else
       json_str(f, w->error);
+    fputs(",\n     \"samples_ms\": [", f);
+    for (int k = 0; k < w->n_samples; k++) {
+      if (k) fputs(k % 16 ? ", " : ",\n       ", f);
+      json_num(f, w->samples_ms[k]);
+    }
+    fputc(']', f);
+    if (w->profile) json_profile(f, w->profile);
 #undef RSTR
 #undef RNUM
     fputs("}", f);
@@ -411,8 +467,12 @@ bool bench_write_csv(FILE *f, const bench_report *r) {
   fputs("model,precision,backend,backend_spec,threads,batch,seq,median_ms,min_ms,max_ms,p90_ms,"
         "mean_ms,runs,items_per_s,speedup_vs_fp16,speedup_vs_fp32,cosine_vs_fp32,"
         "max_rel_err_vs_fp32,weight_bytes,arena_bytes,gflop,gops,pct_of_peak,"
-        "peak_kind,kernel,error,chunk_items\n",
+        "peak_kind,kernel,error,chunk_items,cpu,isa,isa_best,cores,octet_version,git_commit,"
+        "build_type,compiler,os,timestamp\n",
         f);
+  const bench_machine *m = &r->machine;
+  char os[320];
+  snprintf(os, sizeof os, "%s %s %s", m->os_sysname, m->os_release, m->os_machine);
   for (int i = 0; i < r->n_rows; i++) {
     const bench_row *w = &r->rows[i];
     double ok = w->ok ? 0.0 : NAN;
@@ -442,6 +502,18 @@ bool bench_write_csv(FILE *f, const bench_report *r) {
     if (!w->ok) csv_str(f, w->error);
     fputc(',', f);
     csv_num(f, w->chunk > 0 ? (double)w->chunk : NAN);
+    const char *mach[] = {m->cpu, m->isa, m->isa_best};
+    for (size_t k = 0; k < sizeof mach / sizeof mach[0]; k++) {
+      fputc(',', f);
+      csv_str(f, mach[k]);
+    }
+    fprintf(f, ",%d", m->cores);
+    const char *build[] = {m->octet_version, m->git_commit, m->build_type, m->compiler,
+                           os[0] != ' ' ? os : "", m->timestamp};
+    for (size_t k = 0; k < sizeof build / sizeof build[0]; k++) {
+      fputc(',', f);
+      csv_str(f, build[k]);
+    }
     fputc('\n', f);
   }
   return !ferror(f);

@@ -3,13 +3,17 @@
  * JSON, CSV, SVG chart) and the JSON reader for compare (cJSON).
  *
  * JSON layout (other programs read it; "format" is bumped on incompatible
- * changes):
+ * changes, and fields are only ever added within a format):
  *   { "format": "octet-bench/1",
- *     "machine":  { "cpu", "isa" (active level), "isa_best", "isa_flags" [],
- *                   "cores", "threads", "peak_fp32_gflops", "peak_int8_gops",
- *                   "mem_gbps", "peak_fp32_how", "peak_int8_how", "mem_how",
- *                   "compiler", "build", "octet_version", "git_commit",
- *                   "openblas", "openblas_core", "onednn", "warnings" [] },
+ *     "timestamp": "2026-12-07T14:05:09Z" (UTC, when the bench started),
+ *     "machine":  { "cpu", "emulated", "isa" (active level), "isa_best",
+ *                   "isa_flags" [], "cores", "threads", "peak_fp32_gflops",
+ *                   "peak_int8_gops", "mem_gbps", "peak_fp32_how",
+ *                   "peak_int8_how", "mem_how", "compiler", "build",
+ *                   "build_type" ("release", "debug", ...), "octet_version",
+ *                   "git_commit", "openblas", "openblas_core", "onednn",
+ *                   "os": { "sysname", "release", "machine" } (uname),
+ *                   "warnings" [] },
  *     "settings": { "model", "model_source", "seq", "batches" [],
  *                   "precisions" [], "backends" [], "threads" [], "warmup",
  *                   "reps", "min_time_s", "seed" },
@@ -20,9 +24,22 @@
  *                     "speedup_vs_fp32", "cosine_vs_fp32",
  *                     "max_rel_err_vs_fp32", "weight_bytes", "arena_bytes",
  *                     "gflop", "gops", "pct_of_peak", "peak_kind",
- *                     "kernel", "kernels", "error" } ] }
+ *                     "kernel", "kernels", "error",
+ *                     "samples_ms" [] (every timed run in the order run;
+ *                                      the statistics above are of these),
+ *                     "profile" (only with --profile): { "runs", "total_ms",
+ *                       "truncated", "ops": [ { "op", "backend", "kernel",
+ *                       "nodes", "ms_per_run" (median over the runs),
+ *                       "share_pct", "gflop", "gops", "pct_of_peak" } ] }
+ *                   } ] }
  * Numbers that do not apply are null (a speedup without its fp16 row, every
- * measurement of a row whose "error" is a string). */
+ * measurement of a row whose "error" is a string). Reports written before
+ * "timestamp", "os", "build_type", "samples_ms" and "profile" existed are
+ * read with those empty.
+ *
+ * CSV: a header line, then one line per result with the row's fields and
+ * the machine's (cpu, isa, isa_best, cores, octet_version, git_commit,
+ * build_type, compiler, os, timestamp) on every line. */
 #ifndef OCTET_TOOLS_BENCH_REPORT_H
 #define OCTET_TOOLS_BENCH_REPORT_H
 
@@ -33,6 +50,25 @@
 
 #define BENCH_MAX_LIST 32
 #define BENCH_MAX_WARNINGS 8
+#define BENCH_PROF_MAX_OPS 96
+
+/* `--profile` of one row: per (op type, backend, kernel). */
+typedef struct bench_prof_op {
+  char op[64], backend[32], kernel[128];
+  int nodes;                 /* nodes of this kind per run */
+  double ms_per_run;         /* median over the runs */
+  double share_pct;          /* of the time in nodes */
+  double gflop;              /* per run; 0: not a matrix product */
+  double gops, pct_of_peak;  /* NAN when they do not apply */
+} bench_prof_op;
+
+typedef struct bench_prof {
+  int runs;
+  double total_ms;           /* per run, in nodes */
+  bool truncated;            /* more kinds than BENCH_PROF_MAX_OPS */
+  int n_ops;
+  bench_prof_op ops[BENCH_PROF_MAX_OPS]; /* by time, largest first */
+} bench_prof;
 
 typedef struct bench_row {
   char model[64];
@@ -60,6 +96,9 @@ typedef struct bench_row {
   char peak_kind[8];         /* "int8" or "fp32" */
   char kernel[128];          /* kernel of most linear nodes */
   char kernels[512];         /* "name x count; ..." */
+  double *samples_ms;        /* every timed run, in order (owned) */
+  int n_samples;
+  bench_prof *profile;       /* --profile, or NULL (owned) */
 } bench_row;
 
 typedef struct bench_machine {
@@ -74,6 +113,9 @@ typedef struct bench_machine {
   char peak_fp32_how[64], peak_int8_how[64], mem_how[64];
   char compiler[128];
   char build[256];
+  char build_type[32];       /* meson buildtype: release, debug, ... */
+  char os_sysname[72], os_release[128], os_machine[72]; /* uname */
+  char timestamp[32];        /* ISO 8601 UTC, when the bench started */
   char octet_version[64];
   char git_commit[64];
   char openblas[192];
@@ -106,9 +148,9 @@ typedef struct bench_report {
 } bench_report;
 
 void bench_report_init(bench_report *r);
-void bench_report_free(bench_report *r);
-/* Appends a zeroed row (NAN in the optional numbers); NULL when out of
- * memory. */
+void bench_report_free(bench_report *r); /* and every row's samples, profile */
+/* Appends a zeroed row (NAN in the optional numbers; no samples, no
+ * profile); NULL when out of memory. */
 bench_row *bench_report_add_row(bench_report *r);
 
 /* Latency in ms with 3-4 significant digits. */

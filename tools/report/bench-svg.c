@@ -328,7 +328,9 @@ bool bench_write_svg(FILE *f, const bench_report *r) {
       int n = snprintf(se->label, sizeof se->label, "%s", up);
       if (nbk > 1)
         n += snprintf(se->label + n, sizeof se->label - (size_t)n, " · %s", w->backend_spec);
-      if (nthr > 1) snprintf(se->label + n, sizeof se->label - (size_t)n, " · %d threads", w->threads);
+      if (nthr > 1)
+        snprintf(se->label + n, sizeof se->label - (size_t)n, " · %d thread%s", w->threads,
+                 w->threads == 1 ? "" : "s");
     }
     if (w->ok) {
       vals[s * MAXG + g] = w->median_ms;
