@@ -618,6 +618,73 @@ START_TEST(fold_batchnorm) {
 }
 END_TEST
 
+/* A small vision graph (Conv with pads, BN, MaxPool, AveragePool,
+ * GlobalAveragePool) at fp16 precision, where the lowering makes every
+ * activation and weight float16, against fp32. */
+static void run_vision(octet_precision prec, const float *x, float *y) {
+  uint32_t seed = 11;
+  float w[4 * 2 * 3 * 3], b[4] = {0.1f, -0.2f, 0.3f, 0};
+  for (int i = 0; i < 72; i++) w[i] = frand(&seed) - 0.5f;
+  const float s4[4] = {1, 0.5f, 2, 1}, z4[4] = {0, 0.1f, -0.1f, 0}, v4[4] = {1, 2, 0.5f, 1};
+  ob_model *m = ob_new(17);
+  ob_input(m, "x", 1, 4, D(1, 2, 6, 6));
+  ob_init_f32(m, "W", 4, D(4, 2, 3, 3), w);
+  ob_init_f32(m, "B", 1, D(4), b);
+  ob_init_f32(m, "s", 1, D(4), s4);
+  ob_init_f32(m, "bb", 1, D(4), z4);
+  ob_init_f32(m, "mean", 1, D(4), z4);
+  ob_init_f32(m, "var", 1, D(4), v4);
+  ob_attr_ints(ob_node_add(m, "Conv", "c", 3, (const char *[]){"x", "W", "B"}, 1,
+                           (const char *[]){"h"}), "pads", 4, IV(1, 1, 1, 1));
+  ob_node_add(m, "BatchNormalization", "bn", 5,
+              (const char *[]){"h", "s", "bb", "mean", "var"}, 1, (const char *[]){"hb"});
+  ob_node *mp = ob_node_add(m, "MaxPool", "mp", 1, (const char *[]){"hb"}, 1,
+                            (const char *[]){"p"});
+  ob_attr_ints(mp, "kernel_shape", 2, IV(2, 2));
+  ob_attr_ints(mp, "strides", 2, IV(2, 2));
+  ob_node *ap = ob_node_add(m, "AveragePool", "ap", 1, (const char *[]){"p"}, 1,
+                            (const char *[]){"q"});
+  ob_attr_ints(ap, "kernel_shape", 2, IV(3, 3));
+  ob_attr_ints(ap, "pads", 4, IV(1, 1, 1, 1));
+  ob_node_add(m, "GlobalAveragePool", "gap", 1, (const char *[]){"q"}, 1,
+              (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  size_t len;
+  uint8_t *buf = ob_pack(m, &len);
+  ob_free(m);
+  octet_model *model = NULL;
+  ck_assert_msg(octet_model_load_memory(buf, len, NULL, &model) == OCTET_OK, "%s",
+                octet_last_error());
+  free(buf);
+  octet_session_options opts;
+  octet_session_options_init(&opts);
+  opts.precision = prec;
+  octet_session *s = NULL;
+  ck_assert_msg(octet_session_create(model, &opts, &s) == OCTET_OK, "%s", octet_last_error());
+  octet_tensor in = {.name = "x", .dtype = F32, .rank = 4, .dims = {1, 2, 6, 6},
+                     .data = (void *)x, .nbytes = sizeof(float) * 72};
+  octet_tensor out[1];
+  ck_assert_msg(octet_session_run(s, &in, 1, out, 1) == OCTET_OK, "%s",
+                octet_session_last_error(s));
+  ck_assert_int_eq(out[0].dtype, F32);
+  ck_assert_uint_eq(out[0].nbytes, 4 * sizeof(float));
+  memcpy(y, out[0].data, 4 * sizeof(float));
+  octet_session_destroy(s);
+  octet_model_destroy(model);
+}
+
+START_TEST(vision_graph_fp16) {
+  float x[72], y32[4], y16[4];
+  uint32_t seed = 3;
+  for (int i = 0; i < 72; i++) x[i] = frand(&seed) * 2 - 1;
+  run_vision(OCTET_PRECISION_FP32, x, y32);
+  run_vision(OCTET_PRECISION_FP16, x, y16);
+  for (int i = 0; i < 4; i++)
+    ck_assert_msg(fabsf(y16[i] - y32[i]) <= 1e-2f * (fabsf(y32[i]) + 0.1f),
+                  "y[%d]: fp16 %g, fp32 %g", i, y16[i], y32[i]);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("ops-conv");
   TCase *tc = tcase_create("conv");
@@ -636,6 +703,7 @@ int main(void) {
   tcase_add_test(tc, global_pools_and_errors);
   tcase_add_test(tc, batchnorm);
   tcase_add_test(tc, fold_batchnorm);
+  tcase_add_test(tc, vision_graph_fp16);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
