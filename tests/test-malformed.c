@@ -377,6 +377,81 @@ START_TEST(test_gemm_rank) {
 }
 END_TEST
 
+/* issue 16 part B: convolution and pooling attributes from a file are
+ * checked when planning (negative pads, zero strides, a kernel larger than
+ * the padded input, a group that does not divide the channels, output
+ * sizes that overflow, attributes of the wrong type, training mode). */
+static ob_model *conv_model(const char *op, int64_t wd3, int64_t xw) {
+  ob_model *m = ob_new(17);
+  ob_input(m, "x", 1, 4, (int64_t[]){1, 2, 4, xw});
+  float w[2 * 2 * 3 * 3] = {0};
+  if (strcmp(op, "Conv") == 0)
+    ob_init_f32(m, "W", 4, (int64_t[]){2, wd3, 3, 3}, w);
+  else
+    ob_init_f32(m, "W", 4, (int64_t[]){2, 1, 3, 3}, w);
+  return m;
+}
+
+static ob_node *conv_node(ob_model *m, const char *op) {
+  ob_node *n = ob_node_add(m, op, "cv", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  return n;
+}
+
+START_TEST(test_conv_attributes) {
+  ob_model *m = conv_model("Conv", 2, 4);
+  ob_attr_ints(conv_node(m, "Conv"), "pads", 4, (int64_t[]){0, -1, 0, 0});
+  expect_error(m, OCTET_ERR_INVALID_ARGUMENT, "attribute 'pads'[1] = -1 is out of range");
+  m = conv_model("Conv", 2, 4);
+  ob_attr_ints(conv_node(m, "Conv"), "strides", 2, (int64_t[]){1, 0});
+  expect_error(m, OCTET_ERR_INVALID_ARGUMENT, "attribute 'strides'[1] = 0");
+  m = conv_model("Conv", 2, 2); /* 3x3 kernel over 4x2 */
+  conv_node(m, "Conv");
+  expect_error(m, OCTET_ERR_SHAPE, "is larger than the padded input");
+  m = conv_model("Conv", 2, 4);
+  ob_attr_int(conv_node(m, "Conv"), "group", 3);
+  expect_error(m, OCTET_ERR_SHAPE, "group 3 does not divide");
+  m = conv_model("Conv", 1, 4); /* W [2, 1, 3, 3] needs group 2 */
+  conv_node(m, "Conv");
+  expect_error(m, OCTET_ERR_SHAPE, "W has 1 input channels per group");
+  m = conv_model("Conv", 2, 4);
+  ob_attr_float(conv_node(m, "Conv"), "pads", 1.0f);
+  expect_error(m, OCTET_ERR_PARSE, "attribute 'pads' must be ints (a list)");
+  m = conv_model("Conv", 2, 4);
+  ob_attr_string(conv_node(m, "Conv"), "auto_pad", "SAME");
+  expect_error(m, OCTET_ERR_INVALID_ARGUMENT, "auto_pad 'SAME' is not");
+  /* a transposed convolution whose output size is absurd */
+  m = conv_model("ConvTranspose", 1, 1 << 20);
+  ob_attr_ints(conv_node(m, "ConvTranspose"), "strides", 2,
+               (int64_t[]){1, (int64_t)1 << 31});
+  expect_error(m, OCTET_ERR_OVERFLOW, "output is too large");
+  m = conv_model("ConvTranspose", 1, 4);
+  ob_attr_ints(conv_node(m, "ConvTranspose"), "output_padding", 2, (int64_t[]){1, 1});
+  expect_error(m, OCTET_ERR_INVALID_ARGUMENT, "output_padding[0] = 1 must be smaller");
+  m = ob_new(17);
+  ob_input(m, "x", 1, 4, (int64_t[]){1, 2, 4, 4});
+  ob_node_add(m, "MaxPool", "mp", 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_INVALID_ARGUMENT, "attribute 'kernel_shape' is required");
+  m = ob_new(17);
+  ob_input(m, "x", 1, 4, (int64_t[]){1, 2, 4, 4});
+  ob_attr_ints(ob_node_add(m, "AveragePool", "ap", 1, (const char *[]){"x"}, 1,
+                           (const char *[]){"y"}), "kernel_shape", 2,
+               (int64_t[]){(int64_t)1 << 40, 1});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_INVALID_ARGUMENT, "attribute 'kernel_shape'[0]");
+  m = ob_new(17);
+  ob_input(m, "x", 1, 4, (int64_t[]){1, 2, 4, 4});
+  float c2[2] = {1, 1};
+  static const char *const bn_in[5] = {"x", "s", "b", "mean", "var"};
+  for (int i = 1; i < 5; i++) ob_init_f32(m, bn_in[i], 1, (int64_t[]){2}, c2);
+  ob_attr_int(ob_node_add(m, "BatchNormalization", "bn", 5, bn_in, 1, (const char *[]){"y"}),
+              "training_mode", 1);
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_UNSUPPORTED, "training_mode=1 is not supported");
+}
+END_TEST
+
 /* ---- model folders: symbolic links, FIFOs, devices ------------------------ */
 
 static char tmp_root[200];
@@ -600,6 +675,7 @@ int main(void) {
   tcase_add_test(tc, test_names_sanitized);
   tcase_add_test(tc, test_opsets_and_attribute_types);
   tcase_add_test(tc, test_gemm_rank);
+  tcase_add_test(tc, test_conv_attributes); /* issue 16 part B */
   tcase_add_test(tc, test_external_symlinks);
   tcase_add_test(tc, test_special_files);
   suite_add_tcase(s, tc);

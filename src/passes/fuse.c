@@ -491,6 +491,8 @@ static octet_status fuse_residual(fuse_ctx *c) {
 octet_status octet_pass_fuse(octet_graph *g, unsigned flags, octet_precision precision) {
   octet_status (*const passes[])(fuse_ctx *) = {fuse_layernorm, fuse_gelu, fuse_linear,
                                                 fuse_attention, fuse_residual};
+  octet_status fst = octet_pass_fold_bn(g); /* issue 16 part B */
+  if (fst != OCTET_OK) return fst;
   for (size_t p = 0; p < sizeof passes / sizeof passes[0]; p++) {
     if (passes[p] == fuse_attention && (flags & OCTET_SESSION_NO_FUSE_ATTENTION)) continue;
     if (passes[p] == fuse_residual &&

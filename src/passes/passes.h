@@ -13,6 +13,11 @@
  * at fp32 and w8a8 a residual Add after a linear node into the linear
  * (unless OCTET_SESSION_NO_FUSE_RESIDUAL). */
 octet_status octet_pass_fuse(octet_graph *g, unsigned flags, octet_precision precision);
+/* issue 16 part B: an inference BatchNormalization after a Conv,
+ * ConvTranspose or Gemm with constant weights, whose output it alone reads,
+ * folded into that producer's weights and bias (src/passes/fold-bn.c). Run
+ * first by octet_pass_fuse. */
+octet_status octet_pass_fold_bn(octet_graph *g);
 /* Precision lowering: fp16 converts float constants and activations to
  * float16 (Casts at the graph's float inputs and outputs); w8a8 marks every
  * OctetLinear as quantized. fp32 changes nothing. */

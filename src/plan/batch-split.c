@@ -251,6 +251,18 @@ static int node_axis(split_ctx *x, const octet_node *n) {
     for (int i = 0; i < a0; i++) a -= mask[i];
     return a;
   }
+  /* issue 16 part B: per-image ops on N x C x ..., weights constant; not
+   * MaxPool's Indices (flattened over the whole batch) */
+  static const char *const per_image[] = {"Conv", "ConvTranspose", "MaxPool", "AveragePool",
+                                          "GlobalMaxPool", "GlobalAveragePool",
+                                          "BatchNormalization", NULL};
+  if (in_list(n, per_image)) {
+    if (a0 != 0 || n->n_outputs > 1)
+      return reject(x, n, "batch axis not N (or MaxPool Indices over the batch)"), -3;
+    for (int i = 1; i < n->n_inputs; i++)
+      if (ba_in(x, n, i) >= 0) return reject(x, n, "batch-dependent weights"), -3;
+    return 0;
+  }
   if (is_op(n, "Transpose")) {
     const int64_t *perm = NULL;
     size_t np = 0;
