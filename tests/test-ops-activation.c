@@ -355,6 +355,25 @@ START_TEST(sizes) {
 }
 END_TEST
 
+/* CastLike: input 0 in input 1's dtype, with Cast's rules. */
+START_TEST(cast_like) {
+  op_case c;
+  float x[3] = {1.9f, -2.7f, 1e10f};
+  int32_t t[1] = {0}, w[3] = {1, -2, INT32_MAX};
+  ok(run2(&c, "CastLike", F32, 1, (int64_t[]){3}, x, I32, 0, NULL, t));
+  shape_is(&c, I32, 1, (int64_t[]){3});
+  bytes_is(&c, w, sizeof w);
+  oc_free(&c);
+  uint16_t h[1] = {0}, hw[3] = {0x3F9A, 0xC166, 0x7C00}; /* 1.9, -2.7, inf */
+  ok(run2(&c, "CastLike", F32, 1, (int64_t[]){3}, x, F16, 1, (int64_t[]){1}, h));
+  bytes_is(&c, hw, sizeof hw);
+  oc_free(&c);
+  fails(run2(&c, "CastLike", F32, 1, (int64_t[]){3}, x, OCTET_DTYPE_UNDEFINED, 0, NULL, NULL),
+        OCTET_ERR_INVALID_ARGUMENT);
+  oc_free(&c);
+}
+END_TEST
+
 static Suite *activation_suite(void) {
   Suite *s = suite_create("activation");
   TCase *tc = tcase_create("activation");
@@ -366,6 +385,7 @@ static Suite *activation_suite(void) {
   tcase_add_test(tc, clip_errors);
   tcase_add_test(tc, prelu_broadcast);
   tcase_add_test(tc, sizes);
+  tcase_add_test(tc, cast_like);
   suite_add_tcase(s, tc);
   return s;
 }

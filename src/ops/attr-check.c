@@ -89,6 +89,7 @@ static const attr_rule rules[] = {
     {"DepthToSpace", "mode", OCTET_ATTR_STRING},
     {"SpaceToDepth", "blocksize", OCTET_ATTR_INT},
     {"SpaceToDepth", "mode", OCTET_ATTR_STRING},
+    {"CastLike", "saturate", OCTET_ATTR_INT},
     {"InstanceNormalization", "epsilon", OCTET_ATTR_FLOAT},
 };
 
