@@ -620,8 +620,6 @@ static octet_status convert_graph(const Onnx__ModelProto *m, const char *base_di
     if (id < 0) return OCTET_ERR_NO_MEMORY;
     octet_status s = value_info_to_value(gp->input[i], &g->values[id]);
     if (s != OCTET_OK) return s;
-    if (g->values[id].rank < 0)
-      return octet_fail(OCTET_ERR_UNSUPPORTED, "graph input '%s' has no shape", in);
     g->values[id].kind = OCTET_VALUE_INPUT;
     g->inputs[g->n_inputs++] = id;
   }
