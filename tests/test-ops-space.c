@@ -172,8 +172,8 @@ START_TEST(instance_norm) {
   /* refusals: rank 2, scale size, dtype, epsilon */
   oc_init(&c, "InstanceNormalization", 6);
   oc_input(&c, F32, 2, (int64_t[]){2, 3}, x);
-  oc_input(&c, F32, 1, (int64_t[]){3}, s);
-  oc_input(&c, F32, 1, (int64_t[]){3}, b);
+  oc_input(&c, F32, 1, (int64_t[]){3}, x);
+  oc_input(&c, F32, 1, (int64_t[]){3}, x);
   expect_fail(&c, 1, OCTET_ERR_SHAPE);
   oc_init(&c, "InstanceNormalization", 6);
   oc_input(&c, F32, 3, (int64_t[]){1, 2, 3}, x);
