@@ -127,6 +127,17 @@ void ob_input(ob_model *m, const char *name, int dtype, int rank,
   g->input[g->n_input++] = value_info(m, name, dtype, rank, dims);
 }
 
+/* issue 16 part A */
+void ob_input_dim_values(ob_model *m, const char *name, int dtype, int rank,
+                         const int64_t *dims) {
+  ob_input(m, name, dtype, rank, dims);
+  Onnx__TensorShapeProto *sp = m->graph.input[m->graph.n_input - 1]->type->tensor_type->shape;
+  for (int i = 0; i < rank; i++) {
+    sp->dim[i]->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
+    sp->dim[i]->dim_value = dims[i];
+  }
+}
+
 void ob_output(ob_model *m, const char *name, int dtype) {
   Onnx__GraphProto *g = &m->graph;
   g->output = (Onnx__ValueInfoProto **)grow(m, (void **)g->output, g->n_output);

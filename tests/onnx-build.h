@@ -16,6 +16,10 @@ void ob_free(ob_model *m);
 /* dims[i] < 0 declares a symbolic dim named "batch" (i == 0) or "d<i>". */
 void ob_input(ob_model *m, const char *name, int dtype, int rank,
               const int64_t *dims);
+/* As ob_input, but every dim is written as dim_value dims[i] as it is
+ * (negative and 0 values too, no dim_param): what paddle2onnx writes. */
+void ob_input_dim_values(ob_model *m, const char *name, int dtype, int rank,
+                         const int64_t *dims);
 void ob_output(ob_model *m, const char *name, int dtype);
 void ob_init_raw(ob_model *m, const char *name, int dtype, int rank,
                  const int64_t *dims, const void *data, size_t nbytes);

@@ -2,6 +2,7 @@
  * inconsistent tensors, absurd dims, unknown ops, unsafe external paths.
  * Every failure must come back as a status with a message. */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -632,6 +633,90 @@ END_TEST
 /* Names from a corrupt or hostile file reach messages escaped: no terminal
  * escape, control byte, invalid UTF-8 or bidirectional override comes out
  * raw; printable ASCII and valid UTF-8 stay readable. */
+/* issue 16 part A: a dim_value of -1 or 0 without a dim_param (paddle2onnx)
+ * is a symbolic dim: the model loads, says -1, and runs at any size there;
+ * other negative values are still refused. */
+START_TEST(test_dim_value_symbolic) {
+  ob_model *m = ob_new(17);
+  ob_input_dim_values(m, "x", 1, 3, (int64_t[]){-1, 0, 2});
+  ob_node_add(m, "Neg", "neg", 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  size_t len;
+  uint8_t *buf = ob_pack(m, &len);
+  ob_free(m);
+  octet_model *model = NULL;
+  ck_assert_int_eq(octet_model_load_memory(buf, len, NULL, &model), OCTET_OK);
+  free(buf);
+  octet_tensor_info info;
+  ck_assert_int_eq(octet_model_input_info(model, 0, &info), OCTET_OK);
+  ck_assert_int_eq(info.rank, 3);
+  ck_assert(info.dims[0] == -1 && info.dims[1] == -1 && info.dims[2] == 2);
+  octet_session *s = NULL;
+  ck_assert_int_eq(octet_session_create(model, NULL, &s), OCTET_OK);
+  float x[12], *y;
+  for (int i = 0; i < 12; i++) x[i] = (float)i;
+  const int64_t shapes[3][2] = {{2, 3}, {1, 0}, {3, 2}};
+  for (int k = 0; k < 3; k++) {
+    octet_tensor in = {.name = "x", .dtype = OCTET_DTYPE_FLOAT32, .rank = 3,
+                       .dims = {shapes[k][0], shapes[k][1], 2}, .data = x,
+                       .nbytes = sizeof(float) * (size_t)(shapes[k][0] * shapes[k][1] * 2)};
+    octet_tensor out[1];
+    ck_assert_msg(octet_session_run(s, &in, 1, out, 1) == OCTET_OK, "%s",
+                  octet_session_last_error(s));
+    ck_assert(out[0].dims[0] == shapes[k][0] && out[0].dims[1] == shapes[k][1]);
+    y = out[0].data;
+    for (int64_t i = 0; i < shapes[k][0] * shapes[k][1] * 2; i++) ck_assert(y[i] == -x[i]);
+  }
+  octet_session_destroy(s);
+  octet_model_destroy(model);
+  m = ob_new(17);
+  ob_input_dim_values(m, "x", 1, 2, (int64_t[]){-2, 2});
+  ob_node_add(m, "Neg", "neg", 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  expect_error(m, OCTET_ERR_PARSE, "dim 0 is -2");
+}
+END_TEST
+
+/* issue 16 part A: a graph input declared without a shape: every dim is
+ * symbolic and the first run gives the rank, which later runs keep. */
+START_TEST(test_input_without_shape) {
+  ob_model *m = ob_new(17);
+  ob_input(m, "x", 1, -1, NULL);
+  ob_node_add(m, "Abs", "abs", 1, (const char *[]){"x"}, 1, (const char *[]){"y"});
+  ob_output(m, "y", 1);
+  size_t len;
+  uint8_t *buf = ob_pack(m, &len);
+  ob_free(m);
+  octet_model *model = NULL;
+  ck_assert_int_eq(octet_model_load_memory(buf, len, NULL, &model), OCTET_OK);
+  free(buf);
+  octet_tensor_info info;
+  ck_assert_int_eq(octet_model_input_info(model, 0, &info), OCTET_OK);
+  ck_assert_int_eq(info.rank, -1);
+  octet_session *s = NULL;
+  ck_assert_int_eq(octet_session_create(model, NULL, &s), OCTET_OK);
+  float x[6] = {-1, 2, -3, 4, -5, 6};
+  const int64_t shapes[3][2] = {{2, 3}, {3, 2}, {1, 1}};
+  for (int k = 0; k < 3; k++) {
+    octet_tensor in = {.name = "x", .dtype = OCTET_DTYPE_FLOAT32, .rank = 2,
+                       .dims = {shapes[k][0], shapes[k][1]}, .data = x,
+                       .nbytes = sizeof(float) * (size_t)(shapes[k][0] * shapes[k][1])};
+    octet_tensor out[1];
+    ck_assert_msg(octet_session_run(s, &in, 1, out, 1) == OCTET_OK, "%s",
+                  octet_session_last_error(s));
+    ck_assert(out[0].rank == 2 && out[0].dims[0] == shapes[k][0]);
+    for (int64_t i = 0; i < shapes[k][0] * shapes[k][1]; i++)
+      ck_assert(((float *)out[0].data)[i] == fabsf(x[i]));
+  }
+  octet_tensor in1 = {.name = "x", .dtype = OCTET_DTYPE_FLOAT32, .rank = 1,
+                      .dims = {6}, .data = x, .nbytes = sizeof x};
+  octet_tensor out[1];
+  ck_assert_int_eq(octet_session_run(s, &in1, 1, out, 1), OCTET_ERR_SHAPE);
+  octet_session_destroy(s);
+  octet_model_destroy(model);
+}
+END_TEST
+
 START_TEST(test_names_sanitized) {
   ob_model *m = base_with_x();
   ob_node_add(m, "Fancy\x1b[2J", "n\x1b]0;owned\x07\xff\xc3(\u202e\xc2\x9b\u8282\u70b9", 1,
@@ -678,6 +763,8 @@ int main(void) {
   tcase_add_test(tc, test_conv_attributes); /* issue 16 part B */
   tcase_add_test(tc, test_external_symlinks);
   tcase_add_test(tc, test_special_files);
+  tcase_add_test(tc, test_dim_value_symbolic); /* issue 16 part A */
+  tcase_add_test(tc, test_input_without_shape);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_set_fork_status(sr, CK_NOFORK); /* so ASan/LSan see every test */

@@ -159,7 +159,12 @@ octet_status octet_session_create(const octet_model *model,
   if (st == OCTET_OK) st = octet_graph_clone(&model->g, &s->g);
   if (st == OCTET_OK) st = octet_pass_fuse(&s->g, s->opts.flags, s->opts.precision);
   if (st == OCTET_OK) st = octet_pass_lower(&s->g, s->opts.precision);
-  if (st == OCTET_OK) {
+  /* An input declared without a shape takes its rank from the first run
+   * (bind_inputs); planning waits for it. */
+  bool ranks_known = true;
+  for (int i = 0; st == OCTET_OK && i < s->g.n_inputs; i++)
+    if (s->g.values[s->g.inputs[i]].rank < 0) ranks_known = false;
+  if (st == OCTET_OK && ranks_known) {
     int64_t dims[OCTET_PLAN_MAX_IO][OCTET_MAX_RANK];
     default_dims(s, dims);
     st = octet_plan_build(&s->plan, &s->g, &s->opts, dims, NULL);
@@ -221,6 +226,14 @@ static octet_status bind_inputs(octet_session *s, const octet_tensor *inputs,
     const octet_value *v = &g->values[g->inputs[i]];
     const octet_tensor *t = bound[i];
     if (!t) return octet_fail(OCTET_ERR_INVALID_ARGUMENT, "input '%s' is missing", v->name);
+    if (v->rank < 0) { /* declared without a shape: all dims symbolic, the rank
+                          this first run gives (later runs must keep it) */
+      if (t->rank < 0 || t->rank > OCTET_MAX_RANK)
+        return octet_fail(OCTET_ERR_SHAPE, "input '%s': rank %d", v->name, t->rank);
+      octet_value *mv = &s->g.values[g->inputs[i]];
+      mv->rank = t->rank;
+      for (int d = 0; d < OCTET_MAX_RANK; d++) mv->dims[d] = -1;
+    }
     if (t->dtype != v->dtype)
       return octet_fail(OCTET_ERR_DTYPE, "input '%s': dtype %s, model expects %s", v->name,
                         octet_dtype_name(t->dtype), octet_dtype_name(v->dtype));

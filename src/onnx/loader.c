@@ -410,6 +410,10 @@ static octet_status value_info_to_value(const Onnx__ValueInfoProto *vi,
     const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];
     v->dims[i] = -1;
     if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE) {
+      /* -1 or 0 without a dim_param is how some exporters (paddle2onnx)
+       * write a dynamic dim: symbolic, like a dim with neither field (a
+       * real empty input still binds, its size is taken at run) */
+      if (d->dim_value == -1 || d->dim_value == 0) continue;
       if (d->dim_value < 0 || d->dim_value > ((int64_t)1 << 40))
         return octet_fail(OCTET_ERR_PARSE, "'%s': dim %zu is %lld", vn, i,
                           (long long)d->dim_value);
@@ -616,8 +620,6 @@ static octet_status convert_graph(const Onnx__ModelProto *m, const char *base_di
     if (id < 0) return OCTET_ERR_NO_MEMORY;
     octet_status s = value_info_to_value(gp->input[i], &g->values[id]);
     if (s != OCTET_OK) return s;
-    if (g->values[id].rank < 0)
-      return octet_fail(OCTET_ERR_UNSUPPORTED, "graph input '%s' has no shape", in);
     g->values[id].kind = OCTET_VALUE_INPUT;
     g->inputs[g->n_inputs++] = id;
   }
