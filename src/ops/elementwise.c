@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/ir.h"
+#include "ops/op-util.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -30,55 +31,6 @@ static bool is_known(octet_dtype t) {
   return is_numeric(t) || t == OCTET_DTYPE_BOOL;
 }
 
-static const char *dt_name(octet_dtype t) {
-  const char *s = octet_dtype_name(t);
-  return s ? s : "?";
-}
-
-/* Formats dims as "[2,3,4]" into buf (truncated if it does not fit). */
-static const char *shape_str(const octet_tview *t, char *buf, size_t cap) {
-  int n = snprintf(buf, cap, "[");
-  for (int i = 0; i < t->rank && n > 0 && (size_t)n < cap; i++)
-    n += snprintf(buf + n, cap - (size_t)n, "%s%lld", i ? "," : "",
-                  (long long)t->dims[i]);
-  if (n > 0 && (size_t)n < cap) snprintf(buf + n, cap - (size_t)n, "]");
-  return buf;
-}
-
-/* Checks that the first `want` inputs are present and there is an output. */
-static octet_status need_inputs(const octet_node *node, const octet_tview *in,
-                                int n_in, int want, int n_out) {
-  if (n_in < want || n_out < 1)
-    return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
-                      "%s '%s': expects %d inputs and 1 output, got %d and %d",
-                      node->op_type, node->name, want, n_in, n_out);
-  for (int i = 0; i < want; i++) {
-    if (!tv_present(&in[i]))
-      return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
-                        "%s '%s': input %d is required", node->op_type,
-                        node->name, i);
-    if (in[i].rank < 0 || in[i].rank > OCTET_MAX_RANK)
-      return octet_fail(OCTET_ERR_SHAPE, "%s '%s': input %d has rank %d",
-                        node->op_type, node->name, i, in[i].rank);
-  }
-  return OCTET_OK;
-}
-
-/* Fills out[0] and rejects absurd sizes. */
-static octet_status set_out(const octet_node *node, octet_tview *out,
-                            octet_dtype dtype, int rank, const int64_t *dims) {
-  size_t nb;
-  if (!shape_nbytes(dims, rank, dtype, &nb))
-    return octet_fail(OCTET_ERR_OVERFLOW,
-                      "%s '%s': output of %s with rank %d is too large",
-                      node->op_type, node->name, dt_name(dtype), rank);
-  out->dtype = dtype;
-  out->rank = rank;
-  for (int i = 0; i < rank; i++) out->dims[i] = dims[i];
-  out->data = NULL;
-  return OCTET_OK;
-}
-
 /* Broadcast of inputs a and b into dims/rank, or a SHAPE error. */
 static octet_status bcast(const octet_node *node, const octet_tview *a,
                           const octet_tview *b, int64_t *dims, int *rank) {
@@ -87,8 +39,8 @@ static octet_status bcast(const octet_node *node, const octet_tview *a,
   char sa[160], sb[160];
   return octet_fail(OCTET_ERR_SHAPE,
                     "%s '%s': shapes %s and %s cannot be broadcast",
-                    node->op_type, node->name, shape_str(a, sa, sizeof sa),
-                    shape_str(b, sb, sizeof sb));
+                    node->op_type, node->name, octet_dims_str(a->dims, a->rank, sa, sizeof sa),
+                    octet_dims_str(b->dims, b->rank, sb, sizeof sb));
 }
 
 static octet_status same_dtype(const octet_node *node, const octet_tview *a,
@@ -96,14 +48,14 @@ static octet_status same_dtype(const octet_node *node, const octet_tview *a,
   if (a->dtype == b->dtype) return OCTET_OK;
   return octet_fail(OCTET_ERR_DTYPE,
                     "%s '%s': inputs have different dtypes %s and %s",
-                    node->op_type, node->name, dt_name(a->dtype),
-                    dt_name(b->dtype));
+                    node->op_type, node->name, ou_dt(a->dtype),
+                    ou_dt(b->dtype));
 }
 
 static octet_status bad_dtype(const octet_node *node, octet_dtype t,
                               const char *allowed) {
   return octet_fail(OCTET_ERR_DTYPE, "%s '%s': dtype %s is not supported (%s)",
-                    node->op_type, node->name, dt_name(t), allowed);
+                    node->op_type, node->name, ou_dt(t), allowed);
 }
 
 /* ---- binary -------------------------------------------------------------- */
@@ -111,7 +63,7 @@ static octet_status bad_dtype(const octet_node *node, octet_dtype t,
 /* Add, Sub, Mul, Div: same numeric dtype, broadcast shape. */
 static octet_status infer_arith(const octet_node *node, const octet_tview *in,
                                 int n_in, octet_tview *out, int n_out) {
-  octet_status st = need_inputs(node, in, n_in, 2, n_out);
+  octet_status st = ou_need(node, in, n_in, 2, n_out, 1);
   if (st) return st;
   if ((st = same_dtype(node, &in[0], &in[1]))) return st;
   if (!is_numeric(in[0].dtype))
@@ -119,7 +71,7 @@ static octet_status infer_arith(const octet_node *node, const octet_tview *in,
   int64_t dims[OCTET_MAX_RANK];
   int rank;
   if ((st = bcast(node, &in[0], &in[1], dims, &rank))) return st;
-  return set_out(node, out, in[0].dtype, rank, dims);
+  return ou_set_out(node, out, in[0].dtype, rank, dims);
 }
 
 octet_status octet_infer_Add(const octet_node *node, const octet_tview *in,
@@ -146,7 +98,7 @@ octet_status octet_infer_Div(const octet_node *node, const octet_tview *in,
  * dtype (Pow-12/13/15). */
 octet_status octet_infer_Pow(const octet_node *node, const octet_tview *in,
                              int n_in, octet_tview *out, int n_out) {
-  octet_status st = need_inputs(node, in, n_in, 2, n_out);
+  octet_status st = ou_need(node, in, n_in, 2, n_out, 1);
   if (st) return st;
   octet_dtype bt = in[0].dtype;
   if (!is_float(bt) && bt != OCTET_DTYPE_INT32 && bt != OCTET_DTYPE_INT64)
@@ -156,13 +108,13 @@ octet_status octet_infer_Pow(const octet_node *node, const octet_tview *in,
   int64_t dims[OCTET_MAX_RANK];
   int rank;
   if ((st = bcast(node, &in[0], &in[1], dims, &rank))) return st;
-  return set_out(node, out, bt, rank, dims);
+  return ou_set_out(node, out, bt, rank, dims);
 }
 
 /* Equal: same dtype (numeric or bool), bool output. */
 octet_status octet_infer_Equal(const octet_node *node, const octet_tview *in,
                                int n_in, octet_tview *out, int n_out) {
-  octet_status st = need_inputs(node, in, n_in, 2, n_out);
+  octet_status st = ou_need(node, in, n_in, 2, n_out, 1);
   if (st) return st;
   if ((st = same_dtype(node, &in[0], &in[1]))) return st;
   if (!is_known(in[0].dtype))
@@ -170,18 +122,18 @@ octet_status octet_infer_Equal(const octet_node *node, const octet_tview *in,
   int64_t dims[OCTET_MAX_RANK];
   int rank;
   if ((st = bcast(node, &in[0], &in[1], dims, &rank))) return st;
-  return set_out(node, out, OCTET_DTYPE_BOOL, rank, dims);
+  return ou_set_out(node, out, OCTET_DTYPE_BOOL, rank, dims);
 }
 
 /* Where(cond, X, Y): bool condition, X and Y of one dtype, 3-way broadcast. */
 octet_status octet_infer_Where(const octet_node *node, const octet_tview *in,
                                int n_in, octet_tview *out, int n_out) {
-  octet_status st = need_inputs(node, in, n_in, 3, n_out);
+  octet_status st = ou_need(node, in, n_in, 3, n_out, 1);
   if (st) return st;
   if (in[0].dtype != OCTET_DTYPE_BOOL)
     return octet_fail(OCTET_ERR_DTYPE,
                       "%s '%s': condition must be bool, got %s",
-                      node->op_type, node->name, dt_name(in[0].dtype));
+                      node->op_type, node->name, ou_dt(in[0].dtype));
   if ((st = same_dtype(node, &in[1], &in[2]))) return st;
   if (!is_known(in[1].dtype))
     return bad_dtype(node, in[1].dtype, "numeric or bool types");
@@ -190,7 +142,7 @@ octet_status octet_infer_Where(const octet_node *node, const octet_tview *in,
   int64_t dims[OCTET_MAX_RANK];
   int rank;
   if ((st = bcast(node, &t, &in[2], dims, &rank))) return st;
-  return set_out(node, out, in[1].dtype, rank, dims);
+  return ou_set_out(node, out, in[1].dtype, rank, dims);
 }
 
 /* ---- unary --------------------------------------------------------------- */
@@ -198,7 +150,7 @@ octet_status octet_infer_Where(const octet_node *node, const octet_tview *in,
 static octet_status infer_unary(const octet_node *node, const octet_tview *in,
                                 int n_in, octet_tview *out, int n_out,
                                 bool allow_int) {
-  octet_status st = need_inputs(node, in, n_in, 1, n_out);
+  octet_status st = ou_need(node, in, n_in, 1, n_out, 1);
   if (st) return st;
   octet_dtype t = in[0].dtype;
   bool signed_int = t == OCTET_DTYPE_INT8 || t == OCTET_DTYPE_INT16 ||
@@ -207,7 +159,7 @@ static octet_status infer_unary(const octet_node *node, const octet_tview *in,
     return bad_dtype(node, t,
                      allow_int ? "float16/32/64 or int8/16/32/64"
                                : "float16, float32 or float64");
-  return set_out(node, out, t, in[0].rank, in[0].dims);
+  return ou_set_out(node, out, t, in[0].rank, in[0].dims);
 }
 
 octet_status octet_infer_Sqrt(const octet_node *node, const octet_tview *in,
@@ -257,7 +209,7 @@ octet_status octet_infer_Gelu(const octet_node *node, const octet_tview *in,
 
 octet_status octet_infer_Cast(const octet_node *node, const octet_tview *in,
                               int n_in, octet_tview *out, int n_out) {
-  octet_status st = need_inputs(node, in, n_in, 1, n_out);
+  octet_status st = ou_need(node, in, n_in, 1, n_out, 1);
   if (st) return st;
   if (!is_known(in[0].dtype))
     return bad_dtype(node, in[0].dtype, "numeric or bool input");
@@ -285,14 +237,14 @@ octet_status octet_infer_Cast(const octet_node *node, const octet_tview *in,
     return octet_fail(OCTET_ERR_INVALID_ARGUMENT,
                       "%s '%s': 'to' = %lld is not an ONNX data type",
                       node->op_type, node->name, (long long)to);
-  return set_out(node, out, (octet_dtype)to, in[0].rank, in[0].dims);
+  return ou_set_out(node, out, (octet_dtype)to, in[0].rank, in[0].dims);
 }
 
 octet_status octet_infer_Identity(const octet_node *node, const octet_tview *in,
                                   int n_in, octet_tview *out, int n_out) {
-  octet_status st = need_inputs(node, in, n_in, 1, n_out);
+  octet_status st = ou_need(node, in, n_in, 1, n_out, 1);
   if (st) return st;
   if (!is_known(in[0].dtype))
     return bad_dtype(node, in[0].dtype, "numeric or bool tensors");
-  return set_out(node, out, in[0].dtype, in[0].rank, in[0].dims);
+  return ou_set_out(node, out, in[0].dtype, in[0].rank, in[0].dims);
 }
