@@ -138,6 +138,11 @@ void ob_input_dim_values(ob_model *m, const char *name, int dtype, int rank,
   }
 }
 
+void ob_input_dim_param(ob_model *m, int dim, const char *param) {
+  Onnx__TensorShapeProto *sp = m->graph.input[m->graph.n_input - 1]->type->tensor_type->shape;
+  sp->dim[dim]->dim_param = ob_str(m, param);
+}
+
 void ob_output(ob_model *m, const char *name, int dtype) {
   Onnx__GraphProto *g = &m->graph;
   g->output = (Onnx__ValueInfoProto **)grow(m, (void **)g->output, g->n_output);

@@ -20,6 +20,9 @@ void ob_input(ob_model *m, const char *name, int dtype, int rank,
  * (negative and 0 values too, no dim_param): what paddle2onnx writes. */
 void ob_input_dim_values(ob_model *m, const char *name, int dtype, int rank,
                          const int64_t *dims);
+/* Renames the dim_param of dim `dim` of the last input added (which must be
+ * symbolic there): e.g. "?", as paddle2onnx names every unknown dim. */
+void ob_input_dim_param(ob_model *m, int dim, const char *param);
 void ob_output(ob_model *m, const char *name, int dtype);
 void ob_init_raw(ob_model *m, const char *name, int dtype, int rank,
                  const int64_t *dims, const void *data, size_t nbytes);

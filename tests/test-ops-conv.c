@@ -685,6 +685,62 @@ START_TEST(vision_graph_fp16) {
 }
 END_TEST
 
+/* An image input with a symbolic height and width, [batch, 1, H, W] and
+ * paddle2onnx's [batch, 1, ?, ?]: the session is made although the guessed
+ * 1x1 image is too small for the 3x3 Conv (planning waits for the first
+ * run), and it runs at 5x4 (two "?" dims of different sizes). A too-small
+ * image is refused at the run. */
+START_TEST(symbolic_image_dims) {
+  for (int named = 0; named < 2; named++) {
+    ob_model *m = ob_new(17);
+    ob_input(m, "x", 1, 4, D(-1, 1, -1, -1));
+    if (!named) {
+      ob_input_dim_param(m, 2, "?");
+      ob_input_dim_param(m, 3, "?");
+    }
+    float w[9];
+    for (int i = 0; i < 9; i++) w[i] = 1.0f;
+    ob_init_f32(m, "W", 4, D(1, 1, 3, 3), w);
+    ob_node_add(m, "Conv", "c", 2, (const char *[]){"x", "W"}, 1, (const char *[]){"y"});
+    ob_output(m, "y", 1);
+    size_t len;
+    uint8_t *buf = ob_pack(m, &len);
+    ob_free(m);
+    octet_model *model = NULL;
+    ck_assert_msg(octet_model_load_memory(buf, len, NULL, &model) == OCTET_OK, "%s",
+                  octet_last_error());
+    free(buf);
+    octet_session *s = NULL;
+    ck_assert_msg(octet_session_create(model, NULL, &s) == OCTET_OK, "%s", octet_last_error());
+    float x[2 * 5 * 4];
+    for (int i = 0; i < 40; i++) x[i] = (float)i;
+    octet_tensor in = {.name = "x", .dtype = F32, .rank = 4, .dims = {2, 1, 5, 4},
+                       .data = x, .nbytes = sizeof x};
+    octet_tensor out;
+    ck_assert_msg(octet_session_run(s, &in, 1, &out, 1) == OCTET_OK, "%s",
+                  octet_session_last_error(s));
+    ck_assert_int_eq(out.rank, 4);
+    ck_assert(out.dims[0] == 2 && out.dims[1] == 1 && out.dims[2] == 3 && out.dims[3] == 2);
+    const float *y = out.data;
+    for (int n = 0; n < 2; n++)
+      for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 2; j++) {
+          float want = 0;
+          for (int a = 0; a < 3; a++)
+            for (int b = 0; b < 3; b++) want += x[n * 20 + (i + a) * 4 + j + b];
+          ck_assert_float_eq(y[(n * 3 + i) * 2 + j], want);
+        }
+    in.dims[2] = 2;
+    in.nbytes = sizeof(float) * 2 * 2 * 4;
+    ck_assert_int_eq(octet_session_run(s, &in, 1, &out, 1), OCTET_ERR_SHAPE);
+    ck_assert_msg(strstr(octet_session_last_error(s), "larger than the padded input"), "%s",
+                  octet_session_last_error(s));
+    octet_session_destroy(s);
+    octet_model_destroy(model);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("ops-conv");
   TCase *tc = tcase_create("conv");
@@ -704,6 +760,7 @@ int main(void) {
   tcase_add_test(tc, batchnorm);
   tcase_add_test(tc, fold_batchnorm);
   tcase_add_test(tc, vision_graph_fp16);
+  tcase_add_test(tc, symbolic_image_dims);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

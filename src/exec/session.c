@@ -120,6 +120,17 @@ static void default_dims(const octet_session *s, int64_t (*dims)[OCTET_MAX_RANK]
   }
 }
 
+/* Does default_dims guess a symbolic dim other than the batch? */
+static bool guessed_dims(const octet_session *s) {
+  const octet_graph *g = &s->g;
+  for (int i = 0; i < g->n_inputs; i++) {
+    const octet_value *v = &g->values[g->inputs[i]];
+    for (int d = 1; d < v->rank; d++)
+      if (v->dims[d] < 0) return true;
+  }
+  return false;
+}
+
 octet_status octet_session_create(const octet_model *model,
                                   const octet_session_options *opts,
                                   octet_session **out) {
@@ -168,8 +179,12 @@ octet_status octet_session_create(const octet_model *model,
     int64_t dims[OCTET_PLAN_MAX_IO][OCTET_MAX_RANK];
     default_dims(s, dims);
     st = octet_plan_build(&s->plan, &s->g, &s->opts, dims, NULL);
-    /* Shapes that need input values (given only at run) are planned then. */
-    if (st == OCTET_ERR_DATA_DEPENDENT) {
+    /* Shapes that need input values (given only at run) are planned then;
+     * so are shapes that fail only for the guessed 1 of a symbolic dim
+     * other than the batch (an image model's height and width: a 3x3 Conv
+     * or a pool cannot take 1x1). A real error shows at the first run. */
+    if (st == OCTET_ERR_DATA_DEPENDENT ||
+        (st == OCTET_ERR_SHAPE && guessed_dims(s))) {
       octet_clear_error();
       st = OCTET_OK;
     }
@@ -246,12 +261,14 @@ static octet_status bind_inputs(octet_session *s, const octet_tensor *inputs,
                           v->name, d, (long long)t->dims[d], (long long)v->dims[d]);
       dims[i][d] = t->dims[d];
     }
-    /* Equal symbolic names must get equal sizes. */
+    /* Equal symbolic names must get equal sizes; "?" is no name but
+     * paddle2onnx's mark of an unknown dim ([?, 3, ?, ?]: height and
+     * width differ, ONNX Runtime takes them apart too). */
     for (int j = 0; j <= i; j++) {
       const octet_value *u = &g->values[g->inputs[j]];
       for (int d = 0; d < v->rank; d++)
         for (int e = 0; e < u->rank; e++)
-          if (v->dim_names[d] && u->dim_names[e] &&
+          if (v->dim_names[d] && u->dim_names[e] && strcmp(v->dim_names[d], "?") != 0 &&
               strcmp(v->dim_names[d], u->dim_names[e]) == 0 && dims[i][d] != dims[j][e])
             return octet_fail(OCTET_ERR_SHAPE,
                               "dimension '%s' is %lld in input '%s' but %lld in '%s'",

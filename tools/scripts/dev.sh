@@ -16,6 +16,7 @@ APT_PACKAGES=(build-essential meson ninja-build pkgconf check libomp-dev
   protobuf-c-compiler libprotobuf-c-dev libopenblas-dev
   libopenblas-openmp-dev libdnnl-dev libcjson-dev
   python3 python3-pip librsvg2-bin
+  python3-torchvision # torch for /usr/bin/python3: tools/scripts/make_vision_models.py
   cmake) # cmake: tests/test-install.sh tries the CMake package
 PIP_PACKAGES=(numpy onnx onnxruntime)
 # arm64 cross build and emulated tests (tools/scripts/dev.sh test-arm64)
@@ -97,6 +98,13 @@ test_arm64() {
   bash tests/test-xarch.sh build/tools/octet build-arm64/tools/octet
 }
 
+# The vision models the build without libraries and the ASan + UBSan stage
+# run (tests/test-vision.c; all of them take ~2 minutes in the release
+# build, where the library backends would not claim a node the x86 backend
+# has): a small torchvision CNN, the UNet and audio model (Resize, LSTM), a
+# wild model with PRelu and NHWC Transposes.
+VISION_SUBSET=mobilenet_v3_small,unet,audio,mtcnn_onet
+
 build() {
   [ -d build ] || meson setup build --buildtype=release
   ninja -C build
@@ -131,9 +139,11 @@ case "${1:-}" in
     deps; build
     meson test -C build --print-errorlogs --num-processes 1
     build_nolibs
-    meson test -C build-nolibs --print-errorlogs --num-processes 1
+    OCTET_TEST_VISION="${OCTET_TEST_VISION:-$VISION_SUBSET}" \
+      meson test -C build-nolibs --print-errorlogs --num-processes 1
     build_asan
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      OCTET_TEST_VISION="${OCTET_TEST_VISION:-$VISION_SUBSET}" \
       meson test -C build-asan --print-errorlogs --num-processes 1 \
       --timeout-multiplier 3
     test_arm64
