@@ -3,7 +3,7 @@
  *
  * Both have an output shape that ONNX computes from a value: TopK's from
  * K, NonZero's from the data itself. octet plans every shape before a run
- * (docs/ops.md, "Shapes from values"), so K must be known when the session
+ * (docs/ops.md, "TopK and NonZero"), so K must be known when the session
  * is planned (an initializer, a Constant, a value folded from shapes, or
  * a small integer graph input the plan is specialised to; otherwise
  * OCTET_ERR_DATA_DEPENDENT), and NonZero runs only on an input known at
