@@ -15,8 +15,9 @@
  * A test is SKIPPED when the loader rejects it for a documented reason: an op
  * octet does not have, a non-default domain, an unsupported element type, a
  * non-tensor (sequence/optional/map) type, an opset older than 7 or newer than
- * octet knows (a newer onnx package), or training mode (an op's training
- * form, which an inference runtime refuses by design). Anything
+ * octet knows (a newer onnx package), training mode (an op's training
+ * form, which an inference runtime refuses by design) or an output size
+ * that depends on data known only at run (NonZero of a graph input). Anything
  * else (another load error, session creation, run, a mismatch) is FAILED. */
 #if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L
@@ -236,6 +237,14 @@ static void classify_kernel(octet_status st, const char *msg, result *r) {
      * by design (issue 16 part B) */
     r->outcome = R_SKIP_REASON;
     snprintf(r->reason, sizeof r->reason, "training mode");
+    return;
+  }
+  if (st == OCTET_ERR_UNSUPPORTED &&
+      strstr(msg, "output size depends on the input data")) {
+    /* NonZero of a value known only at run: octet plans every shape
+     * before a run and refuses it by design (docs/ops.md) */
+    r->outcome = R_SKIP_REASON;
+    snprintf(r->reason, sizeof r->reason, "data-dependent output size");
     return;
   }
   classify(st == OCTET_ERR_DTYPE ? st : OCTET_ERR_INTERNAL, msg, r);

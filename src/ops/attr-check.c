@@ -125,6 +125,10 @@ static const attr_rule rules[] = {
     {"SpaceToDepth", "mode", OCTET_ATTR_STRING},
     {"CastLike", "saturate", OCTET_ATTR_INT},
     {"InstanceNormalization", "epsilon", OCTET_ATTR_FLOAT},
+    {"TopK", "axis", OCTET_ATTR_INT},
+    {"TopK", "k", OCTET_ATTR_INT},
+    {"TopK", "largest", OCTET_ATTR_INT},
+    {"TopK", "sorted", OCTET_ATTR_INT},
 };
 
 static const char *type_name(octet_attr_type t) {

@@ -71,7 +71,7 @@ deps_arm64() {
 ARM64_SUITES=(arm-qs8-gemm arm-f32-gemm arm-linear arm-vec-ops arm-attention api)
 ARM64_MAX_SUITES=("${ARM64_SUITES[@]}" ops-elementwise ops-elementwise-unary ops-linalg
   ops-norm ops-movement ops-shape ops-activation ops-variadic ops-pad ops-compare
-  ops-reduce ops-space ops-conv malformed npy plan fuzz-regress onnx-node cli)
+  ops-reduce ops-space ops-conv ops-topk malformed npy plan fuzz-regress onnx-node cli)
 test_arm64() {
   deps_arm64
   [ -d build-arm64 ] || meson setup build-arm64 --cross-file cross/aarch64-linux-gnu.ini \
