@@ -13,8 +13,9 @@
  *   "resnet18" torchvision ResNet-18 (builtin-resnet.c).
  *
  * Weights come from the seeded streams of builder.h. Scales mirror
- * make_test_models.py: linear weights N(0, 1/sqrt(fan_in)), biases N(0, 0.02), LayerNorm gamma 1 + N(0, 0.1) and
- * beta N(0, 0.1), embeddings N(0, 0.05). */
+ * make_test_models.py: linear weights N(0, 1/sqrt(fan_in)), biases
+ * N(0, 0.02), LayerNorm gamma 1 + N(0, 0.1) and beta N(0, 0.1), embeddings
+ * N(0, 0.05). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
