@@ -333,8 +333,11 @@ typedef struct octet_builtin_options {
 OCTET_API void octet_builtin_options_init(octet_builtin_options *opts);
 /* name: "encoder" (all-MiniLM-L6-v2's shape: inputs input_ids and
  * attention_mask int64 [batch, seq], output last_hidden_state float32
- * [batch, seq, 384]) or "mlp" (x float32 [batch, 1024] -> 4096 -> 3072 ->
- * 3072 -> 1024 = y); weights from a fixed-seed PRNG. opts may be NULL. */
+ * [batch, seq, 384]), "mlp" (x float32 [batch, 1024] -> 4096 -> 3072 ->
+ * 3072 -> 1024 = y) or "resnet18" (torchvision ResNet-18, opset 17: input
+ * float32 [batch, 3, 224, 224], output float32 [batch, 1000]; BN as nodes);
+ * weights from a fixed-seed PRNG. opts may be NULL; seq is the encoder's
+ * only. An unknown name is OCTET_ERR_NOT_FOUND. */
 OCTET_API octet_status octet_model_builtin(const char *name,
                                            const octet_builtin_options *opts,
                                            octet_model **out);

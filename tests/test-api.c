@@ -145,6 +145,35 @@ START_TEST(test_info) {
 }
 END_TEST
 
+/* The built-in resnet18 (issue 16): torchvision ResNet-18's graph, no run
+ * (tests/test-cli.sh and test-bench.sh run it). */
+START_TEST(test_builtin_resnet18) {
+  octet_model *m = NULL;
+  ck_assert_msg(octet_model_builtin("resnet18", NULL, &m) == OCTET_OK, "%s", octet_last_error());
+  octet_tensor_info info;
+  ck_assert_int_eq(octet_model_input_info(m, 0, &info), OCTET_OK);
+  ck_assert_str_eq(info.name, "input");
+  ck_assert_int_eq(info.dtype, OCTET_DTYPE_FLOAT32);
+  ck_assert_int_eq(info.rank, 4);
+  ck_assert_int_eq(info.dims[0], -1);
+  ck_assert_str_eq(info.dim_names[0], "batch");
+  ck_assert(info.dims[1] == 3 && info.dims[2] == 224 && info.dims[3] == 224);
+  ck_assert_int_eq(octet_model_output_info(m, 0, &info), OCTET_OK);
+  ck_assert(info.rank == 2 && info.dims[0] == -1 && info.dims[1] == 1000);
+  octet_model_stats st;
+  ck_assert_int_eq(octet_model_stats_get(m, &st), OCTET_OK);
+  ck_assert_int_eq(st.opset, 17);
+  /* torchvision's 11,689,512 parameters + 4,800 BN running means and vars */
+  ck_assert_uint_eq(st.param_count, 11689512 + 2 * 4800);
+  ck_assert_uint_eq(st.node_count, 69);
+  octet_model_destroy(m);
+  ck_assert_int_eq(octet_model_builtin("resnet50", NULL, &m), OCTET_ERR_NOT_FOUND);
+  ck_assert_ptr_null(m);
+  ck_assert_msg(strstr(octet_last_error(), "encoder, mlp, resnet18") != NULL, "%s",
+                octet_last_error());
+}
+END_TEST
+
 START_TEST(test_run_replan) {
   octet_model *m = load_tiny();
   octet_session_options o;
@@ -597,6 +626,7 @@ int main(void) {
   TCase *tc = tcase_create("api");
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, test_info);
+  tcase_add_test(tc, test_builtin_resnet18);
   tcase_add_test(tc, test_run_replan);
   tcase_add_test(tc, test_max_plan_bytes);
   tcase_add_test(tc, test_default_plan_limit);

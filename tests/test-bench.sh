@@ -356,6 +356,31 @@ if r["fp16"]["error"] is None and r["w8a8"]["error"] is None:
     assert r["w8a8"]["peak_kind"] == "int8" and r["fp16"]["peak_kind"] == "fp32"
 print("ok")
 ' "$E.json"
+# ---- resnet18 (issue 16): batch 1 only, the ref convolution is slow -----
+
+expect "bench --help lists resnet18" 0 "$OCTET" bench --help
+has "bench --help lists resnet18" out '^  resnet18 +torchvision ResNet-18'
+has "bench --help: resnet18's defaults" out 'default --batch 1 --reps 2'
+R="$tmp/r18"
+expect "bench resnet18 --batch 1, fp32,fp16,w8a8" 0 "$OCTET" bench --model resnet18 \
+  --batch 1 --precision fp32,fp16,w8a8 --reps 1 --warmup 0 --threads 1 --no-peaks \
+  --json "$R.json"
+for p in fp32 fp16 w8a8; do
+  has "resnet18: $p row" out "^resnet18 +$p +[^ ]+ +1 +1 +[0-9.]+ "
+done
+py "resnet18 JSON: fp16 and w8a8 agree with fp32" '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["settings"]["model"] == "resnet18" and d["settings"]["batches"] == [1], d["settings"]
+r = {x["precision"]: x for x in d["results"]}
+assert sorted(r) == ["fp16", "fp32", "w8a8"], sorted(r)
+assert r["fp32"]["error"] is None, r["fp32"]
+assert r["fp16"]["error"] is None and r["fp16"]["max_rel_err_vs_fp32"] <= 2e-2, r["fp16"]
+assert r["w8a8"]["error"] is None and r["w8a8"]["cosine_vs_fp32"] >= 0.99, r["w8a8"]
+print("ok")
+' "$R.json"
+
+
 py "encoder SVG: a speedup panel when fp16 and w8a8 ran" '
 import json, sys, xml.etree.ElementTree as ET
 ns = "{http://www.w3.org/2000/svg}"

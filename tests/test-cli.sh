@@ -306,4 +306,28 @@ else
   fail "could not read the first input's name from inspect"
 fi
 
+# ---- the built-in resnet18 (issue 16) ----------------------------------
+
+for c in run inspect; do
+  expect "$c --help lists resnet18" 0 "$OCTET" $c --help
+  has "$c --help: resnet18 among the built-ins" out 'encoder, mlp, resnet18'
+done
+expect "inspect resnet18" 0 "$OCTET" inspect resnet18 -t1
+has "inspect resnet18: opset 17" out '^opset: 17$'
+has "inspect resnet18: 69 nodes" out '^nodes: 69$'
+# torchvision's 11,689,512 parameters plus the 9,600 BN running means and
+# variances, which are initializers too.
+has "inspect resnet18: parameters" out '^parameters: 11699112 '
+has "inspect resnet18: input" out '^  input +float32 +\[batch, 3, 224, 224\]$'
+has "inspect resnet18: output" out '^  output +float32 +\[batch, 1000\]$'
+has "inspect resnet18: 20 Conv" out '^  Conv +20$'
+has "inspect resnet18: 20 BatchNormalization in the model" out '^  BatchNormalization +20$'
+has "inspect resnet18: BN folded, 48 nodes scheduled" out '^schedule \(48 nodes\):$'
+lacks "inspect resnet18: no BN node scheduled" out '^ +[0-9]+ .* BatchNormalization '
+expect "run resnet18 -b 1" 0 "$OCTET" run resnet18 -b 1 -t1 -o "$tmp/r18"
+has "run resnet18: output [1, 1000]" err '^  output output +float32 +\[1, 1000\] +min -?[0-9]'
+lacks "run resnet18: finite" err 'nan|inf'
+usage_error "bench --model with an unknown built-in" bench \
+  "bad --model 'resnet50' \\(built-ins: encoder, mlp, resnet18\\)" bench --model resnet50
+
 summary

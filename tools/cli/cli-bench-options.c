@@ -28,10 +28,15 @@ const char bench_usage[] =
     "            hidden 384, 12 heads, FFN 1536, GELU), sequence length 32\n"
     "            (the default model)\n"
     "  mlp       MLP 1024 -> 4096 -> 3072 -> 3072 -> 1024 with GELU\n"
+    "  resnet18  torchvision ResNet-18, input [batch, 3, 224, 224], 1000\n"
+    "            classes; default --batch 1 --reps 2 (its convolutions run\n"
+    "            on the ref backend: about a minute)\n"
     "\n"
     "workload (LIST = comma-separated values):\n"
-    "      --model NAME         built-in model: encoder (default) or mlp\n"
-    "  -b, --batch LIST         batch sizes (default 128,256,512,1024)\n"
+    "      --model NAME         built-in model: encoder (default), mlp or\n"
+    "                           resnet18\n"
+    "  -b, --batch LIST         batch sizes (default 128,256,512,1024; resnet18:\n"
+    "                           1)\n"
     "      --seq N              sequence length of the encoder; for a file, the\n"
     "                           value of symbolic dims other than the batch\n"
     "                           (default 32)\n"
@@ -60,7 +65,7 @@ const char bench_usage[] =
     "\n"
     "timing:\n"
     "      --warmup N           untimed runs first (default 1)\n"
-    "      --reps N             at least N timed runs (default 5)\n"
+    "      --reps N             at least N timed runs (default 5; resnet18: 2)\n"
     "      --min-time S         and at least S seconds of timed runs (default 1;\n"
     "                           0 when only --reps is given)\n"
     "\n"
@@ -162,8 +167,9 @@ int bench_parse_args(bench_opts *o, int argc, char **argv) {
     }
     if ((r = cli_opt_value(argc, argv, &i, "--model", NULL, "bench", &v))) {
       if (r < 0) return CLI_EXIT_USAGE;
-      if (strcmp(v, "encoder") != 0 && strcmp(v, "mlp") != 0)
-        return cli_usage_error("bench", "bad --model '%s' (built-ins: encoder, mlp)", v);
+      if (!cli_is_builtin_name(v))
+        return cli_usage_error("bench", "bad --model '%s' (built-ins: encoder, mlp, resnet18)",
+                               v);
       if (o->model_arg || o->builtin[0])
         return cli_usage_error("bench", "give either MODEL or --model, once");
       snprintf(o->builtin, sizeof o->builtin, "%s", v);
@@ -173,6 +179,7 @@ int bench_parse_args(bench_opts *o, int argc, char **argv) {
       if (r < 0 || (n = split_list(v, items, BENCH_MAX_LIST, "--batch")) < 0)
         return CLI_EXIT_USAGE;
       o->n_batches = 0;
+      o->batches_given = true;
       for (int k = 0; k < n; k++) {
         int64_t b;
         if (!cli_parse_i64(items[k], 1, MAX_BATCH, &b))
@@ -307,6 +314,16 @@ int bench_parse_args(bench_opts *o, int argc, char **argv) {
     o->model_arg = NULL;
   }
   if (!o->model_arg && !o->builtin[0]) snprintf(o->builtin, sizeof o->builtin, "encoder");
+  /* Convolutions run on the ref backend, about 4 s per image at fp32 and
+   * 12 s at fp16 on 2 cores: resnet18 defaults to batch 1 and 2 timed runs,
+   * about a minute for the default precisions. */
+  if (strcmp(o->builtin, "resnet18") == 0) {
+    if (!o->batches_given) {
+      o->batches[0] = 1;
+      o->n_batches = 1;
+    }
+    if (!o->reps_given) o->reps = 2;
+  }
   if (!o->min_time_given) o->min_time = o->reps_given ? 0.0 : 1.0;
   return CLI_EXIT_OK;
 }

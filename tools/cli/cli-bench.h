@@ -23,6 +23,7 @@ typedef struct bench_opts {
   bool seq_given;
   int64_t batches[BENCH_MAX_LIST];
   int n_batches;
+  bool batches_given;
   octet_precision precs[BENCH_MAX_LIST];
   int n_precs;
   cli_backend_spec backends[BENCH_MAX_LIST]; /* lib "" = the library's default */

@@ -54,8 +54,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) {
 
 /* ---- models ------------------------------------------------------------- */
 
+bool cli_is_builtin_name(const char *name) {
+  return name && (strcmp(name, "encoder") == 0 || strcmp(name, "mlp") == 0 ||
+                  strcmp(name, "resnet18") == 0);
+}
+
 bool cli_is_builtin(const char *arg) {
-  return arg && (strcmp(arg, "encoder") == 0 || strcmp(arg, "mlp") == 0) &&
+  return cli_is_builtin_name(arg) &&
          access(arg, F_OK) != 0;
 }
 

@@ -120,8 +120,10 @@ const char *cli_threads_str(int threads, char buf[32]);
 
 /* ---- models ------------------------------------------------------------- */
 
-/* True when `arg` names a built-in model ("encoder", "mlp") and is not a
- * file: a file of that name wins. */
+/* True when `name` is a built-in model's ("encoder", "mlp", "resnet18"). */
+bool cli_is_builtin_name(const char *name);
+/* True when `arg` names a built-in model and is not a file: a file of that
+ * name wins. */
 bool cli_is_builtin(const char *arg);
 /* Loads the ONNX file `arg`, or the built-in model it names (default
  * options: sequence 32, seed 42). */

@@ -10,8 +10,8 @@
 static const char inspect_usage[] =
     "usage: octet inspect MODEL [options]\n"
     "\n"
-    "MODEL is an ONNX file or a built-in model (encoder, mlp; see octet\n"
-    "bench --help).\n"
+    "MODEL is an ONNX file or a built-in model (encoder, mlp, resnet18;\n"
+    "see octet bench --help).\n"
     "\n"
     "Prints the model's opset, inputs and outputs (symbolic dims by name),\n"
     "op histogram and parameters; then compiles a session, plans it for the\n"
