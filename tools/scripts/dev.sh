@@ -77,7 +77,7 @@ test_arm64() {
   [ -d build-arm64 ] || meson setup build-arm64 --cross-file cross/aarch64-linux-gnu.ini \
     --buildtype=release -Donednn=disabled
   ninja -C build-arm64
-  local run=(meson test -C build-arm64 --print-errorlogs --num-processes 1
+  local run=(env OCTET_TEST_SKIP_SLOW=1 meson test -C build-arm64 --print-errorlogs --num-processes 1
     --timeout-multiplier 4)
   QEMU_CPU=max OCTET_TEST_EXPECT_KERNEL=i8mm \
     OCTET_TEST_EXPECT_FP16_KERNEL="f16 8x8 neonfp16arith" \
@@ -139,11 +139,11 @@ case "${1:-}" in
     deps; build
     meson test -C build --print-errorlogs --num-processes 1
     build_nolibs
-    OCTET_TEST_VISION="${OCTET_TEST_VISION:-$VISION_SUBSET}" \
+    OCTET_TEST_SKIP_SLOW=1 OCTET_TEST_VISION="${OCTET_TEST_VISION:-$VISION_SUBSET}" \
       meson test -C build-nolibs --print-errorlogs --num-processes 1
     build_asan
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      OCTET_TEST_VISION="${OCTET_TEST_VISION:-$VISION_SUBSET}" \
+      OCTET_TEST_SKIP_SLOW=1 OCTET_TEST_VISION="${OCTET_TEST_VISION:-$VISION_SUBSET}" \
       meson test -C build-asan --print-errorlogs --num-processes 1 \
       --timeout-multiplier 3
     test_arm64
